@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import ckan.plugins as p
+
+from ckanext.wards.plugin import _shared
+
+
+class WardsScoringPlugin(_shared.WardsTranslation):
+    """Resource and dataset scores, the scorecard, score fields in the search index."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigDeclaration)
+
+    def update_config(self, config):
+        _shared.add_templates(config)
+
+    def declare_config_options(self, declaration, key):
+        _shared.declare_config(declaration, key)

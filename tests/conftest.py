@@ -1,0 +1,39 @@
+"""Fixtures shared by the ckanext-wards test suite.
+
+Integration tests run against the real stack started by ``dev/test``: PostgreSQL,
+Redis and Apache Solr (CKAN reads their URLs from CKAN_SQLALCHEMY_URL, CKAN_SOLR_URL and
+CKAN_REDIS_URL). CKAN's own pytest plugin provides ``clean_db``, ``clean_index``,
+``with_plugins``, ``app`` and the factories.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+WARDS_PLUGINS = "activity dcat wards_schema wards_scoring wards_compare wards_dcat"
+
+# Plugins whose own alembic migrations must be applied after CKAN drops and
+# recreates its core tables (the first clean_db of a session drops every table).
+PLUGINS_WITH_MIGRATIONS = ("activity", "wards_scoring", "wards_compare")
+
+
+def _has_migrations(plugin: str) -> bool:
+    if plugin == "activity":
+        return True
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.exists(os.path.join(here, "ckanext", "wards", "migration", plugin, "alembic.ini"))
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):
+    """CKAN's clean_db, plus the migrations of activity and the wards plugins.
+
+    It needs the plugins loaded (with_plugins) to find their migration folders.
+    """
+    import ckan.plugins as p
+
+    reset_db()
+    for plugin in PLUGINS_WITH_MIGRATIONS:
+        if p.plugin_loaded(plugin) and _has_migrations(plugin):
+            migrate_db_for(plugin)
