@@ -27,6 +27,24 @@ class BuildPyWithData(build_py):
                 os.path.join(HERE, name), target,
                 ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
             )
+        compile_catalogues(os.path.join(self.build_lib, "ckanext", "wards", "_data", "i18n"))
+
+
+def compile_catalogues(i18n_dir):
+    """Build the .mo files from the committed .po catalogues (babel comes with CKAN)."""
+    try:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+    except ImportError:  # building without babel: ship the .po only
+        return
+    for root, _dirs, files in os.walk(i18n_dir):
+        for name in files:
+            if name.endswith(".po"):
+                po_path = os.path.join(root, name)
+                with open(po_path, "rb") as po:
+                    catalog = read_po(po)
+                with open(po_path[:-3] + ".mo", "wb") as mo:
+                    write_mo(mo, catalog)
 
 
 with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
@@ -43,7 +61,7 @@ setup(
     python_requires=">=3.10",
     packages=find_namespace_packages(include=["ckanext", "ckanext.wards*"]),
     include_package_data=True,
-    package_data={"ckanext.wards": ["templates/**/*", "assets/**/*", "public/**/*"]},
+    package_data={"ckanext.wards": ["config_declaration.yaml", "templates/**/*", "assets/**/*", "public/**/*", "migration/**/*"]},
     zip_safe=False,
     cmdclass={"build_py": BuildPyWithData},
     install_requires=[
