@@ -58,7 +58,7 @@ compile_translations() {
     [ -e "$po" ] || continue
     mo="${po%.po}.mo"
     if [ ! -e "$mo" ] || [ "$po" -nt "$mo" ]; then
-      "$VENV/bin/pybabel" compile -q -d "$ROOT/i18n" -D ckanext-wards -l "$(basename "$(dirname "$(dirname "$po")")")" || {
+      "$VENV/bin/pybabel" -q compile -d "$ROOT/i18n" -D ckanext-wards -l "$(basename "$(dirname "$(dirname "$po")")")" || {
         log "could not compile $po"; return 1; }
     fi
   done
