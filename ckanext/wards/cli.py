@@ -19,9 +19,146 @@ def wards():
 
 # --- scoring commands (score, scorecard) ---
 
+@wards.command("score")
+@click.option("--all", "all_datasets", is_flag=True, help="Re-score every active dataset.")
+@click.option("--org", "org", default=None, help="Re-score one organisation (id or name).")
+@click.option("--dataset", "datasets", multiple=True, help="Re-score a dataset (id or name); repeatable.")
+@click.option("--validate-dcat", is_flag=True, help="Also run the DCAT-AP SHACL validation (slow).")
+def score(all_datasets, org, datasets, validate_dcat):
+    """Re-score datasets in bulk (straight from the database) and store the scores."""
+    import time
+    from ckanext.wards import scoring
+    if not (all_datasets or org or datasets):
+        raise click.UsageError("give --all, --org X or --dataset ID")
+    ids = None
+    if datasets:
+        import ckan.model as model
+        ids = []
+        for ref in datasets:
+            pkg = model.Package.get(ref)
+            if pkg is None:
+                raise click.ClickException(f"dataset not found: {ref}")
+            ids.append(pkg.id)
+    started = time.perf_counter()
+    try:
+        count = scoring.rescore(package_ids=ids, org_id=org, all_datasets=all_datasets,
+                                validate_dcat=validate_dcat)
+    except ValueError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"scored {count} datasets in {time.perf_counter() - started:.1f} s")
+
+
+@wards.command("scorecard")
+@click.option("--org", "org", required=True, help="Organisation id or name.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--include-private", is_flag=True, help="Include private datasets.")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="File (default: stdout).")
+def scorecard_cmd(org, fmt, include_private, lang, output):
+    """Print the stewards' scorecard of an organisation as CSV (UTF-8 with BOM) or JSON."""
+    import sys
+    from ckanext.wards import model, scorecard
+    if model.resolve_org_id(org) is None:
+        raise click.ClickException(f"organisation not found: {org}")
+    card = scorecard.build(org, include_private=include_private, lang=lang)
+    data = scorecard.to_csv(card) if fmt == "csv" else scorecard.to_json(card).encode("utf-8")
+    if output:
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
 # --- compare commands (report, collect, demo-data) ---
 
+@wards.command("report")
+@click.option("--org", "org", required=True, help="Organisation id or name.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ttl", "open-data-list"]), default="json")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="File (default: stdout).")
+def report_cmd(org, fmt, output):
+    """Print the standard ward report of an organisation (JSON, CSV, DQV Turtle) or its
+    national オープンデータ一覧 CSV."""
+    import sys
+    from ckan.plugins import toolkit as tk
+    from ckanext.wards import report
+    try:
+        doc = tk.get_action("wards_report")({"ignore_auth": True}, {"organization": org})
+    except tk.ObjectNotFound:
+        raise click.ClickException(f"organisation not found: {org}")
+    except tk.ValidationError as e:
+        raise click.ClickException(str(e.error_dict.get("organization", [e])[0]))
+    if fmt == "open-data-list":
+        ward = report.ward_by_code(doc["ward"]["code"]) or {"lg_code": doc["ward"]["code"],
+                                                            "name_ja": doc["ward"]["name_ja"]}
+        org_id = tk.get_action("organization_show")({"ignore_auth": True}, {"id": org})["id"]
+        text = report.open_data_list_csv(report.public_packages(org_id), ward)
+    else:
+        text = {"json": report.to_json, "csv": report.to_csv, "ttl": report.to_turtle}[fmt](doc)
+    data = text.encode("utf-8")
+    if output:
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@wards.command("collect")
+@click.option("--no-local", is_flag=True, help="Only fetch peers; do not snapshot this portal's wards.")
+def collect_cmd(no_local):
+    """Fetch the peers' reports (ckanext.wards.peers), keep the valid ones as snapshots,
+    and snapshot this portal's own wards. Rejections are printed with their reason."""
+    from ckanext.wards import compare
+    outcomes = compare.collect(include_local=not no_local)
+    for o in outcomes:
+        click.echo(f"{o['status']:9} {o['source']} {o['reason']}".rstrip())
+    if any(o["status"] == "rejected" for o in outcomes):
+        raise SystemExit(1)
+
+
+@wards.command("demo-data")
+@click.option("--seed", default=23, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--wards", "n_wards", default=23, show_default=True, type=click.IntRange(1, 23), help="How many wards.")
+@click.option("--scale", default=1.0, show_default=True, type=float, help="Multiply the dataset counts (1.0: about 286 per ward).")
+@click.option("--user", default=None, help="User the datasets are created by (default: the site user).")
+def demo_data_cmd(seed, n_wards, scale, user):
+    """Create the 23 wards with synthetic datasets, scores, index and report history."""
+    from ckanext.wards import demo
+    try:
+        result = demo.load(seed=seed, n_wards=n_wards, scale=scale, user=user, progress=click.echo)
+    except ValueError as e:
+        raise click.ClickException(str(e))
+    skipped = f", skipped (already loaded): {', '.join(result['skipped'])}" if result["skipped"] else ""
+    click.echo(f"loaded {result['wards']} wards, {result['datasets']} datasets in {result['seconds']} s{skipped}")
+
+
 # --- dcat commands (validate-dcat) ---
+
+
+@wards.command("validate-dcat")
+@click.option("--dataset", "dataset_id", default=None,
+              help="Dataset id or name (default: every public dataset).")
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="SHACL shapes file, repeatable (default: ckanext-wards' shapes and the "
+                   "official DCAT-AP 3.0.0 shapes).")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", help="Language of the report.")
+def validate_dcat_cmd(dataset_id, shapes, lang):
+    """Validate the wards_dcat_ap_3 output of datasets with SHACL (pyshacl); exit 1 on violations."""
+    from ckanext.wards import dcat
+    texts = dcat.result_texts()["_labels"]
+    files = list(shapes) or dcat.shapes_files()
+    click.echo(f"{texts['shapes'][lang]}: " + ", ".join(files))
+    failed = total = 0
+    for pkg, results in dcat.validate_datasets(dataset_id, files):
+        violations = [r for r in results if r["severity"] == "Violation"]
+        total += 1
+        failed += bool(violations)
+        status = texts["conforms"][lang] if not violations else f"{len(violations)} {texts['violations'][lang]}"
+        click.echo(f"{texts['dataset'][lang]} {pkg['name']}: {status}")
+        for result in results:
+            click.echo("  " + dcat.describe(result, lang))
+    click.echo(f"{texts['total'][lang]}: {total - failed}/{total} {texts['conforms'][lang]}")
+    if failed:
+        raise SystemExit(1)
 
 
 def get_commands():

@@ -5,6 +5,9 @@ import ckan.plugins as p
 from ckanext.wards import cli
 from ckanext.wards.plugin import _shared
 
+PROFILES_OPTION = "ckanext.dcat.rdf.profiles"
+WARDS_PROFILE = "wards_dcat_ap_3"
+
 
 class WardsDcatPlugin(_shared.WardsTranslation):
     """A ckanext-dcat profile for the shared vocabulary, DQV measurements, SHACL."""
@@ -12,12 +15,36 @@ class WardsDcatPlugin(_shared.WardsTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IClick)
+    p.implements(p.IConfigurable)
+    p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config):
         _shared.add_templates(config)
 
     def declare_config_options(self, declaration, key):
         _shared.declare_config(declaration, key)
+        # ckanext-dcat reads its profiles with config.get(), whose default comes from
+        # its declaration: make our profile that default. An ini value still wins.
+        # (Needs `dcat` before `wards_dcat` in ckan.plugins, as declarations load in order.)
+        if PROFILES_OPTION in declaration:
+            declaration[key.ckanext.dcat.rdf.profiles].set_default(WARDS_PROFILE)
+
+    # IConfigurable: the scoring plugin's DCAT-AP compliance metric uses our validator.
+    def configure(self, config):
+        from ckanext.wards import dcat, scoring
+        scoring.register_hook("dcat_validator", dcat.dcat_validator)
+
+    # IPackageController: the catalogue endpoint's page of datasets gets its stored
+    # scores in two queries instead of two per dataset.
+    def after_dataset_search(self, search_results, search_params):
+        try:
+            from flask import has_request_context, request
+            if has_request_context() and (request.endpoint or "").startswith("dcat."):
+                from ckanext.wards import dcat
+                dcat.prefetch_scores([r.get("id") for r in search_results.get("results") or []])
+        except RuntimeError:
+            pass
+        return search_results
 
     # IClick: every wards plugin offers the same `ckan wards` group.
     def get_commands(self):

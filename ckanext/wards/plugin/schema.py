@@ -1,19 +1,45 @@
 from __future__ import annotations
 
-import ckan.plugins as p
+import os
 
-from ckanext.wards import cli
+import ckan.plugins as p
+from ckanext.scheming.plugins import SchemingDatasetsPlugin
+
+import ckanext.wards
+from ckanext.wards import cli, paths
 from ckanext.wards.plugin import _shared
 
 
-class WardsSchemaPlugin(_shared.WardsTranslation):
-    """The shared-vocabulary dataset schema (ckanext-scheming), validators, vocabularies."""
+def default_schema_reference() -> str:
+    """``ckanext.wards:<path>`` of our schema, relative to the package directory.
+
+    Scheming joins the part after the colon to the module's directory, so a relative
+    path works wherever ``schemas/`` is: ``../../schemas/...`` in a checkout or an
+    editable install, ``_data/schemas/...`` in a wheel."""
+    package_dir = os.path.dirname(os.path.abspath(ckanext.wards.__file__))
+    relative = os.path.relpath(paths.schema_file("wards_dataset.yaml"), package_dir)
+    return f"ckanext.wards:{relative}"
+
+
+class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
+    """The shared-vocabulary dataset schema: scheming's dataset plugin serving
+    ``schemas/wards_dataset.yaml`` (unless ``scheming.dataset_schemas`` names another),
+    plus our validators, vocabulary helpers and the bulk import actions.
+
+    Use it instead of ``scheming_datasets`` in ``ckan.plugins``."""
 
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IClick)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
 
     def update_config(self, config):
+        if not (config.get(self.SCHEMA_OPTION) or "").strip():
+            config[self.SCHEMA_OPTION] = default_schema_reference()
+        super().update_config(config)
         _shared.add_templates(config)
 
     def declare_config_options(self, declaration, key):
@@ -22,3 +48,19 @@ class WardsSchemaPlugin(_shared.WardsTranslation):
     # IClick: every wards plugin offers the same `ckan wards` group.
     def get_commands(self):
         return cli.get_commands()
+
+    def get_validators(self):
+        from ckanext.wards import schema
+        return {**super().get_validators(), **schema.validators()}
+
+    def get_helpers(self):
+        from ckanext.wards import schema
+        return {**super().get_helpers(), **schema.helpers()}
+
+    def get_actions(self):
+        from ckanext.wards.logic import schema as logic
+        return {**super().get_actions(), **logic.actions()}
+
+    def get_auth_functions(self):
+        from ckanext.wards.logic import schema as logic
+        return logic.auth_functions()

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import json
+import logging
+
 import ckan.plugins as p
 
 from ckanext.wards import cli
 from ckanext.wards.plugin import _shared
+
+log = logging.getLogger(__name__)
 
 
 class WardsScoringPlugin(_shared.WardsTranslation):
@@ -12,6 +17,12 @@ class WardsScoringPlugin(_shared.WardsTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IClick)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     def update_config(self, config):
         _shared.add_templates(config)
@@ -22,3 +33,88 @@ class WardsScoringPlugin(_shared.WardsTranslation):
     # IClick: every wards plugin offers the same `ckan wards` group.
     def get_commands(self):
         return cli.get_commands()
+
+    # IActions, IAuthFunctions
+    def get_actions(self):
+        from ckanext.wards.logic import scoring as logic
+        return logic.get_actions()
+
+    def get_auth_functions(self):
+        from ckanext.wards.logic import scoring as logic
+        return logic.get_auth_functions()
+
+    # IBlueprint, ITemplateHelpers
+    def get_blueprint(self):
+        from ckanext.wards.views import scorecard
+        return scorecard.get_blueprints()
+
+    def get_helpers(self):
+        from ckanext.wards.views import scorecard
+        return scorecard.get_helpers()
+
+    # IPackageController: re-score in the background after every change.
+    def after_dataset_create(self, context, pkg_dict):
+        _enqueue(pkg_dict.get("id"))
+
+    def after_dataset_update(self, context, pkg_dict):
+        _enqueue(pkg_dict.get("id"))
+
+    def after_dataset_delete(self, context, pkg_dict):
+        _enqueue(pkg_dict.get("id"))
+
+    def before_dataset_index(self, pkg_dict):
+        """Score fields for search filters and facets (see search_fields)."""
+        try:
+            pkg_dict.update(search_fields(json.loads(pkg_dict["validated_data_dict"])))
+        except Exception:  # a scoring bug must never stop indexing
+            log.exception("wards: could not add score fields for %s", pkg_dict.get("id"))
+        return pkg_dict
+
+    # IResourceController: a new or changed resource URL gets its link checked
+    # (the dataset re-score itself comes from after_dataset_update).
+    def after_resource_create(self, context, resource):
+        _link_check(resource)
+
+    def after_resource_update(self, context, resource):
+        _link_check(resource)
+
+
+def _enqueue(package_id):
+    if not package_id:
+        return
+    from ckanext.wards import jobs
+    try:
+        jobs.enqueue_rescore(package_id)
+    except Exception:  # Redis down: the nightly `ckan wards score --all` catches up
+        log.exception("wards: could not enqueue re-score of %s", package_id)
+
+
+def _link_check(resource):
+    from ckanext.wards import jobs
+    if resource.get("package_id") and jobs.linkcheck_enabled():
+        jobs.enqueue_link_check(resource["package_id"], jobs.resource_urls({"resources": [resource]}))
+
+
+def search_fields(pkg: dict) -> dict:
+    """Solr fields from a dataset's score.
+
+    CKAN's Solr schema indexes unknown fields through its catch-all dynamic field ``*``
+    (string, indexed, not stored): enough for ``fq`` filters and facets. Points are
+    zero-padded so string ranges work (``wards_mqa_points:[221 TO 405]``).
+    """
+    from ckanext.wards import jobs, model, scoring
+    stored = model.stored_resource_results([pkg["id"]]) if pkg.get("id") else {}
+    dcat = model.stored_dcat_results([pkg["id"]]).get(pkg["id"]) if pkg.get("id") else None
+    score = scoring.score_dataset(pkg, model.link_statuses(jobs.resource_urls(pkg)), stored, dcat)
+    level = ("strict" if score["machine_readable_strict"]
+             else "broad" if score["machine_readable_broad"] else "no")
+    return {
+        "wards_rating": score["rating"],
+        "wards_mqa_points": f"{score['mqa_points']:03d}",
+        "wards_japan_points": f"{score['japan_points']:03d}",
+        "wards_stars": str(score["stars"]),
+        "wards_machine_readable": level,
+        "wards_has_csv": str(score["has_csv"]).lower(),
+        "wards_has_api": str(score["api_count"] > 0).lower(),
+        "wards_open_licence": str(score["open_licence"]).lower(),
+    }

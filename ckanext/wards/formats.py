@@ -1,0 +1,302 @@
+"""Resource format classification: declared label, media type, URL and content → EU file type.
+
+Every table is data (``schemas/formats/file-types.yaml``, ``schemas/formats/classes.yaml``,
+``schemas/vocab/eu-file-types.csv``, ``schemas/vocab/iana-media-types.csv``); this module
+only normalises strings and looks them up.
+
+Precedence (ckanext-qa's idea of trusting content, adapted to portals that link to
+services): sniffed content > declared ``format`` > declared ``mimetype`` > URL extension.
+The URL and the content are the "detected" format; when they name a different file type
+than the declared one the resource gets ``format_mismatch`` (MQA's ``pv:formatMatch``).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import re
+import unicodedata
+from typing import Any, Optional
+from urllib.parse import parse_qs, urlparse
+
+import yaml
+
+from ckanext.wards import paths
+
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
+
+# Words Japanese portals append to a format name: "PDF形式", "CSVファイル", "xlsxデータ".
+_SUFFIXES = ("形式", "ファイル", "データ", "版", " file", " format", " files")
+_PARENS = re.compile(r"[\(\[（【「][^\)\]）】」]*[\)\]）】」]")
+
+
+# --- data -------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def file_types() -> dict[str, dict[str, Any]]:
+    with open(paths.schema_file("formats", "file-types.yaml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def classes() -> dict[str, frozenset[str]]:
+    with open(paths.schema_file("formats", "classes.yaml"), encoding="utf-8") as f:
+        return {k: frozenset(v) for k, v in yaml.safe_load(f).items()}
+
+
+@functools.lru_cache(maxsize=None)
+def eu_file_type_codes() -> frozenset[str]:
+    with open(paths.schema_file("vocab", "eu-file-types.csv"), encoding="utf-8") as f:
+        return frozenset(row[1] for row in csv.reader(f) if len(row) > 1)
+
+
+@functools.lru_cache(maxsize=None)
+def iana_media_types() -> frozenset[str]:
+    with open(paths.schema_file("vocab", "iana-media-types.csv"), encoding="utf-8") as f:
+        return frozenset(row[1].lower() for row in csv.reader(f) if len(row) > 1 and row[1])
+
+
+@functools.lru_cache(maxsize=None)
+def _indexes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(label → code, extension → code, media type → code), built once."""
+    labels: dict[str, str] = {}
+    extensions: dict[str, str] = {}
+    media: dict[str, str] = {}
+    for code, spec in file_types().items():
+        labels.setdefault(_fold(code), code)
+        labels.setdefault(_fold(code.replace("_", " ")), code)
+        for label in spec.get("labels") or ():
+            labels.setdefault(_fold(str(label)), code)
+        for ext in spec.get("extensions") or ():
+            extensions.setdefault(str(ext).lower(), code)
+            labels.setdefault(_fold(str(ext)), code)
+    # Media types: a service's nominal type must not capture plain JSON/XML files, so
+    # the first (non-API) file type to claim a media type owns it.
+    for code, spec in sorted(file_types().items(), key=lambda kv: bool(kv[1].get("api"))):
+        for mt in [spec.get("media_type")] + list(spec.get("media_types") or ()):
+            if mt:
+                media.setdefault(mt.lower(), code)
+    return labels, extensions, media
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    """NFKC (full-width ＣＳＶ → CSV), lower case, single spaces, no leading dot."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[\s_]+", " ", text)
+    return text.lstrip(".").strip()
+
+
+def _label_candidates(label: str) -> list[str]:
+    folded = _fold(label)
+    out = [folded]
+    # a format named in brackets is more specific: "エクセル(xlsx)", "【CSV】"
+    out.extend(m.group(0)[1:-1].strip() for m in _PARENS.finditer(folded))
+    bare = _PARENS.sub(" ", folded).strip()
+    for text in (folded, bare):
+        for suffix in _SUFFIXES:
+            if text.endswith(suffix):
+                text = text[: -len(suffix)].strip()
+        out.append(text)
+        out.append(re.sub(r"\s+", " ", text))
+    out.append(bare)
+    # "CSV UTF-8", "Shift_JIS CSV": try every word ("csv" wins over encodings)
+    out.extend(w for w in re.split(r"[\s/,+・、]+", bare) if w)
+    return [c for c in dict.fromkeys(out) if c]
+
+
+def code_from_label(label: Optional[str]) -> Optional[str]:
+    """EU file-type code for a declared ``format`` label ("ＣＳＶ", "エクセル", "PDF形式"...)."""
+    if not label or not str(label).strip():
+        return None
+    label = str(label)
+    if label.startswith(EU_FILE_TYPE):
+        code = label[len(EU_FILE_TYPE):]
+        return code if code in eu_file_type_codes() else None
+    if "/" in label and " " not in label.strip() and not label.lower().startswith("rdf/"):
+        by_media = code_from_media_type(label)
+        if by_media:
+            return by_media
+    labels, _, _ = _indexes()
+    for candidate in _label_candidates(label):
+        if candidate in labels:
+            return labels[candidate]
+    return None
+
+
+def normalise_media_type(media_type: Optional[str]) -> Optional[str]:
+    if not media_type:
+        return None
+    mt = str(media_type).strip().lower()
+    for prefix in ("https://www.iana.org/assignments/media-types/",
+                   "http://www.iana.org/assignments/media-types/"):
+        if mt.startswith(prefix):
+            mt = mt[len(prefix):]
+    return mt.split(";")[0].strip() or None
+
+
+def code_from_media_type(media_type: Optional[str]) -> Optional[str]:
+    mt = normalise_media_type(media_type)
+    return _indexes()[2].get(mt) if mt else None
+
+
+def code_from_url(url: Optional[str]) -> Optional[str]:
+    """File type from the URL: OGC service parameters, then the path's extension."""
+    if not url:
+        return None
+    try:
+        parsed = urlparse(str(url).strip())
+    except ValueError:
+        return None
+    query = {k.lower(): v for k, v in parse_qs(parsed.query).items()}
+    service = (query.get("service") or [""])[0].upper()
+    if service in ("WMS", "WFS", "WMTS", "WCS"):
+        return f"{service}_SRVC"
+    name = parsed.path.rsplit("/", 1)[-1].lower()
+    if "." not in name:
+        return None
+    return _indexes()[1].get(name.rsplit(".", 1)[-1])
+
+
+def sniff_bytes(head: bytes) -> Optional[str]:
+    """File type from the first bytes of a file (uploaded resources); None if unsure."""
+    if not head:
+        return None
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "XLS"  # OLE2: legacy Office; for data portals nearly always Excel
+    if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in head[:4000]:
+            return "XLSX"
+        if b"word/" in head[:4000]:
+            return "DOCX"
+        if b"opendocument.spreadsheet" in head[:4000]:
+            return "ODS"
+        return "ZIP"
+    if head.startswith(b"\x89PNG"):
+        return "PNG"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    text = _decode(head)
+    if text is None:
+        return None
+    stripped = text.lstrip("\ufeff \r\n\t")
+    lowered = stripped[:500].lower()
+    if lowered.startswith("<!doctype html") or lowered.startswith("<html"):
+        return "HTML"
+    if lowered.startswith("<?xml") or lowered.startswith("<"):
+        if "rdf:rdf" in lowered:
+            return "RDF_XML"
+        return "XML"
+    if stripped.startswith("@prefix") or stripped.startswith("@base"):
+        return "RDF_TURTLE"
+    if stripped[:1] in "[{":
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            value = None  # truncated head: still JSON-looking
+        if isinstance(value, dict) and value.get("type") in ("FeatureCollection", "Feature"):
+            return "GEOJSON"
+        if isinstance(value, dict) and "@context" in value:
+            return "JSON_LD"
+        return "JSON"
+    return "CSV" if _looks_like_csv(stripped) else None
+
+
+def _decode(head: bytes) -> Optional[str]:
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return head.decode(encoding)
+        except UnicodeDecodeError:
+            # the head may cut a multibyte character at its end
+            try:
+                return head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    return None
+
+
+def _looks_like_csv(text: str) -> bool:
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if len(lines) < 2:
+        return False
+    for delimiter in (",", "\t"):
+        counts = [len(row) for row in csv.reader(io.StringIO("\n".join(lines[:-1])), delimiter=delimiter)]
+        if counts and counts[0] > 1 and all(c == counts[0] for c in counts):
+            return True
+    return False
+
+
+# --- classification ---------------------------------------------------------------------
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "on")
+    return bool(value)
+
+
+def classify(resource: dict[str, Any], sniffed: Optional[str] = None) -> dict[str, Any]:
+    """The classification of one resource dict (package_show shape or a DB row dict).
+
+    ``sniffed`` is the file type read from the file's content (``sniff_bytes``), if any.
+    """
+    declared_format = (resource.get("format") or "").strip() or None
+    declared_media = normalise_media_type(resource.get("mimetype"))
+    url = resource.get("download_url") or resource.get("url") or resource.get("access_url")
+
+    declared = code_from_label(declared_format)
+    from_media = code_from_media_type(declared_media)
+    from_url = code_from_url(url)
+    detected = sniffed or from_url
+    code = sniffed or declared or from_media or from_url
+
+    spec = file_types().get(code, {}) if code else {}
+    sets = classes()
+    is_api = bool(spec.get("api")) or _truthy(resource.get("datastore_active")) \
+        or _truthy(resource.get("is_api"))
+    strict = bool(code) and (code in sets["jp_machine_readable_strict"] or bool(spec.get("api")))
+    if _truthy(resource.get("datastore_active")):
+        strict = True  # the DataStore API serves the table as JSON and CSV
+    broad = strict or (code in sets["jp_machine_readable_broad_extra"])
+    mqa_codes = {c for c in (code, declared, from_media) if c}
+    media_type = declared_media or spec.get("media_type")
+    stars = int(spec.get("stars", 1 if url else 0)) if code else (1 if url else 0)
+    if is_api and stars < 3:
+        stars = 3
+    mismatch = bool(declared and detected and not _same_family(declared, detected))
+    return {
+        "declared_format": declared_format,
+        "declared_media_type": declared_media,
+        "declared_code": declared,
+        "detected_code": detected,
+        "code": code,
+        "file_type_uri": EU_FILE_TYPE + code if code else None,
+        "media_type": media_type,
+        "media_type_uri": IANA_MEDIA_TYPE + media_type if media_type else None,
+        "format_in_vocabulary": bool(declared) and declared in eu_file_type_codes(),
+        "media_type_in_vocabulary": bool(declared_media) and declared_media in iana_media_types(),
+        "mqa_machine_readable": bool(mqa_codes & sets["mqa_machine_readable"]),
+        "mqa_non_proprietary": bool(mqa_codes & sets["mqa_non_proprietary"]),
+        "machine_readable_strict": strict,
+        "machine_readable_broad": broad,
+        "is_csv": code in sets["csv"],
+        "is_api": is_api,
+        "landing_page": bool(spec.get("landing_page")),
+        "stars": stars,
+        "format_mismatch": mismatch,
+    }
+
+
+def _same_family(a: str, b: str) -> bool:
+    """Declared and detected agree, allowing containers (ZIP of SHP, XLSX vs XLSM...)."""
+    if a == b:
+        return True
+    families = ({"XLS", "XLSX", "XLSM"}, {"XML", "RDF_XML", "KML", "GML", "RSS", "ATOM"},
+                {"JSON", "GEOJSON", "JSON_LD", "REST"}, {"ZIP", "SHP", "GTFS", "KMZ"},
+                {"HTML", "REST", "WMS_SRVC", "WFS_SRVC", "WMTS_SRVC", "WCS_SRVC", "SPARQLQ"},
+                {"JPEG", "JPEG2000"}, {"TIFF", "GEOTIFF"})
+    return any(a in fam and b in fam for fam in families)

@@ -1,0 +1,166 @@
+"""Background jobs (CKAN's RQ queue, run by ``ckan jobs worker``).
+
+Scoring jobs: re-score one dataset after it changed (running the slow pluggable checks
+first), and check resource links with HEAD, a timeout and a per-host rate limit. Link
+checks run only when ``ckanext.wards.linkcheck.enabled`` is true, and never on page load.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any, Optional
+from urllib.parse import urlparse
+
+import ckan.plugins.toolkit as tk
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "ckanext-wards link checker (+https://github.com/; HEAD only)"
+SNIFF_BYTES = 65536
+
+
+# --- enqueueing ---------------------------------------------------------------------------
+
+
+def enqueue_rescore(package_id: str) -> None:
+    tk.enqueue_job(rescore_dataset, [package_id], title=f"wards re-score {package_id}")
+
+
+def enqueue_link_check(package_id: str, urls: list[str]) -> None:
+    if urls and linkcheck_enabled():
+        tk.enqueue_job(check_links, [package_id, urls], title=f"wards link check {package_id}")
+
+
+def linkcheck_enabled() -> bool:
+    return tk.asbool(tk.config.get("ckanext.wards.linkcheck.enabled"))
+
+
+# --- re-scoring -----------------------------------------------------------------------------
+
+
+def rescore_dataset(package_id: str) -> Optional[dict[str, Any]]:
+    """Run the pluggable checks on one dataset, then score and store it."""
+    from ckanext.wards import bulk, scoring
+    try:
+        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+    except tk.ObjectNotFound:
+        pkg = None
+    if pkg is None or pkg.get("state") != "active":
+        bulk.delete_scores([package_id])
+        return None
+    overrides: dict[str, dict[str, Any]] = {}
+    for res in pkg.get("resources") or []:
+        values: dict[str, Any] = {"sniffed_code": sniff_upload(res)}
+        for hook, key in (("standard_checker", "conformance_ok"), ("rule_scorer", "rules_score")):
+            if scoring.HOOKS.get(hook) is not None:
+                values[key] = scoring.run_hook(hook, pkg, res)
+        overrides[res["id"]] = values
+    dcat = None
+    if scoring.HOOKS.get("dcat_validator") is not None:
+        dcat = {package_id: scoring.run_hook("dcat_validator", pkg)}
+    scores = bulk.score_batch([package_id], stored_overrides=overrides, dcat_overrides=dcat)
+    if linkcheck_enabled():
+        enqueue_link_check(package_id, resource_urls(pkg))
+    _reindex(package_id)
+    return scores[0] if scores else None
+
+
+def sniff_upload(res: dict[str, Any]) -> Optional[str]:
+    """File type from the first bytes of an uploaded file (None for links)."""
+    if res.get("url_type") != "upload":
+        return None
+    from ckan.lib import uploader
+    from ckanext.wards import formats
+    try:
+        path = uploader.get_resource_uploader(res).get_path(res["id"])
+        with open(path, "rb") as f:
+            return formats.sniff_bytes(f.read(SNIFF_BYTES))
+    except (OSError, AttributeError, KeyError):
+        return None
+
+
+def _reindex(package_id: str) -> None:
+    """Put the fresh score fields into Solr (before_dataset_index reads them)."""
+    from ckan.lib.search import rebuild
+    try:
+        rebuild(package_id)
+    except Exception:  # the score is stored; the index catches up on the next change
+        log.exception("could not re-index %s after scoring", package_id)
+
+
+# --- link checks ---------------------------------------------------------------------------
+
+
+def resource_urls(pkg: dict[str, Any]) -> list[str]:
+    from ckanext.wards import scoring
+    urls = []
+    for res in pkg.get("resources") or []:
+        for url in (scoring.access_url(res), scoring.download_url(res)):
+            if url and url not in urls:
+                urls.append(url)
+    return urls
+
+
+def check_links(package_id: str, urls: list[str]) -> dict[str, int]:
+    """HEAD each URL (rate limited per host), store the results, re-score the dataset."""
+    from ckanext.wards import bulk
+    results = {url: store_link_result(url, head(url)) for url in urls}
+    bulk.score_batch([package_id])
+    _reindex(package_id)
+    return results
+
+
+def head(url: str) -> dict[str, Any]:
+    """HTTP HEAD with a timeout, following redirects; GET of one byte if HEAD is refused.
+
+    Synthetic statuses as piveau's URL checker: 1100 connection error, 1300 invalid URL.
+    """
+    import requests
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return {"status": 1300, "error": "invalid URL"}
+    timeout = float(tk.config.get("ckanext.wards.linkcheck.timeout") or 10)
+    wait_for_host(parsed.hostname)
+    headers = {"User-Agent": USER_AGENT}
+    try:
+        resp = requests.head(url, timeout=timeout, allow_redirects=True, headers=headers)
+        if resp.status_code in (405, 501):
+            resp = requests.get(url, timeout=timeout, allow_redirects=True, stream=True,
+                                headers=dict(headers, Range="bytes=0-0"))
+            resp.close()
+    except requests.RequestException as e:
+        return {"status": 1100, "error": str(e)[:500]}
+    length = resp.headers.get("Content-Length")
+    return {"status": resp.status_code, "content_type": resp.headers.get("Content-Type"),
+            "content_length": int(length) if length and length.isdigit() else None}
+
+
+def wait_for_host(host: str) -> None:
+    """At most one request per host per ``ckanext.wards.linkcheck.host_interval`` seconds,
+    across all workers (a Redis key that expires)."""
+    from ckan.lib.redis import connect_to_redis
+    interval_ms = int(float(tk.config.get("ckanext.wards.linkcheck.host_interval") or 1.0) * 1000)
+    if interval_ms <= 0:
+        return
+    conn = connect_to_redis()
+    key = f"ckanext-wards:linkcheck:{host}"
+    deadline = time.monotonic() + 60
+    while not conn.set(key, "1", nx=True, px=interval_ms):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+
+
+def store_link_result(url: str, result: dict[str, Any]) -> int:
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    import ckan.model as ckan_model
+    from ckanext.wards import model
+    row = {"url": url, "host": urlparse(url).hostname, "status": result.get("status"),
+           "content_type": result.get("content_type"), "content_length": result.get("content_length"),
+           "error": result.get("error"), "checked_at": dt.datetime.utcnow()}
+    stmt = pg_insert(model.LinkCheck.__table__).values(row)
+    stmt = stmt.on_conflict_do_update(index_elements=["url"], set_={k: stmt.excluded[k] for k in row if k != "url"})
+    ckan_model.Session.execute(stmt)
+    ckan_model.Session.commit()
+    return row["status"]

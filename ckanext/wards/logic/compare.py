@@ -1,0 +1,66 @@
+"""Actions and auth functions of the wards_compare plugin.
+
+Both actions publish only what a ward publishes anyway (public datasets' figures), so
+anyone may call them, as anyone may read ``package_search``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.wards import compare, report
+
+
+def _org_dict(org: str) -> dict[str, Any]:
+    import ckan.model as cm
+    group = cm.Group.get(org)
+    if group is None or not group.is_organization or group.state != "active":
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return {"id": group.id, "name": group.name, "title": group.title,
+            "ward_code": (group.extras or {}).get("ward_code")}
+
+
+@tk.side_effect_free
+def wards_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The standard ward report of an organisation (``schemas/ward-report.schema.json``).
+
+    Public datasets only, from the stored scores.
+
+    :param organization: organisation id or name
+    """
+    org = tk.get_or_bust(data_dict, "organization")
+    tk.check_access("wards_report", context, data_dict)
+    doc = report.report_for_org(_org_dict(org))
+    if doc is None:
+        raise tk.ValidationError({"organization": [tk._(
+            "This organization is not a ward: set its ward_code (全国地方公共団体コード) or "
+            "ckanext.wards.ward_code")]})
+    return doc
+
+
+@tk.side_effect_free
+def wards_compare(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The latest report of every ward known to this portal, local and collected, as
+    comparison rows, with the average of the wards shown and the national figures."""
+    tk.check_access("wards_compare", context, data_dict)
+    return compare.comparison()
+
+
+@tk.auth_allow_anonymous_access
+def wards_report_auth(context: Context, data_dict: DataDict) -> dict[str, bool]:
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def wards_compare_auth(context: Context, data_dict: DataDict) -> dict[str, bool]:
+    return {"success": True}
+
+
+def get_actions() -> dict[str, Any]:
+    return {"wards_report": wards_report, "wards_compare": wards_compare}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return {"wards_report": wards_report_auth, "wards_compare": wards_compare_auth}

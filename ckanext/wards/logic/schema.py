@@ -1,0 +1,54 @@
+"""Actions of the wards_schema plugin: bulk import validated by the JSON Schema.
+
+``wards_validate_import`` (``datasets``: list of records, optional ``update``): the
+report of every problem of every record; nothing is written.
+``wards_import`` (same, plus ``dry_run``): validates the whole batch the same way and
+writes it only if every record passes; otherwise raises ValidationError carrying the
+report, and nothing is written.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.wards import schema_import
+
+
+def _records(data_dict: dict) -> list:
+    records = data_dict.get("datasets")
+    if not isinstance(records, list):
+        raise tk.ValidationError({"datasets": [tk._("Give the datasets as a list of JSON objects")]})
+    return records
+
+
+@tk.side_effect_free
+def wards_validate_import(context, data_dict) -> dict[str, Any]:
+    tk.check_access("wards_validate_import", context, data_dict)
+    return schema_import.validate_records_public(
+        _records(data_dict), context, update=tk.asbool(data_dict.get("update")), gettext=tk._)
+
+
+def wards_import(context, data_dict) -> dict[str, Any]:
+    tk.check_access("wards_import", context, data_dict)
+    report = schema_import.import_records(
+        _records(data_dict), context, update=tk.asbool(data_dict.get("update")),
+        dry_run=tk.asbool(data_dict.get("dry_run")), gettext=tk._)
+    if not report["valid"]:
+        raise tk.ValidationError({"datasets": [r for r in report["records"] if r["errors"]],
+                                  "message": [tk._("Nothing was imported: {count} of {total} records are invalid").format(
+                                      count=report["invalid"], total=report["count"])]})
+    return report
+
+
+def _logged_in(context, data_dict):
+    # Writing is checked per record by package_create/package_update (organisation rights).
+    return {"success": bool(context.get("user"))}
+
+
+def actions() -> dict:
+    return {"wards_validate_import": wards_validate_import, "wards_import": wards_import}
+
+
+def auth_functions() -> dict:
+    return {"wards_validate_import": _logged_in, "wards_import": _logged_in}

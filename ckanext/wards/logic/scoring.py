@@ -1,0 +1,131 @@
+"""Actions and auth functions of the wards_scoring plugin."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.authz as authz
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.wards import model, scorecard, scoring
+
+
+def _lang(data_dict: DataDict) -> str:
+    lang = data_dict.get("lang")
+    if not lang:
+        try:
+            lang = tk.h.lang()
+        except Exception:  # outside a request (CLI, jobs)
+            lang = "en"
+    return "ja" if str(lang).startswith("ja") else "en"
+
+
+def _live_score(pkg: dict[str, Any]) -> dict[str, Any]:
+    """Score from the dataset as package_show returns it, with stored slow results."""
+    stored = model.stored_resource_results([pkg["id"]])
+    dcat = model.stored_dcat_results([pkg["id"]]).get(pkg["id"])
+    from ckanext.wards import jobs
+    links = model.link_statuses(jobs.resource_urls(pkg))
+    return scoring.score_dataset(pkg, links, stored, dcat)
+
+
+# --- actions ---
+
+
+@tk.side_effect_free
+def wards_resource_score(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The resource's format classification and its distribution checks.
+
+    :param id: resource id
+    """
+    res_id = tk.get_or_bust(data_dict, "id")
+    tk.check_access("wards_resource_score", context, data_dict)
+    res = tk.get_action("resource_show")(dict(context), {"id": res_id})
+    pkg = tk.get_action("package_show")(dict(context), {"id": res["package_id"]})
+    from ckanext.wards import jobs
+    stored = model.stored_resource_results([pkg["id"]]).get(res_id)
+    links = model.link_statuses(jobs.resource_urls({"resources": [res]}))
+    return scoring.score_resource(res, pkg, links, stored)
+
+
+@tk.side_effect_free
+def wards_dataset_score(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Every metric, points, rating band and fix hints ranked by points gained.
+
+    :param id: dataset id or name
+    :param lang: ``ja`` or ``en`` for labels (default: the request's language)
+    """
+    pkg_id = tk.get_or_bust(data_dict, "id")
+    tk.check_access("wards_dataset_score", context, data_dict)
+    pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
+    score = _live_score(pkg)
+    lang = _lang(data_dict)
+    for m in score["metrics"]:
+        m["label"] = scoring.text(scoring.metric_by_id()[m["id"]], "label", lang)
+    score["fixes"] = scoring.ranked_fixes(score, lang)
+    score["methodology"] = scoring.spec()["methodology"]
+    return score
+
+
+@tk.side_effect_free
+def wards_scorecard(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One row per dataset of an organisation with its scores and failing checks.
+
+    :param organization: organisation id or name
+    :param include_private: also private datasets (members of the organisation and
+        sysadmins only)
+    :param rating, q, sort, desc: optional row filter and order
+    """
+    org = tk.get_or_bust(data_dict, "organization")
+    if model.resolve_org_id(org) is None:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    tk.check_access("wards_scorecard", context, data_dict)
+    return scorecard.build(
+        org, include_private=tk.asbool(data_dict.get("include_private", False)),
+        lang=_lang(data_dict), rating=data_dict.get("rating"), query=data_dict.get("q"),
+        sort=data_dict.get("sort") or "mqa_points", descending=tk.asbool(data_dict.get("desc", False)))
+
+
+def get_actions() -> dict[str, Any]:
+    return {"wards_resource_score": wards_resource_score,
+            "wards_dataset_score": wards_dataset_score,
+            "wards_scorecard": wards_scorecard}
+
+
+# --- auth ---
+
+
+@tk.auth_allow_anonymous_access
+def resource_score_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    return authz.is_authorized("resource_show", context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def dataset_score_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    return authz.is_authorized("package_show", context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def scorecard_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Anyone sees public rows; private rows only members of the organisation and sysadmins."""
+    if not tk.asbool(data_dict.get("include_private", False)):
+        return {"success": True}
+    user = context.get("user")
+    org_id = model.resolve_org_id(data_dict.get("organization") or "")
+    if user and org_id and (authz.is_sysadmin(user) or authz.has_user_permission_for_group_or_org(
+            org_id, user, "read")):
+        return {"success": True}
+    return {"success": False,
+            "msg": tk._("Only members of the organization can see its private datasets")}
+
+
+def can_see_private(org: str, user: str | None) -> bool:
+    org_id = model.resolve_org_id(org)
+    return bool(user and org_id and (authz.is_sysadmin(user)
+                or authz.has_user_permission_for_group_or_org(org_id, user, "read")))
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return {"wards_resource_score": resource_score_auth,
+            "wards_dataset_score": dataset_score_auth,
+            "wards_scorecard": scorecard_auth}

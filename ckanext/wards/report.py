@@ -1,0 +1,562 @@
+"""The standard ward report: computed from stored scores, served as JSON, CSV and DQV.
+
+A report describes one ward's *public* catalogue (``schemas/ward-report.schema.json``):
+dataset and resource counts and, for every share, the numerator and the denominator.
+Figures come from one SQL aggregate over CKAN's ``package``/``resource`` tables joined
+with the scoring plugin's stored scores (``model.DatasetScore``/``ResourceScore``), so a
+report for 23 wards x 10,000 datasets is one query, not 230,000 package_show calls.
+Datasets not scored yet count in the denominators and in the ``unscored`` rating only.
+
+Metric URIs: ``METRIC_NS`` (https://w3id.org/ckanext-wards/metric#) + the ids in
+``schemas/ward-report-metrics.yaml``. The DCAT plugin reuses this namespace.
+
+Also the national オープンデータ一覧 CSV (自治体標準オープンデータセット A-06), one row per
+resource, columns from ``schemas/open-data-list.yaml``.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+from typing import Any, Iterable, Optional
+
+import yaml
+
+from ckanext.wards import paths
+
+SCHEMA_VERSION = "1.0"
+METRIC_NS = "https://w3id.org/ckanext-wards/metric#"
+DQV_NS = "http://www.w3.org/ns/dqv#"
+DATASET_SHARES = ("csv", "api", "machine_readable_strict", "machine_readable_broad",
+                  "open_licence", "standard_conformance")
+RESOURCE_SHARES = ("resources_machine_readable_strict", "resources_machine_readable_broad")
+RATING_BANDS = ("bad", "sufficient", "good", "excellent", "unscored")
+
+
+# --- data ---------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def report_schema() -> dict[str, Any]:
+    with open(paths.schema_file("ward-report.schema.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def metric_spec() -> dict[str, Any]:
+    with open(paths.schema_file("ward-report-metrics.yaml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def open_data_list_spec() -> dict[str, Any]:
+    with open(paths.schema_file("open-data-list.yaml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def wards() -> tuple[dict[str, str], ...]:
+    """The 23 special wards (``schemas/wards.csv``): code, names, slug, website."""
+    with open(paths.schema_file("wards.csv"), encoding="utf-8") as f:
+        return tuple(csv.DictReader(f))
+
+
+def ward_by_code(code: Optional[str]) -> Optional[dict[str, str]]:
+    return next((w for w in wards() if w["lg_code"] == code), None) if code else None
+
+
+def check_digit_ok(code: str) -> bool:
+    """全国地方公共団体コード check digit (JIS X 0402): 11 minus the weighted sum mod 11."""
+    if not (isinstance(code, str) and len(code) == 6 and code.isdigit()):
+        return False
+    remainder = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2))) % 11
+    return (11 - remainder) % 10 == int(code[5])
+
+
+def label(entry: dict[str, Any], lang: str) -> str:
+    texts = entry.get("label") or {}
+    return texts.get(lang) or texts.get("en") or entry.get("id", "")
+
+
+# --- which ward an organisation is --------------------------------------------------------
+
+def _org_extra(org: dict[str, Any], key: str) -> Optional[str]:
+    if org.get(key):
+        return str(org[key]).strip()
+    for extra in org.get("extras") or ():
+        if extra.get("key") == key and extra.get("value"):
+            return str(extra["value"]).strip()
+    return None
+
+
+def ward_for_org(org: dict[str, Any]) -> Optional[dict[str, str]]:
+    """The ward an organisation stands for: its ``ward_code`` extra, else a match of its
+    name or title on wards.csv (slug, ``<slug>-city``, romaji, 千代田区, Tokyo catalogue id).
+    An organisation with a code not in wards.csv still is a ward (other municipalities)."""
+    code = _org_extra(org, "ward_code")
+    if code:
+        known = ward_by_code(code)
+        if known:
+            return known
+        return {"lg_code": code, "name_ja": org.get("title") or org.get("name") or code,
+                "name_en": org.get("title") or org.get("name") or code, "slug": org.get("name") or "",
+                "prefecture_ja": "", "website": ""}
+    name = (org.get("name") or "").lower()
+    title = (org.get("title") or "").strip()
+    for w in wards():
+        slug = w["slug"]
+        if name in (slug, f"{slug}-city", f"{slug}-ku", f"{slug}ku", w["tokyo_catalog_org_id"], w["lg_code"]) \
+                or title in (w["name_ja"], w["name_en_conventional"], "東京都" + w["name_ja"]):
+            return w
+    return None
+
+
+def ward_identity(ward: dict[str, str], org_name: Optional[str] = None) -> dict[str, str]:
+    out = {"code": ward["lg_code"], "name_ja": ward["name_ja"],
+           "name_en": ward.get("name_en_conventional") or ward.get("name_en") or ward["name_ja"]}
+    if org_name:
+        out["organization"] = org_name
+    return out
+
+
+# --- figures from stored scores ----------------------------------------------------------
+
+def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Per organisation id: public dataset/resource counts and share numerators, from one
+    aggregate over ``package``/``resource`` and the stored scores (two queries in all)."""
+    import sqlalchemy as sa
+    import ckan.model as cm
+    from ckanext.wards import model
+
+    org_ids = list(org_ids)
+    if not org_ids:
+        return {}
+    p = cm.package_table
+    r = cm.resource_table
+    s = model.DatasetScore.__table__
+    rs = model.ResourceScore.__table__
+
+    def n(cond):
+        return sa.func.count().filter(cond)
+
+    public = sa.and_(p.c.owner_org.in_(org_ids), p.c.state == "active",
+                     p.c.type == "dataset", p.c.private.is_(False))
+    conformant = sa.and_(sa.func.jsonb_array_length(s.c.conforms_to) > 0,
+                         sa.or_(s.c.conformance_ok.is_(None), s.c.conformance_ok.is_(True)))
+    dataset_q = (
+        sa.select(
+            p.c.owner_org, sa.func.count().label("datasets"),
+            n(s.c.has_csv.is_(True)).label("csv"),
+            n(s.c.api_count > 0).label("api"),
+            n(s.c.machine_readable_strict.is_(True)).label("machine_readable_strict"),
+            n(s.c.machine_readable_broad.is_(True)).label("machine_readable_broad"),
+            n(s.c.open_licence.is_(True)).label("open_licence"),
+            n(conformant).label("standard_conformance"),
+            *[n(s.c.stars == k).label(f"star{k}") for k in range(6)],
+            *[n(s.c.rating == b).label(f"rating_{b}") for b in RATING_BANDS[:-1]],
+            n(s.c.package_id.is_(None)).label("rating_unscored"),
+            sa.func.avg(s.c.mqa_points).label("mqa_points_mean"),
+            sa.func.avg(s.c.japan_points).label("japan_points_mean"),
+        )
+        .select_from(p.outerjoin(s, s.c.package_id == p.c.id))
+        .where(public).group_by(p.c.owner_org)
+    )
+    resource_q = (
+        sa.select(
+            p.c.owner_org, sa.func.count().label("resources"),
+            n(rs.c.machine_readable_strict.is_(True)).label("resources_machine_readable_strict"),
+            n(rs.c.machine_readable_broad.is_(True)).label("resources_machine_readable_broad"),
+        )
+        .select_from(r.join(p, p.c.id == r.c.package_id).outerjoin(rs, rs.c.resource_id == r.c.id))
+        .where(public, r.c.state == "active").group_by(p.c.owner_org)
+    )
+    empty = {"datasets": 0, "resources": 0, "mqa_points_mean": None, "japan_points_mean": None,
+             **{k: 0 for k in DATASET_SHARES + RESOURCE_SHARES},
+             **{f"star{k}": 0 for k in range(6)}, **{f"rating_{b}": 0 for b in RATING_BANDS}}
+    out = {org_id: dict(empty) for org_id in org_ids}
+    for row in cm.Session.execute(dataset_q).mappings():
+        out[row["owner_org"]].update({k: v for k, v in row.items() if k != "owner_org"})
+    for row in cm.Session.execute(resource_q).mappings():
+        out[row["owner_org"]].update({k: v for k, v in row.items() if k != "owner_org"})
+    return out
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
+                 computed_at: Optional[str] = None, org_name: Optional[str] = None,
+                 report_url: Optional[str] = None) -> dict[str, Any]:
+    """The report document from an organisation's figures (``org_figures``)."""
+    datasets = int(figures["datasets"])
+    resources = int(figures["resources"])
+    shares = {k: {"numerator": int(figures[k]), "denominator": datasets, "unit": "dataset"}
+              for k in DATASET_SHARES}
+    shares.update({k: {"numerator": int(figures[k]), "denominator": resources, "unit": "resource"}
+                   for k in RESOURCE_SHARES})
+    mean = figures.get("mqa_points_mean")
+    japan_mean = figures.get("japan_points_mean")
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "ward": ward_identity(ward, org_name),
+        "portal_url": portal_url,
+        "computed_at": computed_at or now_utc(),
+        "methodology": _methodology(),
+        "counts": {"datasets": datasets, "resources": resources},
+        "shares": shares,
+        "star_levels": [{"level": k, "numerator": int(figures[f"star{k}"]), "denominator": datasets}
+                        for k in range(6)],
+        "ratings": [{"band": b, "numerator": int(figures[f"rating_{b}"]), "denominator": datasets}
+                    for b in RATING_BANDS],
+        "quality": {"mqa_points_mean": None if mean is None else round(float(mean), 1),
+                    "mqa_points_max": 405,
+                    "japan_score_mean": None if japan_mean is None else round(float(japan_mean), 1)},
+    }
+    if report_url:
+        doc["report_url"] = report_url
+    return doc
+
+
+def _methodology() -> str:
+    try:
+        from ckanext.wards import scoring
+        return str(scoring.spec().get("methodology") or "")
+    except Exception:  # the report is readable without the scoring plugin's data
+        return ""
+
+
+def site_url() -> str:
+    from ckan.plugins import toolkit as tk
+    return (tk.config.get("ckan.site_url") or "http://localhost").rstrip("/")
+
+
+def report_url_for(org_name: str) -> str:
+    return f"{site_url()}/wards/report/{org_name}.json"
+
+
+def ward_of(org: dict[str, Any]) -> Optional[dict[str, str]]:
+    """The ward of an organisation, or the portal's own ward (``ckanext.wards.ward_code``)
+    for an organisation without one (a single-ward portal's departments)."""
+    ward = ward_for_org(org)
+    if ward is None:
+        from ckan.plugins import toolkit as tk
+        code = (tk.config.get("ckanext.wards.ward_code") or "").strip()
+        if code:
+            ward = ward_by_code(code) or {"lg_code": code, "name_ja": code, "name_en_conventional": code}
+    return ward
+
+
+def report_for_org(org: dict[str, Any], figures: Optional[dict[str, Any]] = None,
+                   computed_at: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """The standard report of an organisation dict (None if it is no ward)."""
+    ward = ward_of(org)
+    if ward is None:
+        return None
+    if figures is None:
+        figures = org_figures([org["id"]])[org["id"]]
+    return build_report(ward, figures, site_url(), computed_at=computed_at,
+                        org_name=org.get("name"), report_url=report_url_for(org["name"]))
+
+
+# --- validation ------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _validator():
+    import jsonschema
+    cls = jsonschema.validators.validator_for(report_schema())
+    cls.check_schema(report_schema())
+    return cls(report_schema(), format_checker=cls.FORMAT_CHECKER)
+
+
+def validation_errors(doc: Any) -> list[str]:
+    """Why a report is invalid (empty list if valid): the JSON Schema first, then the
+    rules a schema cannot say (numerator ≤ denominator, denominators = counts, sums,
+    the code's check digit)."""
+    errors = []
+    for err in sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in err.absolute_path) or "(document)"
+        errors.append(f"{where}: {err.message}")
+    if errors:
+        return errors[:20]
+    datasets = doc["counts"]["datasets"]
+    resources = doc["counts"]["resources"]
+    if not check_digit_ok(doc["ward"]["code"]):
+        errors.append(f"ward/code: {doc['ward']['code']} has a wrong check digit")
+    for key, share in doc["shares"].items():
+        expected = datasets if share["unit"] == "dataset" else resources
+        if share["denominator"] != expected:
+            errors.append(f"shares/{key}: denominator {share['denominator']} is not the "
+                          f"{share['unit']} count {expected}")
+        if share["numerator"] > share["denominator"]:
+            errors.append(f"shares/{key}: numerator {share['numerator']} exceeds denominator")
+    for group, key in (("star_levels", "level"), ("ratings", "band")):
+        total = 0
+        for item in doc[group]:
+            total += item["numerator"]
+            if item["denominator"] != datasets:
+                errors.append(f"{group}/{item[key]}: denominator is not the dataset count {datasets}")
+        limit_ok = total == datasets if group == "ratings" else total <= datasets
+        if not limit_ok:
+            errors.append(f"{group}: numerators add up to {total}, not the dataset count {datasets}")
+    if len({r["band"] for r in doc["ratings"]}) != len(doc["ratings"]):
+        errors.append("ratings: a band appears twice")
+    return errors
+
+
+# --- reading figures back ------------------------------------------------------------------
+
+def ratio(share: Optional[dict[str, Any]]) -> Optional[float]:
+    if not share or not share.get("denominator"):
+        return None
+    return share["numerator"] / share["denominator"]
+
+
+def figure(doc: dict[str, Any], source: str) -> Optional[dict[str, Any]]:
+    """The count/share/mean named by a metric's ``source`` (counts.x, shares.x,
+    star_levels[n], ratings[band], quality.x); None if the report lacks it."""
+    if source.startswith("star_levels["):
+        level = int(source[len("star_levels["):-1])
+        return next((s for s in doc.get("star_levels", ()) if s["level"] == level), None)
+    if source.startswith("ratings["):
+        band = source[len("ratings["):-1]
+        return next((s for s in doc.get("ratings", ()) if s["band"] == band), None)
+    section, key = source.split(".", 1)
+    value = (doc.get(section) or {}).get(key)
+    if value is None:
+        return None
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def measurements(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every metric of the report as {metric, kind, numerator, denominator, value}."""
+    out = []
+    for m in metric_spec()["metrics"]:
+        fig = figure(doc, m["source"])
+        if fig is None:
+            continue
+        if m["kind"] == "share":
+            value = ratio(fig)
+            out.append({"metric": m["id"], "kind": "share", "numerator": fig["numerator"],
+                        "denominator": fig["denominator"],
+                        "value": None if value is None else round(value, 6)})
+        else:
+            out.append({"metric": m["id"], "kind": m["kind"], "numerator": None,
+                        "denominator": None, "value": fig["value"]})
+    return out
+
+
+# --- serialisations ---------------------------------------------------------------------------
+
+def to_json(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+CSV_COLUMNS = ("ward_code", "ward_name_ja", "ward_name_en", "computed_at", "schema_version",
+               "metric", "metric_uri", "numerator", "denominator", "value")
+
+
+def to_csv(doc: dict[str, Any]) -> str:
+    """One row per measurement (long form): every share keeps numerator and denominator."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    w = doc["ward"]
+    for m in measurements(doc):
+        writer.writerow([w["code"], w["name_ja"], w["name_en"], doc["computed_at"],
+                         doc["schema_version"], m["metric"], METRIC_NS + m["metric"],
+                         _blank(m["numerator"]), _blank(m["denominator"]), _blank(m["value"])])
+    return buf.getvalue()
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def metric_graph():
+    """The metric and dimension definitions as DQV (dqv:Metric, dqv:Dimension)."""
+    from rdflib import RDF, SKOS, Graph, Literal, Namespace
+    from rdflib.namespace import XSD
+
+    DQV = Namespace(DQV_NS)
+    WM = Namespace(metric_spec()["namespace"])
+    g = Graph()
+    g.bind("dqv", DQV)
+    g.bind("skos", SKOS)
+    g.bind("wm", WM)
+    for dim in metric_spec()["dimensions"]:
+        node = WM[dim["id"]]
+        g.add((node, RDF.type, DQV.Dimension))
+        for lang, text in dim["label"].items():
+            g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+    for prop, text in (("numerator", "numerator of a share"), ("denominator", "denominator of a share")):
+        g.add((WM[prop], RDF.type, RDF.Property))
+        g.add((WM[prop], SKOS.definition, Literal(text, lang="en")))
+    for m in metric_spec()["metrics"]:
+        node = WM[m["id"]]
+        g.add((node, RDF.type, DQV.Metric))
+        g.add((node, DQV.inDimension, WM[m["dimension"]]))
+        g.add((node, DQV.expectedDataType, XSD.integer if m["kind"] == "count" else XSD.decimal))
+        for lang, text in m["label"].items():
+            g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+    return g
+
+
+def to_turtle(doc: dict[str, Any]) -> str:
+    """The report as W3C DQV: one dqv:QualityMeasurement per metric, computed on the
+    ward's catalogue; shares carry wm:numerator and wm:denominator next to dqv:value."""
+    from rdflib import RDF, BNode, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, XSD
+
+    DQV = Namespace(DQV_NS)
+    WM = Namespace(METRIC_NS)
+    g = metric_graph()
+    g.bind("dcat", DCAT)
+    g.bind("dct", DCTERMS)
+    g.bind("prov", PROV)
+    g.bind("foaf", FOAF)
+    catalog = URIRef(doc["portal_url"] + ("#catalog-" + doc["ward"].get("organization", doc["ward"]["code"])))
+    publisher = URIRef(f"https://w3id.org/ckanext-wards/lg/{doc['ward']['code']}")
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, FOAF.homepage, URIRef(doc["portal_url"])))
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, DCTERMS.identifier, Literal(doc["ward"]["code"])))
+    g.add((publisher, FOAF.name, Literal(doc["ward"]["name_ja"], lang="ja")))
+    g.add((publisher, FOAF.name, Literal(doc["ward"]["name_en"], lang="en")))
+    when = Literal(doc["computed_at"], datatype=XSD.dateTime)
+    for m in measurements(doc):
+        node = BNode()
+        g.add((catalog, DQV.hasQualityMeasurement, node))
+        g.add((node, RDF.type, DQV.QualityMeasurement))
+        g.add((node, DQV.computedOn, catalog))
+        g.add((node, DQV.isMeasurementOf, WM[m["metric"]]))
+        g.add((node, PROV.generatedAtTime, when))
+        if m["kind"] == "count":
+            g.add((node, DQV.value, Literal(int(m["value"]), datatype=XSD.integer)))
+        else:
+            if m["value"] is not None:
+                g.add((node, DQV.value, Literal(str(m["value"]), datatype=XSD.decimal)))
+            if m["kind"] == "share":
+                g.add((node, WM.numerator, Literal(m["numerator"], datatype=XSD.integer)))
+                g.add((node, WM.denominator, Literal(m["denominator"], datatype=XSD.integer)))
+    return g.serialize(format="turtle")
+
+
+# --- オープンデータ一覧 (A-06) ------------------------------------------------------------------
+
+def open_data_list_columns() -> list[str]:
+    return [c["name"] for c in open_data_list_spec()["columns"]]
+
+
+def _join(values: Iterable[Any]) -> str:
+    return ";".join(str(v) for v in values if v not in (None, ""))
+
+
+def _listish(value: Any) -> list[Any]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return list(json.loads(text))
+            except ValueError:
+                return [text]
+        return [text]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _pkg_field(pkg: dict[str, Any], key: str) -> Any:
+    if pkg.get(key) not in (None, ""):
+        return pkg[key]
+    for extra in pkg.get("extras") or ():
+        if extra.get("key") == key:
+            return extra.get("value")
+    return None
+
+
+def open_data_list_values(pkg: dict[str, Any], res: dict[str, Any], ward: dict[str, str]) -> dict[str, Any]:
+    """The A-06 values of one resource row (keys are the ``from`` names of the spec)."""
+    from ckanext.wards import formats
+
+    contact = next(iter(_listish(_pkg_field(pkg, "contact"))), {}) or {}
+    if not isinstance(contact, dict):
+        contact = {"name": str(contact)}
+    temporal = [f"{t.get('start') or ''}/{t.get('end') or ''}" for t in _listish(_pkg_field(pkg, "temporal_coverage"))
+                if isinstance(t, dict)]
+    spatial = [s.get("text") or s.get("uri") for s in _listish(_pkg_field(pkg, "spatial_coverage")) if isinstance(s, dict)]
+    keywords = [t["name"] for t in pkg.get("tags") or ()] or _listish(pkg.get("tag_string"))
+    languages = _listish(_pkg_field(pkg, "language")) or ["ja"]
+    org = pkg.get("organization") or {}
+    classification = formats.classify(res)
+    return {
+        "dataset_id": pkg.get("name") or pkg.get("id"),
+        "ward_code": ward["lg_code"],
+        "ward_full_name": (ward.get("prefecture_ja") or "") + ward["name_ja"],
+        "dataset_title": pkg.get("title") or pkg.get("name"),
+        "dataset_notes": pkg.get("notes") or "",
+        "dataset_keywords": _join(keywords),
+        "dataset_themes": _join(_listish(_pkg_field(pkg, "theme"))),
+        "dataset_issued": _pkg_field(pkg, "issued") or (pkg.get("metadata_created") or "")[:10],
+        "dataset_modified": _pkg_field(pkg, "modified") or (pkg.get("metadata_modified") or "")[:10],
+        "dataset_version": pkg.get("version") or "",
+        "dataset_language": _join(languages),
+        "dataset_page": f"{site_url()}/dataset/{pkg.get('name')}",
+        "dataset_frequency": _pkg_field(pkg, "frequency") or "",
+        "dataset_conforms_to": _join(_listish(_pkg_field(pkg, "conforms_to"))),
+        "dataset_landing_page": _pkg_field(pkg, "landing_page") or pkg.get("url") or "",
+        "dataset_spatial": _join(spatial),
+        "dataset_temporal": _join(temporal),
+        "organization_title": org.get("title") or "",
+        "contact_name": contact.get("name") or pkg.get("maintainer") or pkg.get("author") or "",
+        "contact_email": contact.get("email") or pkg.get("maintainer_email") or pkg.get("author_email") or "",
+        "contact_url": contact.get("url") or "",
+        "resource_id": res.get("id"),
+        "resource_name": res.get("name") or "",
+        "resource_access_url": res.get("access_url") or res.get("url") or "",
+        "resource_download_url": res.get("download_url") or ("" if classification["is_api"] else res.get("url") or ""),
+        "resource_description": res.get("description") or "",
+        "resource_format": res.get("format") or classification.get("code") or "",
+        "resource_licence": res.get("license") or pkg.get("license_title") or pkg.get("license_id") or "",
+        "resource_status": "配信中",
+        "resource_size": res.get("size") or "",
+        "resource_issued": res.get("issued") or (res.get("created") or "")[:10],
+        "resource_modified": res.get("modified") or (res.get("last_modified") or res.get("metadata_modified") or "")[:10],
+        "resource_conforms_to": _join(_listish(res.get("conforms_to"))) or _join(_listish(_pkg_field(pkg, "conforms_to"))),
+        "resource_api": "有" if classification["is_api"] else "無",
+    }
+
+
+def open_data_list_rows(packages: Iterable[dict[str, Any]], ward: dict[str, str]) -> Iterable[list[Any]]:
+    spec = open_data_list_spec()["columns"]
+    for pkg in packages:
+        for res in pkg.get("resources") or ():
+            values = open_data_list_values(pkg, res, ward)
+            yield [values.get(c["from"], "") if c["from"] else "" for c in spec]
+
+
+def open_data_list_csv(packages: Iterable[dict[str, Any]], ward: dict[str, str]) -> str:
+    """The national オープンデータ一覧 CSV (UTF-8 with BOM, CRLF, as spreadsheet tools expect)."""
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(open_data_list_columns())
+    writer.writerows(open_data_list_rows(packages, ward))
+    return buf.getvalue()
+
+
+def public_packages(org_id: str, batch: int = 500) -> Iterable[dict[str, Any]]:
+    """Every public active dataset of an organisation, from the search index in pages."""
+    from ckan.plugins import toolkit as tk
+    start = 0
+    while True:
+        result = tk.get_action("package_search")(
+            {"ignore_auth": True},
+            {"fq": f'owner_org:"{org_id}"', "rows": batch, "start": start, "sort": "name asc",
+             "include_private": False})
+        yield from result["results"]
+        start += batch
+        if start >= result["count"]:
+            return

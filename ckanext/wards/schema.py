@@ -1,0 +1,444 @@
+"""The shared-vocabulary schema: vocabularies, input normalisation and CKAN validators.
+
+Two layers:
+
+* plain functions (``parse_date``, ``lg_code_error``, ``normalise_term`` ...) that take a
+  value and return the normalised value or raise ``ValueError`` with an English
+  message id; the JSON Schema import path and ``migrate`` use them directly;
+* CKAN validators (``VALIDATORS``) wrapping them for the scheming schema
+  (``schemas/wards_dataset.yaml``); they translate the message at request time, so the
+  API and the form answer in the request's language.
+
+Vocabularies are the YAML files in ``schemas/vocab/``; the standard dataset ids come
+from ``ckanext.wards.standards`` (``schemas/standard-datasets/``).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import json
+import re
+import unicodedata
+from typing import Any, Iterable, Optional
+from urllib.parse import urlsplit
+
+import yaml
+
+from ckanext.wards.paths import schema_file
+
+SCHEMA_FILE = "wards_dataset.yaml"
+JSON_SCHEMA_FILE = "dataset.schema.json"
+
+# vocabulary name -> file under schemas/vocab/ (top-level key = the name)
+VOCABULARIES = ("themes", "frequencies", "licenses", "languages", "encodings")
+STANDARDS = "standards"  # served by ckanext.wards.standards, not by a vocab file
+
+
+class SchemaValueError(ValueError):
+    """A value the schema rejects: ``message`` is an English msgid, ``params`` fill it."""
+
+    def __init__(self, message: str, **params: Any):
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.params = params
+
+    def translated(self, gettext) -> str:
+        text = gettext(self.message)
+        return text.format(**self.params) if self.params else text
+
+
+# --- text folding -----------------------------------------------------------------
+
+def fold(value: Any) -> str:
+    """Comparison key: NFKC (full-width → half-width), trimmed, one space, case-folded."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+def nfkc(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+# --- vocabularies -----------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def vocabulary(name: str) -> tuple[dict, ...]:
+    """Entries ``{id, label: {ja, en}, aliases?, ...}`` of ``schemas/vocab/<name>.yaml``."""
+    if name == STANDARDS:
+        return tuple(_standard_entries())
+    if name not in VOCABULARIES:
+        raise KeyError(f"unknown vocabulary {name!r}")
+    with open(schema_file("vocab", f"{name}.yaml"), encoding="utf-8") as f:
+        return tuple(yaml.safe_load(f)[name])
+
+
+def _standard_entries() -> list[dict]:
+    # Lazy: the standards module is another concern and may be reloaded in tests.
+    from ckanext.wards import standards
+    return [
+        {"id": s["id"], "label": {"ja": f"{s['number']} {s['name_ja']}",
+                                  "en": f"{s['number']} {s['name_en']}"}}
+        for s in standards.list_standards()
+    ]
+
+
+def vocabulary_ids(name: str) -> list[str]:
+    return [str(e["id"]) for e in vocabulary(name)]
+
+
+@functools.lru_cache(maxsize=None)
+def _lookup(name: str) -> dict[str, str]:
+    """Folded id / label / alias → canonical id (the first entry wins on clashes)."""
+    table: dict[str, str] = {}
+    for entry in vocabulary(name):
+        keys = [entry["id"], *(entry.get("label") or {}).values(), *(entry.get("aliases") or [])]
+        for key in keys:
+            table.setdefault(fold(key), str(entry["id"]))
+    return table
+
+
+def normalise_term(name: str, value: Any) -> str:
+    """The canonical id of ``value`` in vocabulary ``name``; SchemaValueError if unknown."""
+    if name == STANDARDS:
+        from ckanext.wards import standards
+        found = standards.get_standard(str(value))
+        if found:
+            return found["id"]
+    else:
+        found = _lookup(name).get(fold(value))
+        if found:
+            return found
+    raise SchemaValueError(_UNKNOWN_TERM[name], value=value)
+
+
+# English msgids (translated in i18n/ja); one per vocabulary so Japanese reads naturally.
+_UNKNOWN_TERM = {
+    "themes": "Unknown theme: {value}",
+    "frequencies": "Unknown update frequency: {value}",
+    "licenses": "Unknown licence: {value}. Use one of the licences in the list (e.g. CC-BY-4.0, PDL-1.0)",
+    "languages": "Unknown language: {value}. Use an ISO 639-1 code such as ja or en",
+    "encodings": "Unknown character encoding: {value}. Use e.g. UTF-8 or Shift_JIS",
+    STANDARDS: "Unknown standard dataset: {value}",
+}
+
+
+def normalise_terms(name: str, value: Any) -> list[str]:
+    """A list of canonical ids from a list, a JSON list or a comma-separated string.
+
+    Every unknown value is reported in one SchemaValueError."""
+    items = as_list(value)
+    out, unknown = [], []
+    for item in items:
+        try:
+            term = normalise_term(name, item)
+        except SchemaValueError:
+            unknown.append(str(item))
+            continue
+        if term not in out:
+            out.append(term)
+    if unknown:
+        raise SchemaValueError(_UNKNOWN_TERM[name], value=", ".join(unknown))
+    return out
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            return [str(v).strip() for v in json.loads(text) if str(v).strip()]
+        except ValueError:
+            pass
+    return [part.strip() for part in re.split(r"[,、，;；]", text) if part.strip()]
+
+
+def choices(name: str) -> list[dict]:
+    """``[{"value", "label": {ja, en}}]`` for scheming's select/checkbox snippets."""
+    return [{"value": str(e["id"]), "label": dict(e.get("label") or {"en": e["id"]})}
+            for e in vocabulary(name)]
+
+
+def licence(licence_id: str) -> Optional[dict]:
+    for entry in vocabulary("licenses"):
+        if entry["id"] == licence_id:
+            return entry
+    return None
+
+
+# --- 全国地方公共団体コード (JIS X 0402 + check digit) ------------------------------
+
+_CHECK_WEIGHTS = (6, 5, 4, 3, 2)
+
+
+def lg_check_digit(first_five: str) -> int:
+    """Check digit of a 5-digit local government code: 11 − (Σ dᵢ·wᵢ mod 11), last digit."""
+    total = sum(int(d) * w for d, w in zip(first_five, _CHECK_WEIGHTS))
+    return (11 - total % 11) % 10
+
+
+def normalise_lg_code(value: Any) -> str:
+    """A valid 6-digit code (full-width digits accepted) or SchemaValueError."""
+    code = nfkc(value).replace("-", "")
+    if not re.fullmatch(r"\d{6}", code):
+        raise SchemaValueError(
+            "{value} is not a local government code: it must be 6 digits (e.g. 131016)", value=value)
+    expected = lg_check_digit(code[:5])
+    if int(code[5]) != expected:
+        raise SchemaValueError(
+            "{value} is not a valid local government code: the check digit should be {digit}",
+            value=value, digit=expected)
+    return code
+
+
+@functools.lru_cache(maxsize=None)
+def wards() -> tuple[dict, ...]:
+    """The 23 special wards (``schemas/wards.csv``)."""
+    with open(schema_file("wards.csv"), encoding="utf-8") as f:
+        return tuple(csv.DictReader(f))
+
+
+def ward_for(value: Any) -> Optional[dict]:
+    """The ward matching a code, slug, name (ja/en) or Tokyo catalogue org id, if any."""
+    key = fold(value)
+    for ward in wards():
+        names = (ward["lg_code"], ward["lg_code_5"], ward["slug"], ward["name_ja"], ward["name_romaji"],
+                 ward["name_en_conventional"], ward["tokyo_catalog_org_id"])
+        if key in {fold(n) for n in names if n}:
+            return ward
+    return None
+
+
+# --- dates: ISO 8601 and Japanese eras --------------------------------------------
+
+# (era names and initials, first day); an era's year 1 is 元年.
+ERAS = (
+    (("令和", "R"), dt.date(2019, 5, 1)),
+    (("平成", "H"), dt.date(1989, 1, 8)),
+    (("昭和", "S"), dt.date(1926, 12, 25)),
+    (("大正", "T"), dt.date(1912, 7, 30)),
+    (("明治", "M"), dt.date(1868, 1, 25)),
+)
+
+_ERA_RE = re.compile(
+    r"^(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\s*(?P<year>元|\d{1,2})\s*(?:年|[./-])\s*"
+    r"(?P<month>\d{1,2})\s*(?:月|[./-])\s*(?P<day>\d{1,2})\s*日?$", re.IGNORECASE)
+_WESTERN_RE = re.compile(
+    r"^(?P<year>\d{4})\s*(?:年|[./-])\s*(?P<month>\d{1,2})\s*(?:月|[./-])\s*(?P<day>\d{1,2})\s*日?$")
+_YEAR_MONTH_RE = re.compile(r"^(?P<year>\d{4})(?:\s*(?:年|[./-])\s*(?P<month>\d{1,2})\s*月?)?$")
+
+
+def parse_date(value: Any) -> str:
+    """ISO 8601 text for a date given as ISO, ``2024/4/1``, ``2024年4月1日``, ``令和6年4月1日``,
+    ``R6.4.1``, ``令和元年5月1日`` (full-width digits too). Full timestamps are kept
+    (normalised by ``datetime.fromisoformat``); ``2024`` and ``2024-04`` stay as they are."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = nfkc(value)
+    if not text:
+        raise SchemaValueError("A date is required")
+    match = _ERA_RE.match(text)
+    if match:
+        return _era_date(match, value).isoformat()
+    match = _WESTERN_RE.match(text)
+    if match:
+        return _make_date(int(match["year"]), int(match["month"]), int(match["day"]), value).isoformat()
+    match = _YEAR_MONTH_RE.match(text)
+    if match:
+        if match["month"] is None:
+            return match["year"]
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise _bad_date(value)
+        return f"{match['year']}-{month:02d}"
+    if "T" in text or " " in text:
+        try:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+        except ValueError:
+            pass
+    raise _bad_date(value)
+
+
+def _bad_date(value: Any) -> SchemaValueError:
+    return SchemaValueError(
+        "{value} is not a date: use YYYY-MM-DD (e.g. 2024-04-01) or a Japanese era date "
+        "(e.g. 令和6年4月1日)", value=value)
+
+
+def _make_date(year: int, month: int, day: int, original: Any) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise _bad_date(original) from None
+
+
+def _era_date(match: re.Match, original: Any) -> dt.date:
+    era_key = match["era"].upper() if len(match["era"]) == 1 else match["era"]
+    for index, (names, start) in enumerate(ERAS):
+        if era_key in names:
+            break
+    year_in_era = 1 if match["year"] == "元" else int(match["year"])
+    if year_in_era < 1:
+        raise _bad_date(original)
+    date = _make_date(start.year + year_in_era - 1, int(match["month"]), int(match["day"]), original)
+    end = ERAS[index - 1][1] if index else None  # the next era's first day
+    if date < start or (end and date >= end):
+        raise SchemaValueError("{value} is outside the {era} era", value=original, era=names[0])
+    return date
+
+
+# --- other single values ----------------------------------------------------------
+
+def normalise_url(value: Any) -> str:
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise SchemaValueError("{value} is not a web address: it must start with http:// or https://",
+                               value=value)
+    return text
+
+
+def normalise_byte_size(value: Any) -> int:
+    text = nfkc(value).replace(",", "")
+    if not re.fullmatch(r"\d+", text):
+        raise SchemaValueError("{value} is not a size in bytes: use a whole number (e.g. 2048)", value=value)
+    return int(text)
+
+
+def normalise_media_type(value: Any) -> str:
+    text = nfkc(value).lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;.*)?", text):
+        raise SchemaValueError("{value} is not a media type: use type/subtype (e.g. text/csv)", value=value)
+    return text
+
+
+_TRUE = {"true", "yes", "1", "on", "はい", "有", "あり", "api"}
+_FALSE = {"false", "no", "0", "off", "いいえ", "無", "なし", ""}
+
+
+def normalise_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = fold(value)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise SchemaValueError("{value} is not yes or no", value=value)
+
+
+# --- CKAN validators --------------------------------------------------------------
+
+def _ckan_validator(normalise):
+    """A CKAN validator (value → value) from a normaliser; empty values pass through."""
+    def validator(value, context):
+        import ckan.plugins.toolkit as tk
+        if value is None or value == "" or value is tk.missing:
+            return value
+        try:
+            return normalise(value)
+        except SchemaValueError as e:
+            raise tk.Invalid(e.translated(tk._)) from None
+    validator.__name__ = f"wards_{normalise.__name__}"
+    return validator
+
+
+def vocabulary_validator(field, schema):
+    """Scheming validator: the value(s) of ``field['wards_vocabulary']``, stored as ids.
+
+    Multiple fields (``wards_multiple: true``) are stored as a JSON list, like scheming's
+    own ``scheming_multiple_choice``, and read back by ``scheming_multiple_choice_output``."""
+    import ckan.plugins.toolkit as tk
+    name = field["wards_vocabulary"]
+    multiple = bool(field.get("wards_multiple"))
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if value is tk.missing or value is None:
+            return
+        if value == "" or value == [] or value == "[]":
+            data[key] = "[]" if multiple else ""
+            return
+        try:
+            if multiple:
+                data[key] = json.dumps(normalise_terms(name, value), ensure_ascii=False)
+            else:
+                data[key] = normalise_term(name, value)
+        except SchemaValueError as e:
+            errors[key].append(e.translated(tk._))
+    return validator
+
+
+vocabulary_validator.is_a_scheming_validator = True
+
+
+def default_publisher_code(key, data, errors, context):
+    """An empty ``publisher_code`` takes ``ckanext.wards.ward_code`` (this portal's ward)."""
+    import ckan.plugins.toolkit as tk
+    value = data.get(key)
+    if value is tk.missing or value is None or str(value).strip() == "":
+        configured = tk.config.get("ckanext.wards.ward_code") or ""
+        if configured:
+            data[key] = configured
+
+
+def validators() -> dict[str, Any]:
+    return {
+        "wards_lg_code": _ckan_validator(normalise_lg_code),
+        "wards_date": _ckan_validator(parse_date),
+        "wards_license": _ckan_validator(lambda v: normalise_term("licenses", v)),
+        "wards_url": _ckan_validator(normalise_url),
+        "wards_byte_size": _ckan_validator(normalise_byte_size),
+        "wards_media_type": _ckan_validator(normalise_media_type),
+        "wards_bool": _ckan_validator(normalise_bool),
+        "wards_vocabulary": vocabulary_validator,
+        "wards_default_publisher_code": default_publisher_code,
+    }
+
+
+# --- template helpers -------------------------------------------------------------
+
+def choices_helper(field: dict) -> list[dict]:
+    """``choices_helper: wards_choices`` in the schema; the vocabulary is the field's
+    ``wards_vocabulary``."""
+    return choices(field["wards_vocabulary"])
+
+
+def helpers() -> dict[str, Any]:
+    return {"wards_choices": choices_helper}
+
+
+# --- the scheming schema as data (for the JSON Schema test, migrate and import) ----
+
+@functools.lru_cache(maxsize=None)
+def scheming_schema() -> dict:
+    with open(schema_file(SCHEMA_FILE), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def json_schema() -> dict:
+    with open(schema_file(JSON_SCHEMA_FILE), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def field_names(kind: str = "dataset") -> list[str]:
+    return [f["field_name"] for f in scheming_schema()[f"{kind}_fields"]]
+
+
+def recommended_fields(kind: str = "dataset") -> list[str]:
+    return [f["field_name"] for f in scheming_schema()[f"{kind}_fields"]
+            if f.get("required") or f.get("wards_recommended")]
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == "[]" or value == {}
+
+
+def iter_fields(kind: str = "dataset") -> Iterable[dict]:
+    return iter(scheming_schema()[f"{kind}_fields"])

@@ -1,0 +1,127 @@
+"""The data stewards' scorecard: one row per dataset of an organisation, totals, CSV/JSON.
+
+Built from the stored scores (``model.org_rows``), one query, so it is fast for any
+organisation size. The page, the ``wards_scorecard`` action and ``ckan wards scorecard``
+all call ``build``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Optional
+
+from ckanext.wards import model, scoring
+
+SORT_KEYS = ("name", "title", "mqa_points", "japan_points", "rating", "stars", "failing")
+RATING_ORDER = {b["id"]: i for i, b in enumerate(scoring.spec()["bands"])}
+
+
+def build(org: str, include_private: bool = False, lang: str = "en",
+          rating: Optional[str] = None, query: Optional[str] = None,
+          sort: str = "mqa_points", descending: bool = False) -> dict[str, Any]:
+    """Scorecard of an organisation (id or name); filters apply to rows, not to totals."""
+    rows = [row_for(r, lang) for r in model.org_rows(org, include_private=include_private)]
+    totals = totals_for(rows)
+    shown = rows
+    if rating:
+        shown = [r for r in shown if r["rating"] == rating]
+    if query:
+        q = query.strip().lower()
+        shown = [r for r in shown if q in (r["name"] or "").lower() or q in (r["title"] or "").lower()]
+    shown = sort_rows(shown, sort, descending)
+    return {"organization": org, "include_private": include_private, "totals": totals,
+            "rows": shown, "methodology": scoring.spec()["methodology"]}
+
+
+def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
+    by_id = scoring.metric_by_id()
+    fixes = [(mid, gained) for mid, gained in (stored.get("fixes") or []) if mid in by_id]
+    failing = [scoring.text(by_id[mid], "label", lang) for mid, _ in fixes]
+    top = fixes[0] if fixes else None
+    return {
+        "name": stored["name"], "title": stored["title"], "private": stored["private"],
+        "rating": stored["rating"],
+        "rating_label": scoring.text(next(b for b in scoring.spec()["bands"] if b["id"] == stored["rating"]), "label", lang),
+        "mqa_points": stored["mqa_points"], "japan_points": stored["japan_points"],
+        "stars": stored["stars"],
+        "machine_readable": ("strict" if stored["machine_readable_strict"]
+                             else "broad" if stored["machine_readable_broad"] else "no"),
+        "has_csv": stored["has_csv"], "has_api": stored["has_api"],
+        "open_licence": stored["open_licence"], "conforms_to": stored["conforms_to"],
+        "failing": failing,
+        "top_fix": scoring.text(by_id[top[0]], "fix", lang) if top else "",
+        "top_fix_points": top[1] if top else 0,
+        "scored_at": stored["scored_at"].isoformat() if stored.get("scored_at") else None,
+    }
+
+
+def totals_for(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(rows)
+    ratings = {b["id"]: 0 for b in scoring.spec()["bands"]}
+    stars = {str(i): 0 for i in range(6)}
+    for r in rows:
+        ratings[r["rating"]] = ratings.get(r["rating"], 0) + 1
+        stars[str(r["stars"])] = stars.get(str(r["stars"]), 0) + 1
+    return {
+        "datasets": n,
+        "mqa_points_mean": round(sum(r["mqa_points"] for r in rows) / n, 1) if n else 0.0,
+        "japan_points_mean": round(sum(r["japan_points"] for r in rows) / n, 1) if n else 0.0,
+        "mqa_max": scoring.max_points("mqa"), "japan_max": scoring.max_points("japan"),
+        "ratings": ratings, "stars": stars,
+        "machine_readable_strict": sum(1 for r in rows if r["machine_readable"] == "strict"),
+        "machine_readable_broad": sum(1 for r in rows if r["machine_readable"] != "no"),
+        "has_csv": sum(1 for r in rows if r["has_csv"]),
+        "has_api": sum(1 for r in rows if r["has_api"]),
+        "open_licence": sum(1 for r in rows if r["open_licence"]),
+    }
+
+
+def sort_rows(rows: list[dict[str, Any]], key: str, descending: bool) -> list[dict[str, Any]]:
+    if key not in SORT_KEYS:
+        key = "mqa_points"
+    if key == "rating":
+        keyfn = lambda r: (RATING_ORDER.get(r["rating"], 0), r["mqa_points"])
+    elif key == "failing":
+        keyfn = lambda r: len(r["failing"])
+    else:
+        keyfn = lambda r: (r[key] is None, r[key] if not isinstance(r[key], str) else r[key].lower())
+    return sorted(rows, key=keyfn, reverse=descending)
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+CSV_COLUMNS = ("name", "title", "private", "rating", "mqa_points", "japan_points", "stars",
+               "machine_readable", "has_csv", "has_api", "open_licence", "conforms_to",
+               "failing", "top_fix", "top_fix_points", "scored_at")
+_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell that spreadsheets will not run as a formula (OWASP CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    if isinstance(value, (int, float)):
+        return text
+    if text.startswith(_DANGEROUS_START):
+        return "'" + text
+    return text
+
+
+def to_csv(card: dict[str, Any]) -> bytes:
+    """UTF-8 with BOM, so Excel opens the Japanese text correctly."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in card["rows"]:
+        writer.writerow([safe_cell(row.get(c)) for c in CSV_COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_json(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False, indent=1, default=str)

@@ -1,0 +1,967 @@
+"""Conformance of a CSV/XLSX file to a national standard dataset, and the 2026
+government machine-readability rules (行政データにおける機械可読性に関するルール) that can be
+checked automatically on the file.
+
+The file is read once, row by row (memory does not grow with the file): encoding and
+delimiter are detected from the first 64 KiB, the header is matched by name against the
+standard's layouts (``ckanext.wards.standards``), each cell of a typed column is checked,
+and per-column statistics feed the rules that need the whole column (blank vs zero,
+numbers with units, choice spellings).
+
+The result is a plain JSON-serialisable dict. Every message is stored in both languages
+(``message`` in English, ``message_ja`` in Japanese), so the result can be cached, sent
+through the API or printed by the CLI without a request context; a UI picks one by the
+user's language.
+
+Rules are scored per level as the Digital Agency's reference scorer (Harunobu,
+``harunobu/core/scorer.py``) does: rules not evaluated on this file are left out; a level
+with none is ``None``; a failed FATAL rule forces the level to 0; otherwise
+``max(0, 100 - sum of the fixed deductions of the failed rules)``.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import functools
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+import yaml
+
+from ckanext.wards import standards
+from ckanext.wards.paths import schema_file
+
+SAMPLE_BYTES = 64 * 1024
+MAX_EXAMPLES = 20          # examples kept per (check, column); totals are always complete
+DELIMITERS = (",", "\t", ";", "|")
+CELL_SEP = "\x1f"          # joins a row's cells so one regex can screen the whole row
+NUMERIC_SHARE = 0.8        # a column is numeric when this share of its values are numbers
+MIN_VALUES_FOR_STATS = 5
+
+# Every message, English and Japanese, with str.format placeholders.
+MESSAGES = {
+    "unknown_standard": ("Unknown standard dataset: {standard}",
+                         "不明な標準データセットです: {standard}"),
+    "no_columns_defined": ("The column definition of {standard} is not known yet; only the machine-readability rules were checked.",
+                           "{standard} の項目定義は未確認のため、機械可読性ルールのみを確認しました。"),
+    "layout_not_enforced": ("The column list of this layout is {status}: missing and unknown columns are reported for information only.",
+                            "このレイアウトの項目一覧は{status_ja}のため、不足・不明な項目は参考情報として報告します。"),
+    "no_matching_columns": ("No column of the file matches the standard {standard}.",
+                            "ファイルの項目が標準 {standard} のどの項目とも一致しません。"),
+    "missing_required_column": ("Required column missing: {column}",
+                                "必須項目がありません: {column}"),
+    "missing_column": ("Column of the standard missing: {column}",
+                       "標準の項目がありません: {column}"),
+    "unknown_column": ("Column not in the standard: {column}",
+                       "標準にない項目です: {column}"),
+    "alias_column": ("Column {header} uses an older or variant name; the standard name is {column}",
+                     "項目 {header} は旧名称または異表記です。標準の項目名は {column} です"),
+    "column_order": ("Columns are not in the order of the standard (first difference: {column})",
+                     "項目の並びが標準と異なります（最初の相違: {column}）"),
+    "required_value_missing": ("Row {row}: required value missing in {column}",
+                               "{row}行目: 必須項目 {column} が空です"),
+    "lg_code_format": ("Row {row}: {column} must be 6 half-width digits, got {value!r}",
+                       "{row}行目: {column} は半角数字6桁で記載してください（値: {value}）"),
+    "lg_code_leading_zero": ("Row {row}: {column} {value!r} has lost its leading zero (write it as text, e.g. 011002)",
+                             "{row}行目: {column} の値 {value} は先頭の0が欠落しています（文字列として 011002 のように記載）"),
+    "lg_code_check_digit": ("Row {row}: {column} {value!r} has a wrong check digit",
+                            "{row}行目: {column} の値 {value} の検査数字が正しくありません"),
+    "digits": ("Row {row}: {column} must be half-width digits, got {value!r}",
+               "{row}行目: {column} は半角数字で記載してください（値: {value}）"),
+    "postal_code": ("Row {row}: {column} must be 7 digits without hyphen, got {value!r}",
+                    "{row}行目: {column} はハイフンなしの7桁で記載してください（値: {value}）"),
+    "postal_code_leading_zero": ("Row {row}: {column} {value!r} has lost its leading zero",
+                                 "{row}行目: {column} の値 {value} は先頭の0が欠落しています"),
+    "number": ("Row {row}: {column} must be a half-width number, got {value!r}",
+               "{row}行目: {column} は半角の数値で記載してください（値: {value}）"),
+    "full_width_digits": ("Row {row}: {column} uses full-width characters: {value!r}",
+                          "{row}行目: {column} に全角文字が使われています（値: {value}）"),
+    "latitude_range": ("Row {row}: latitude {value!r} is outside -90..90",
+                       "{row}行目: 緯度 {value} が -90〜90 の範囲外です"),
+    "longitude_range": ("Row {row}: longitude {value!r} is outside -180..180",
+                        "{row}行目: 経度 {value} が -180〜180 の範囲外です"),
+    "outside_japan": ("Row {row}: {column} {value!r} is outside Japan",
+                      "{row}行目: {column} の値 {value} は日本の範囲外です"),
+    "lat_lon_swapped": ("Row {row}: latitude {value!r} looks like a longitude (columns swapped?)",
+                        "{row}行目: 緯度 {value} は経度の値に見えます（緯度と経度が逆?）"),
+    "date": ("Row {row}: {column} is not a date: {value!r}",
+             "{row}行目: {column} は日付として読めません（値: {value}）"),
+    "date_format": ("Row {row}: {column} {value!r} should be written YYYY-MM-DD ({normalised})",
+                    "{row}行目: {column} の値 {value} は YYYY-MM-DD 形式（{normalised}）で記載してください"),
+    "time": ("Row {row}: {column} is not a time hh:mm: {value!r}",
+             "{row}行目: {column} は hh:mm 形式の時刻ではありません（値: {value}）"),
+    "time_format": ("Row {row}: {column} {value!r} should be zero-padded hh:mm",
+                    "{row}行目: {column} の値 {value} は0埋めの hh:mm 形式で記載してください"),
+    "flag": ("Row {row}: {column} must be 有 or 無, got {value!r}",
+             "{row}行目: {column} は「有」または「無」で記載してください（値: {value}）"),
+    "flag_1": ("Row {row}: {column} must be 1 or blank, got {value!r}",
+               "{row}行目: {column} は 1 または空欄で記載してください（値: {value}）"),
+    "enum": ("Row {row}: {column} {value!r} is not one of the standard's values",
+             "{row}行目: {column} の値 {value} は標準の選択肢にありません"),
+    "phone": ("Row {row}: {column} is not a phone number like 03-1234-5678: {value!r}",
+              "{row}行目: {column} は 03-1234-5678 のような電話番号ではありません（値: {value}）"),
+    "phone_leading_zero": ("Row {row}: {column} {value!r} has lost its leading zero",
+                           "{row}行目: {column} の値 {value} は先頭の0が欠落しています"),
+    "uri": ("Row {row}: {column} is not an http(s) URL: {value!r}",
+            "{row}行目: {column} は http(s) の URL ではありません（値: {value}）"),
+    "email": ("Row {row}: {column} is not an e-mail address: {value!r}",
+              "{row}行目: {column} はメールアドレスではありません（値: {value}）"),
+    "row_too_short": ("Row {row} has {count} fields, the header has {width}",
+                      "{row}行目の項目数 {count} がヘッダーの項目数 {width} と一致しません"),
+    "encoding_error": ("Row {row}: bytes that are not valid {encoding}",
+                       "{row}行目: {encoding} として読めないバイトがあります"),
+    "not_tabular": ("The file is not a CSV or XLSX table ({reason})",
+                    "ファイルが CSV または XLSX の表ではありません（{reason}）"),
+    "empty_file": ("The file is empty", "ファイルが空です"),
+    "file_too_large": ("The file is larger than {limit} bytes",
+                       "ファイルが上限 {limit} バイトを超えています"),
+    # machine-readability rules
+    "L1-01": ("Not a machine-readable table: {reason}", "機械判読可能な表ではありません: {reason}"),
+    "L1-02": ("Row {row}: a second table starts here", "{row}行目: 2つ目の表が始まっています"),
+    "L1-03": ("{where}: blank separator", "{where_ja}: 区切りのための空白があります"),
+    "L1-04": ("Row {row}: a note outside the data: {value!r}", "{row}行目: データ外の注記があります（{value}）"),
+    "L1-05": ("Column {index}: no meaningful header ({value!r})", "{index}列目: 内容が分かる項目名がありません（{value}）"),
+    "L1-06": ("Row {row}, {column}: spaces used for layout ({value!r})", "{row}行目 {column}: 体裁用のスペースがあります（{value}）"),
+    "L1-07": ("Row {row}, {column}: several values in one cell ({value!r})", "{row}行目 {column}: 1セルに複数のデータがあります（{value}）"),
+    "L1-08": ("Row {row}, {column}: platform-dependent characters {chars} ({kinds})", "{row}行目 {column}: 機種依存文字 {chars}（{kinds_ja}）"),
+    "L1-09": ("Column {column}: both blanks ({blanks}) and zeros ({zeros}) in a numeric column", "{column}列: 数値列に空欄（{blanks}件）とゼロ（{zeros}件）が混在しています"),
+    "L1-10": ("The workbook contains objects (images, shapes, charts)", "ブックにオブジェクト（画像・図形・グラフ）があります"),
+    "L1-12": ("The workbook has merged cells ({count})", "セルの結合があります（{count}件）"),
+    "L1-13": ("The workbook has hidden rows or columns ({count})", "非表示の行または列があります（{count}件）"),
+    "L1-14": ("Row {row}, {column}: a line break inside a value", "{row}行目 {column}: 値の中に改行があります"),
+    "L1-15": ("Row {row}: {count} fields instead of {width} (a comma not enclosed in double quotes?)", "{row}行目: 項目数が {width} ではなく {count} です（カンマを含む値がダブルクォートで囲まれていない?）"),
+    "L2-01": ("Row {row}, {column}: a number with text ({value!r})", "{row}行目 {column}: 数値に文字が含まれています（{value}）"),
+    "L2-02": ("Row {row}, {column}: value omitted as a repeat of the row above ({value!r})", "{row}行目 {column}: 前行と同じ値が省略されています（{value}）"),
+    "L2-03": ("Duplicate column header: {column}", "項目名が重複しています: {column}"),
+    "L2-04": ("Column {column}: one choice spelled several ways ({value})", "{column}列: 同じ選択肢に表記揺れがあります（{value}）"),
+    "L2-05": ("Row {row}, {column}: \"other\" answer with its detail in the same cell ({value!r})", "{row}行目 {column}: 「その他」の詳細が同じ列に記入されています（{value}）"),
+    "L2-06": ("The workbook contains formulas ({count} cells)", "数式が残っています（{count}セル）"),
+    "L3-01": ("The file does not start with the header row ({reason})", "ファイルが項目名の行から始まっていません（{reason_ja}）"),
+    "L3-05": ("Row {row}, {column}: Japanese era date without the Western year ({value!r})", "{row}行目 {column}: 西暦の併記がない和暦です（{value}）"),
+    "L3-06": ("Row {row}, {column}: invalid area code ({value!r})", "{row}行目 {column}: 地域コードが正しくありません（{value}）"),
+    "L3-09": ("Periods are spread over columns (wide layout): {value}", "時点が列方向に展開されています（横持ち）: {value}"),
+}
+
+STATUS_JA = {"verified": "確認済み", "partial": "一部のみ確認", "unverified": "未確認"}
+
+
+def message(code: str, **params) -> tuple[str, str]:
+    en, ja = MESSAGES[code]
+    params.setdefault("column", "")
+    return en.format(**params), ja.format(**params)
+
+
+# --- data files ---------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def load_rules() -> list[dict]:
+    """The 30 rules, with the reference scorer's severity and deduction."""
+    with open(schema_file("machine-readability-rules.csv"), encoding="utf-8", newline="") as f:
+        rules = list(csv.DictReader(f))
+    for rule in rules:
+        rule["level"] = int(rule["level"])
+        rule["auto_check"] = rule["auto_check"].split()
+        ded = rule["deduction_reference_impl"]
+        rule["deduction"] = None if ded == "force_zero" else abs(int(ded))
+    return rules
+
+
+@functools.lru_cache(maxsize=None)
+def load_settings() -> dict:
+    with open(schema_file("machine-readability-checks.yaml"), encoding="utf-8") as f:
+        settings = yaml.safe_load(f)
+    with open(schema_file("standard-datasets", "_types.yaml"), encoding="utf-8") as f:
+        settings["types"] = yaml.safe_load(f)
+    ranges = settings["platform_dependent_characters"]
+    tolerated = settings["tolerated_characters"]
+    char_class = "".join(f"\\U{r['from']:08x}-\\U{r['to']:08x}" for r in ranges)
+    settings["platform_re"] = re.compile(f"[{char_class}]")
+    settings["tolerated"] = set(tolerated)
+    settings["ranges"] = ranges
+    for key in ("number_with_junk_pattern", "meaningless_header_pattern", "period_header_pattern",
+                "era_date_pattern", "western_year_pattern", "note_row_pattern",
+                "other_with_detail_pattern"):
+        settings[key.replace("_pattern", "_re")] = re.compile(settings[key], re.IGNORECASE)
+    synonyms = {}
+    for group in settings["choice_synonyms"]:
+        for word in group:
+            synonyms[_fold(word)] = _fold(group[0])
+    settings["synonyms"] = synonyms
+    settings["ditto"] = set(settings["ditto_marks"])
+    return settings
+
+
+def _fold(value: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+# --- value checks -------------------------------------------------------------------
+
+NUMBER_RE = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+SPACED_CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff](?:[ \u3000]+[\u3040-\u30ff\u4e00-\u9fff]){1,5}")
+MULTI_SPLIT_RE = re.compile(r"\s*[、,，;；/／]\s*|\s+")
+LEAD_TRAIL_RE = re.compile(r"(?:^|\x1f)[ \t\u3000]|[ \t\u3000](?:\x1f|$)")
+
+
+def lg_code_ok(code: str) -> bool:
+    """JIS X 0402 check digit: d6 = (11 - (6a+5b+4c+3d+2e) mod 11) mod 10."""
+    digits = [int(c) for c in code]
+    total = sum(w * d for w, d in zip((6, 5, 4, 3, 2), digits))
+    return (11 - total % 11) % 10 == digits[5]
+
+
+@functools.lru_cache(maxsize=None)
+def _eras() -> list[tuple[str, str, int]]:
+    return [(e["name"], e["letter"], e["start"]) for e in load_settings()["types"]["eras"]]
+
+
+JA_DATE_RE = re.compile(r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])?\s*(?P<y>\d{1,4}|元)\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?$")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """ISO or Japanese-written dates (2024/4/1, 2024年4月1日, 令和6年4月1日, R6.4.1)."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = JA_DATE_RE.match(text)
+    if not match:
+        return None
+    year = 1 if match["y"] == "元" else int(match["y"])
+    era = match["era"]
+    if era:
+        starts = {name: start for name, _, start in _eras()} | {letter: start for _, letter, start in _eras()}
+        year = starts[era.upper() if len(era) == 1 else era] + year - 1
+    elif year < 1000:
+        return None
+    try:
+        return dt.date(year, int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+def check_value(kind: str, value: str, col: dict, types: dict) -> tuple[str, dict] | None:
+    """``None`` when ``value`` is a valid ``kind``; else (message code, extra params).
+
+    Codes ending in ``_format`` are warnings (understood but not the standard spelling).
+    """
+    spec = types.get(kind, {})
+    if kind == "string":
+        return None
+    if kind in ("number", "latitude", "longitude"):
+        if not NUMBER_RE.fullmatch(value):
+            nfkc = unicodedata.normalize("NFKC", value)
+            if nfkc != value and NUMBER_RE.fullmatch(nfkc):
+                return "full_width_digits", {}
+            return "number", {}
+        if kind == "number":
+            return None
+        number = float(value)
+        if kind == "latitude":
+            if types["longitude"]["japan_min"] <= number <= types["longitude"]["japan_max"]:
+                return "lat_lon_swapped", {}
+            if not spec["min"] <= number <= spec["max"]:
+                return "latitude_range", {}
+        elif not spec["min"] <= number <= spec["max"]:
+            return "longitude_range", {}
+        if not spec["japan_min"] <= number <= spec["japan_max"]:
+            return "outside_japan", {}
+        return None
+    if kind == "lg_code":
+        if re.fullmatch(spec["pattern"], value):
+            return None if lg_code_ok(value) else ("lg_code_check_digit", {})
+        if re.fullmatch(r"[0-9]{5}", value) and lg_code_ok("0" + value):
+            return "lg_code_leading_zero", {}
+        return "lg_code_format", {}
+    if kind == "digits":
+        return None if value.isascii() and value.isdigit() else ("digits", {})
+    if kind == "postal_code":
+        if re.fullmatch(spec["pattern"], value):
+            return None
+        if re.fullmatch(r"[0-9]{6}", value):
+            return "postal_code_leading_zero", {}
+        return "postal_code", {}
+    if kind == "date":
+        if re.fullmatch(spec["pattern"], value):
+            try:
+                dt.date.fromisoformat(value)
+                return None
+            except ValueError:
+                return "date", {}
+        parsed = parse_date(value)
+        if parsed:
+            return "date_format", {"normalised": parsed.isoformat()}
+        return "date", {}
+    if kind == "time":
+        if re.fullmatch(spec["pattern"], value):
+            return None
+        if re.fullmatch(spec["loose_pattern"], value):
+            return "time_format", {}
+        return "time", {}
+    if kind in ("flag", "flag_1"):
+        return None if value in spec["values"] else (kind, {})
+    if kind == "enum":
+        return None if value in col.get("enum", ()) else ("enum", {})
+    if kind == "phone":
+        if re.fullmatch(spec["pattern"], value):
+            return None
+        nfkc = unicodedata.normalize("NFKC", value)
+        if nfkc != value and re.fullmatch(spec["pattern"], nfkc):
+            return "full_width_digits", {}
+        if re.fullmatch(r"[1-9][0-9]{0,3}-[0-9]{1,4}-[0-9]{4}", value):
+            return "phone_leading_zero", {}
+        return "phone", {}
+    if kind in ("uri", "email"):
+        return None if re.fullmatch(spec["pattern"], value) else (kind, {})
+    return None
+
+
+# --- reading ------------------------------------------------------------------------
+
+def detect_encoding(sample: bytes) -> tuple[str, bool]:
+    """(Python codec, has BOM) from the first bytes: UTF-8 (BOM or not), UTF-16, CP932."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", True
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", True
+    for encoding in ("utf-8", "cp932"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return encoding, False
+        except UnicodeDecodeError:
+            continue
+    return "cp932", False
+
+
+def detect_delimiter(first_line: str) -> str:
+    """The candidate delimiter that occurs most often (outside quotes) in the header line."""
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp932": "Shift_JIS", "utf-16": "UTF-16"}
+
+
+def sniff_format(sample: bytes, filename: str = "") -> str:
+    if sample.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if sample.startswith(b"%PDF"):
+        return "pdf"
+    if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary"
+    return "csv"
+
+
+def csv_rows(stream: IO[bytes], info: dict, sample: bytes) -> Iterator[list[str]]:
+    """Rows of a CSV byte stream, decoding as detected from ``sample`` (its first bytes);
+    fills ``info`` (encoding, BOM, delimiter)."""
+    encoding, bom = detect_encoding(sample)
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    first_line = text.readline()
+    delimiter = detect_delimiter(first_line)
+    info.update(encoding=ENCODING_LABELS.get(encoding, encoding), codec=encoding, bom=bom,
+                delimiter=delimiter)
+    reader = csv.reader(_chain_first(first_line, text), delimiter=delimiter)
+    last_line = 0
+    for row in reader:
+        info["lines_in_record"] = reader.line_num - last_line
+        last_line = reader.line_num
+        yield row
+
+
+def _chain_first(first: str, rest: Iterable[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _xlsx_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def xlsx_rows(path: str | Path, info: dict) -> Iterator[list[str]]:
+    """Rows of the first sheet of a workbook (openpyxl read-only mode streams the XML)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        info.update(encoding=None, bom=False, delimiter=None, sheet=sheet.title,
+                    sheets=len(workbook.worksheets))
+        for row in sheet.iter_rows(values_only=True):
+            cells = [_xlsx_value(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            yield cells
+    finally:
+        workbook.close()
+
+
+XML_CHUNK = 1 << 20
+
+
+def xlsx_structure(path: str | Path) -> dict:
+    """Counts of what the Excel-only rules look for, scanning the sheet XML in chunks."""
+    counts = {"objects": 0, "merged": 0, "hidden": 0, "formulas": 0}
+    patterns = {
+        "merged": re.compile(rb"<mergeCell "),
+        "hidden": re.compile(rb"<(?:row|col) [^>]*hidden=\"(?:1|true)\""),
+        "formulas": re.compile(rb"<f[ >]"),
+    }
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        counts["objects"] = sum(1 for n in names if n.startswith(("xl/drawings/", "xl/media/", "xl/charts/"))
+                                and n.endswith((".xml", ".png", ".jpeg", ".jpg", ".emf", ".gif")))
+        for name in names:
+            if not (name.startswith("xl/worksheets/sheet") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as member:
+                tail = b""
+                while chunk := member.read(XML_CHUNK):
+                    data = tail + chunk
+                    cut = max(len(data) - 4096, 0)  # a tag starting in the tail is counted next round
+                    for key, pattern in patterns.items():
+                        counts[key] += sum(1 for m in pattern.finditer(data) if m.start() < cut)
+                    tail = data[cut:]
+                for key, pattern in patterns.items():
+                    counts[key] += len(pattern.findall(tail))
+    return counts
+
+
+# --- the checker --------------------------------------------------------------------
+
+class Report:
+    """Collects issues with capped examples and complete counts."""
+
+    def __init__(self, max_examples: int):
+        self.max_examples = max_examples
+        self.issues: list[dict] = []
+        self.counts: dict[str, int] = {}
+        self._per_key: dict[tuple, int] = {}
+        self.rules: dict[str, dict] = {}
+        self.by_severity: dict[str, int] = {}
+
+    def add(self, code: str, severity: str, *, row=None, column=None, value=None, **params) -> None:
+        key = (code, column)
+        self.counts[code] = self.counts.get(code, 0) + 1
+        self.by_severity[severity] = self.by_severity.get(severity, 0) + 1
+        seen = self._per_key.get(key, 0)
+        self._per_key[key] = seen + 1
+        if seen >= self.max_examples:
+            return
+        en, ja = message(code, row=row, column=column or "", value=value, **params)
+        issue = {"code": code, "severity": severity, "row": row, "column": column,
+                 "value": value, "message": en, "message_ja": ja}
+        self.issues.append({k: v for k, v in issue.items() if v is not None})
+
+    def evaluated(self, rule_id: str) -> dict:
+        return self.rules.setdefault(rule_id, {"failed": 0, "examples": []})
+
+    def fail(self, rule_id: str, *, row=None, column=None, value=None, **params) -> None:
+        state = self.evaluated(rule_id)
+        state["failed"] += 1
+        if len(state["examples"]) < self.max_examples:
+            en, ja = message(rule_id, row=row, column=column or "", value=value, **params)
+            example = {"row": row, "column": column, "value": value, "message": en, "message_ja": ja}
+            state["examples"].append({k: v for k, v in example.items() if v is not None})
+
+
+class ColumnStats:
+    __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "distinct", "other_detail")
+
+    def __init__(self):
+        self.values = self.blanks = self.zeros = self.numbers = 0
+        self.junk: list[tuple[int, str]] = []
+        self.distinct: dict[str, int] | None = {}
+        self.other_detail: list[tuple[int, str]] = []
+
+
+def match_layout(headers: list[str], std: dict) -> tuple[str | None, dict, dict]:
+    """The layout whose column names (or aliases) match most headers.
+
+    Returns (layout name, {header index: column}, {header index: True if via an alias}).
+    """
+    best = (None, {}, {})
+    for name, layout in std["layouts"].items():
+        lookup = {}
+        for col in layout["columns"]:
+            lookup.setdefault(standards.normalise_header(col["name"]), (col, False))
+            for alias in col.get("aliases", ()):
+                lookup.setdefault(standards.normalise_header(alias), (col, True))
+        matched, via_alias, used = {}, {}, set()
+        for index, header in enumerate(headers):
+            hit = lookup.get(standards.normalise_header(header))
+            if hit and hit[0]["name"] not in used:
+                matched[index], via_alias[index] = hit
+                used.add(hit[0]["name"])
+        exact_bonus = 0.5 if layout["status"] == standards.VERIFIED else 0
+        if len(matched) + exact_bonus > len(best[1]) + (0.5 if best[0] and std["layouts"][best[0]]["status"] == standards.VERIFIED else 0):
+            best = (name, matched, via_alias)
+    return best
+
+
+def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_format: str = "csv",
+               max_examples: int = MAX_EXAMPLES) -> dict:
+    """Run every check over the rows of one table; ``info`` is filled by the reader."""
+    settings = load_settings()
+    types = settings["types"]
+    report = Report(max_examples)
+    is_csv = file_format == "csv"
+
+    # Header: the first record, unless it is a title row (rule L3-01).
+    buffered: list[list[str]] = []
+    for row in rows:
+        buffered.append(row)
+        if len(buffered) >= 10:
+            break
+    if not buffered or not any(c.strip() for r in buffered for c in r):
+        report.add("empty_file", "error")
+        return _finish(report, std, info, None, {}, [], file_format, rows_checked=0)
+    header_index = _header_index(buffered, report)
+    headers = [h for h in buffered[header_index]]
+    width = len(headers)
+    first_data_row = header_index + 2  # 1-based record number of the first data row
+
+    # Header rules.
+    report.evaluated("L1-05")
+    report.evaluated("L2-03")
+    report.evaluated("L3-09")
+    seen_headers: dict[str, int] = {}
+    period_headers = []
+    for index, header in enumerate(headers):
+        key = standards.normalise_header(header)
+        if settings["meaningless_header_re"].fullmatch(key):
+            report.fail("L1-05", index=index + 1, value=header)
+        elif key in seen_headers:
+            report.fail("L2-03", column=header)
+        seen_headers.setdefault(key, index)
+        if header != header.strip() or SPACED_CJK_RE.fullmatch(header.strip()):
+            report.fail("L1-06", row=header_index + 1, column=header, value=header)
+        if settings["period_header_re"].search(key):
+            period_headers.append(header)
+    if len(period_headers) >= settings["wide_layout_min_period_headers"]:
+        report.fail("L3-09", value=", ".join(period_headers[:5]))
+
+    # Columns against the standard.
+    layout_name, matched, via_alias = (None, {}, {})
+    if std:
+        layout_name, matched, via_alias = match_layout(headers, std)
+    typed = [(i, col, col["type"]) for i, col in matched.items() if col["type"] != "string"]
+    required = [(i, col["name"]) for i, col in matched.items() if col.get("required")]
+    lg_columns = [i for i, col in matched.items() if col["type"] == "lg_code"]
+
+    stats = [ColumnStats() for _ in range(width)]
+    platform_re = settings["platform_re"]
+    tolerated = settings["tolerated"]
+    ditto = settings["ditto"]
+    era_re = settings["era_date_re"]
+    western_re = settings["western_year_re"]
+    note_re = settings["note_row_re"]
+    max_distinct = settings["choice_max_distinct"]
+    for rule_id in ("L1-01", "L1-02", "L1-03", "L1-04", "L1-06", "L1-07", "L1-08", "L2-02", "L3-01", "L3-05"):
+        report.evaluated(rule_id)
+    if is_csv:
+        report.evaluated("L1-14")
+        report.evaluated("L1-15")
+
+    pending_blank: int | None = None
+    rows_checked = 0
+    record = header_index
+
+    def data_rows():
+        yield from buffered[header_index + 1:]
+        yield from rows
+
+    for row in data_rows():
+        record += 1
+        # A record over several physical lines: a line break inside a quoted value.
+        if not any(row):
+            if pending_blank is None:
+                pending_blank = record
+            continue
+        if pending_blank is not None:
+            report.fail("L1-03", where=f"Row {pending_blank}", where_ja=f"{pending_blank}行目")
+            if _looks_like_header(row, headers):
+                report.fail("L1-02", row=record)
+            pending_blank = None
+        rows_checked += 1
+        count = len(row)
+        if count != width:
+            if count > width and any(row[width:]):
+                if is_csv:
+                    report.fail("L1-15", row=record, count=count, width=width)
+            elif count < width:
+                report.add("row_too_short", "warning", row=record, count=count, width=width)
+        line = CELL_SEP.join(row)
+        if "\ufffd" in line:
+            report.add("encoding_error", "error", row=record, encoding=info.get("encoding"))
+        if "\n" in line or "\r" in line:
+            for j, cell in enumerate(row):
+                if "\n" in cell or "\r" in cell:
+                    if is_csv:
+                        report.fail("L1-14", row=record, column=_name(headers, j))
+                    else:
+                        report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
+        if platform_re.search(line):
+            for j, cell in enumerate(row):
+                chars = [c for c in cell if platform_re.match(c) and c not in tolerated]
+                if chars:
+                    kinds = _char_kinds(chars, settings["ranges"])
+                    report.fail("L1-08", row=record, column=_name(headers, j), chars="".join(dict.fromkeys(chars))[:10],
+                                kinds=", ".join(k[0] for k in kinds), kinds_ja="、".join(k[1] for k in kinds))
+        if LEAD_TRAIL_RE.search(line) or "\u3000" in line or "  " in line:
+            for j, cell in enumerate(row):
+                if cell and (cell != cell.strip() or SPACED_CJK_RE.fullmatch(cell)):
+                    report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
+        if era_re.search(line):
+            for j, cell in enumerate(row):
+                if era_re.search(cell) and not western_re.search(cell) and parse_date(cell):
+                    report.fail("L3-05", row=record, column=_name(headers, j), value=cell)
+        filled = [c for c in row if c]
+        if len(filled) == 1 and width > 1 and note_re.match(filled[0].strip()):
+            report.fail("L1-04", row=record, value=filled[0][:80])
+            continue
+
+        for j, cell in enumerate(row[:width]):
+            st = stats[j]
+            if not cell:
+                st.blanks += 1
+                continue
+            st.values += 1
+            if cell in ditto:
+                report.fail("L2-02", row=record, column=_name(headers, j), value=cell)
+            if NUMBER_RE.fullmatch(cell):
+                st.numbers += 1
+                if cell == "0":
+                    st.zeros += 1
+            elif len(st.junk) < max_examples and settings["number_with_junk_re"].fullmatch(cell):
+                st.junk.append((record, cell))
+            distinct = st.distinct
+            if distinct is not None and cell not in distinct:
+                if len(distinct) >= max_distinct:
+                    st.distinct = None
+                else:
+                    distinct[cell] = record
+                    if settings["other_with_detail_re"].match(cell):
+                        st.other_detail.append((record, cell))
+
+        for j, col in required:
+            if j >= count or not row[j].strip():
+                report.add("required_value_missing", "error", row=record, column=col)
+        for j, col, kind in typed:
+            if j >= count or not row[j]:
+                continue
+            value = row[j]
+            problem = check_value(kind, value, col, types)
+            if problem:
+                code, extra = problem
+                severity = "warning" if code.endswith("_format") or code == "outside_japan" else "error"
+                report.add(code, severity, row=record, column=col["name"], value=value, **extra)
+                if code in ("number", "phone", "date", "time", "uri", "email", "lg_code_format", "postal_code"):
+                    parts = [p for p in MULTI_SPLIT_RE.split(value) if p]
+                    if len(parts) > 1 and all(check_value(kind, p, col, types) is None for p in parts):
+                        report.fail("L1-07", row=record, column=col["name"], value=value)
+                if j in lg_columns:
+                    report.fail("L3-06", row=record, column=col["name"], value=value)
+
+    _column_rules(report, stats, headers, matched, settings, max_examples)
+    if lg_columns:
+        report.evaluated("L3-06")
+    elif any(standards.normalise_header(h) in ("地方公共団体名", "市区町村名", "都道府県名") for h in headers):
+        report.evaluated("L3-06")
+    return _finish(report, std, info, layout_name, matched, headers, file_format,
+                   rows_checked=rows_checked, via_alias=via_alias)
+
+
+def _header_index(buffered: list[list[str]], report: Report) -> int:
+    """Index of the header row among the first records; fails L3-01 when it is not the first."""
+    widths = [sum(1 for c in r if c.strip()) for r in buffered]
+    widest = max(widths)
+    first = widths[0]
+    report.evaluated("L3-01")
+    if first == 0:
+        reason = ("blank first row", "先頭行が空行")
+    elif first == 1 and widest > 2:
+        reason = ("title row before the header", "項目名の前に表題行があります")
+    elif sum(1 for c in buffered[0] if NUMBER_RE.fullmatch(c.strip())) > first / 2 and widest > 1:
+        reason = ("first row holds data, not column names", "先頭行が項目名ではなくデータです")
+        report.fail("L3-01", reason=reason[0], reason_ja=reason[1])
+        return 0
+    else:
+        return 0
+    report.fail("L3-01", reason=reason[0], reason_ja=reason[1])
+    for index, count in enumerate(widths):
+        if count >= max(2, widest // 2):
+            return index
+    return 0
+
+
+def _looks_like_header(row: list[str], headers: list[str]) -> bool:
+    values = [c for c in row if c.strip()]
+    if [standards.normalise_header(c) for c in row] == [standards.normalise_header(h) for h in headers]:
+        return True
+    return len(values) >= 2 and not any(NUMBER_RE.fullmatch(v) for v in values) and len(row) != len(headers)
+
+
+def _char_kinds(chars: list[str], ranges: list[dict]) -> list[tuple[str, str]]:
+    kinds = []
+    for ch in dict.fromkeys(chars):
+        for r in ranges:
+            if r["from"] <= ord(ch) <= r["to"] and (r["label_en"], r["label_ja"]) not in kinds:
+                kinds.append((r["label_en"], r["label_ja"]))
+    return kinds
+
+
+def _name(headers: list[str], index: int) -> str:
+    return headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
+
+
+def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], matched: dict,
+                  settings: dict, max_examples: int) -> None:
+    """Rules that need a whole column: L1-09, L2-01, L2-04, L2-05, and blank columns (L1-03)."""
+    synonyms = settings["synonyms"]
+    for j, st in enumerate(stats):
+        name = _name(headers, j)
+        if st.values == 0 and not headers[j].strip() and st.blanks:
+            report.fail("L1-03", where=f"Column {j + 1}", where_ja=f"{j + 1}列目")
+            continue
+        declared = matched.get(j, {}).get("type")
+        numeric_by_type = declared in ("number", "latitude", "longitude")
+        numeric = numeric_by_type or (declared in (None, "string") and st.values >= MIN_VALUES_FOR_STATS
+                                      and st.numbers >= NUMERIC_SHARE * st.values)
+        if numeric:
+            report.evaluated("L1-09")
+            report.evaluated("L2-01")
+            if st.blanks and st.zeros:
+                report.fail("L1-09", column=name, blanks=st.blanks, zeros=st.zeros)
+            for row, value in st.junk:
+                if not NUMBER_RE.fullmatch(value):
+                    report.fail("L2-01", row=row, column=name, value=value)
+        categorical = (st.distinct is not None and st.values >= 10 and len(st.distinct) < st.values / 2) \
+            or declared in ("enum", "flag")
+        if categorical and st.distinct is not None:
+            report.evaluated("L2-04")
+            report.evaluated("L2-05")
+            groups: dict[str, list[str]] = {}
+            for value in st.distinct:
+                key = _fold(value)
+                groups.setdefault(synonyms.get(key, key), []).append(value)
+            for spellings in groups.values():
+                if len(spellings) > 1:
+                    report.fail("L2-04", column=name, value=" / ".join(spellings[:5]))
+            for row, value in st.other_detail[:max_examples]:
+                report.fail("L2-05", row=row, column=name, value=value)
+
+
+def _finish(report: Report, std: dict | None, info: dict, layout_name: str | None, matched: dict,
+            headers: list[str], file_format: str, *, rows_checked: int, via_alias: dict | None = None) -> dict:
+    columns = _column_report(report, std, layout_name, matched, headers, via_alias or {})
+    rules, levels = score_rules(report.rules, file_format)
+    errors = report.by_severity.get("error", 0)
+    result = {
+        "standard": _standard_summary(std),
+        "file": {"format": file_format, **{k: v for k, v in info.items() if k not in ("codec", "lines_in_record")},
+                 "rows": rows_checked, "columns": len(headers)},
+        "layout": layout_name,
+        "layout_status": std["layouts"][layout_name]["status"] if std and layout_name else None,
+        "enforced": bool(std and layout_name and standards.is_enforced(std["layouts"][layout_name])),
+        "columns": columns,
+        "issues": report.issues,
+        "counts": report.counts,
+        "truncated": any(n > report.max_examples for n in report._per_key.values()),
+        "rules": rules,
+        "levels": levels,
+    }
+    result["conforms"] = _conforms(result, errors)
+    result["summary"] = {"errors": errors,
+                         "warnings": report.by_severity.get("warning", 0),
+                         "rules_failed": [r["id"] for r in rules if r["passed"] is False]}
+    return result
+
+
+def _conforms(result: dict, errors: int) -> bool | None:
+    """True/False for an exact (verified) layout; None when conformance cannot be decided."""
+    if not result["standard"] or not result["layout"]:
+        return False if result["standard"] and result["standard"]["status"] != "unverified" else None
+    if not result["enforced"]:
+        return None
+    return errors == 0 and not result["columns"]["missing_required"]
+
+
+def _standard_summary(std: dict | None) -> dict | None:
+    if not std:
+        return None
+    return {key: std[key] for key in ("id", "number", "name_ja", "name_en", "status", "uri")}
+
+
+def _column_report(report: Report, std, layout_name, matched, headers, via_alias) -> dict:
+    out = {"matched": [], "missing_required": [], "missing": [], "unknown": [], "aliases": []}
+    if not std:
+        return out
+    if not std["layouts"]:
+        report.add("no_columns_defined", "info", standard=std["id"])
+        return out
+    if not layout_name or not matched:
+        report.add("no_matching_columns", "error", standard=std["id"])
+        return out
+    layout = std["layouts"][layout_name]
+    enforced = standards.is_enforced(layout)
+    if not enforced:
+        report.add("layout_not_enforced", "info", status=layout["status"],
+                   status_ja=STATUS_JA.get(layout["status"], layout["status"]))
+    present = {col["name"] for col in matched.values()}
+    out["matched"] = [{"header": headers[i], "column": col["name"], "type": col["type"]}
+                      for i, col in sorted(matched.items())]
+    for i, col in sorted(matched.items()):
+        if via_alias.get(i):
+            out["aliases"].append({"header": headers[i], "column": col["name"]})
+            report.add("alias_column", "warning", header=headers[i], column=col["name"])
+    severity_missing = "warning" if enforced else "info"
+    for col in layout["columns"]:
+        if col["name"] in present:
+            continue
+        if col.get("required"):
+            out["missing_required"].append(col["name"])
+            report.add("missing_required_column", "error" if enforced else "warning", column=col["name"])
+        else:
+            out["missing"].append(col["name"])
+            report.add("missing_column", severity_missing, column=col["name"])
+    for i, header in enumerate(headers):
+        if i not in matched and header.strip():
+            out["unknown"].append(header)
+            report.add("unknown_column", severity_missing, column=header)
+    if enforced:
+        expected = [col["name"] for col in layout["columns"] if col["name"] in present]
+        actual = [col["name"] for _, col in sorted(matched.items())]
+        for want, got in zip(expected, actual):
+            if want != got:
+                report.add("column_order", "warning", column=got)
+                break
+    return out
+
+
+def score_rules(states: dict[str, dict], file_format: str) -> tuple[list[dict], list[dict]]:
+    """Per-rule results and per-level scores, as the reference scorer computes them."""
+    rules_out = []
+    by_level: dict[int, list[dict]] = {1: [], 2: [], 3: []}
+    for rule in load_rules():
+        evaluated = rule["id"] in states and file_format in rule["auto_check"]
+        state = states.get(rule["id"], {"failed": 0, "examples": []})
+        entry = {
+            "id": rule["id"], "level": rule["level"], "name_ja": rule["short_name_ja"],
+            "name_en": rule["short_name_en"], "severity": rule["severity_reference_impl"],
+            "deduction": rule["deduction"] if rule["deduction"] is not None else "force_zero",
+            "evaluated": evaluated,
+            "passed": (state["failed"] == 0) if evaluated else None,
+            "count": state["failed"] if evaluated else 0,
+            "examples": state["examples"] if evaluated else [],
+        }
+        rules_out.append(entry)
+        if evaluated:
+            by_level[rule["level"]].append(entry | {"_deduction": rule["deduction"]})
+    levels = []
+    for level, entries in by_level.items():
+        if not entries:
+            levels.append({"level": level, "score": None, "passed": 0, "total": 0,
+                           "forced_zero": False, "failed": []})
+            continue
+        failed = [e for e in entries if not e["passed"]]
+        fatal = [e["id"] for e in failed if e["severity"] == "FATAL"]
+        score = 0 if fatal else max(0, 100 - sum(e["_deduction"] or 0 for e in failed))
+        levels.append({"level": level, "score": score, "passed": len(entries) - len(failed),
+                       "total": len(entries), "forced_zero": bool(fatal), "failed": [e["id"] for e in failed]})
+    return rules_out, levels
+
+
+# --- entry points -------------------------------------------------------------------
+
+def check_file(path: str | Path, standard_id: str | None = None, *, max_examples: int = MAX_EXAMPLES,
+               file_format: str | None = None) -> dict:
+    """Check a file on disk (CSV or XLSX, detected from its bytes) against a standard."""
+    std = standards.get_standard(standard_id) if standard_id else None
+    path = Path(path)
+    info: dict = {"bytes": path.stat().st_size}
+    with open(path, "rb") as raw:
+        sample = raw.read(SAMPLE_BYTES)
+    kind = file_format or sniff_format(sample, path.name)
+    if kind == "xlsx":
+        try:
+            result = check_rows(xlsx_rows(path, info), std, info, file_format="xlsx", max_examples=max_examples)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            return _not_tabular(std, info, str(exc) or type(exc).__name__)
+        _excel_rules(result, xlsx_structure(path))
+    elif kind == "csv":
+        with open(path, "rb") as raw:
+            result = check_rows(csv_rows(raw, info, sample), std, info, file_format="csv", max_examples=max_examples)
+    else:
+        return _not_tabular(std, info, kind)
+    if standard_id and not std:
+        en, ja = message("unknown_standard", standard=standard_id)
+        result["issues"].insert(0, {"code": "unknown_standard", "severity": "error", "message": en, "message_ja": ja})
+        result["counts"]["unknown_standard"] = 1
+    return result
+
+
+def _not_tabular(std, info, reason: str) -> dict:
+    report = Report(MAX_EXAMPLES)
+    report.add("not_tabular", "error", reason=reason)
+    report.fail("L1-01", reason=reason)
+    return _finish(report, std, info, None, {}, [], "csv", rows_checked=0)
+
+
+def _excel_rules(result: dict, counts: dict) -> None:
+    """Add the Excel-only rules (objects, merged cells, hidden rows/columns, formulas) and re-score."""
+    states = {r["id"]: {"failed": r["count"], "examples": r["examples"]}
+              for r in result["rules"] if r["evaluated"]}
+    checks = {"L1-10": ("objects", {}), "L1-12": ("merged", {}), "L1-13": ("hidden", {}), "L2-06": ("formulas", {})}
+    for rule_id, (key, _) in checks.items():
+        state = states.setdefault(rule_id, {"failed": 0, "examples": []})
+        if counts[key]:
+            en, ja = message(rule_id, count=counts[key])
+            state["failed"] += counts[key]
+            state["examples"].append({"message": en, "message_ja": ja})
+    result["rules"], result["levels"] = score_rules(states, "xlsx")
+    result["summary"]["rules_failed"] = [r["id"] for r in result["rules"] if r["passed"] is False]
+
+
+def format_text(result: dict, lang: str = "en") -> str:
+    """A human-readable report (for the CLI)."""
+    key = "message_ja" if lang == "ja" else "message"
+    lines = []
+    std = result["standard"]
+    if std:
+        lines.append(f"Standard: {std['id']} {std['name_ja']} / {std['name_en']} ({std['status']})")
+    f = result["file"]
+    lines.append(f"File: {f.get('format')} encoding={f.get('encoding')} bom={f.get('bom')} "
+                 f"delimiter={f.get('delimiter')!r} rows={f.get('rows')} columns={f.get('columns')}")
+    lines.append(f"Layout: {result['layout']} ({result['layout_status']}), conforms: {result['conforms']}")
+    cols = result["columns"]
+    for label, names in (("Missing required", cols["missing_required"]), ("Missing", cols["missing"]),
+                         ("Unknown", cols["unknown"])):
+        if names:
+            lines.append(f"{label} columns: {', '.join(names)}")
+    for issue in result["issues"]:
+        lines.append(f"  [{issue['severity']}] {issue[key]}")
+    if result["truncated"]:
+        lines.append("  (examples capped; totals: " + ", ".join(f"{k}={v}" for k, v in result["counts"].items()) + ")")
+    lines.append("Machine-readability:")
+    for level in result["levels"]:
+        lines.append(f"  Level {level['level']}: {level['score']} (failed: {', '.join(level['failed']) or '-'})")
+    for rule in result["rules"]:
+        if rule["passed"] is False:
+            name = rule["name_ja"] if lang == "ja" else rule["name_en"]
+            lines.append(f"  {rule['id']} {name} [{rule['severity']}] x{rule['count']}")
+            for example in rule["examples"][:3]:
+                lines.append(f"      {example[key]}")
+    return "\n".join(lines)

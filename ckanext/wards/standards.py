@@ -1,0 +1,109 @@
+"""The national standard dataset definitions (自治体標準オープンデータセット).
+
+Data lives in ``schemas/standard-datasets/<id>.yaml``, one file per standard, generated
+from the shared reference by ``schemas/standard-datasets/build_from_reference.py``.
+
+Id scheme (stable; stored in datasets' and resources' ``conforms_to``):
+``<two-digit 自治体標準 number>_<english file slug>``, e.g. ``13_public_toilet``,
+``06_open_data_list``. The slug is the one seen in published file names
+(``131075_public_toilet.csv``) where it was observed; for the few entries without an
+observed slug it is ours (``file_slug_observed: false``). The number alone is unique, so
+``get_standard`` also accepts ``"13"``, ``"A-13"`` and the slug. The definition book
+letter is not part of the id because the C/D split of 23-31 is unverified.
+
+Each standard has up to two column layouts:
+
+* ``current``: the 正式版 (Digital Agency) layout, with the reference's confidence as
+  ``status``: ``verified`` (exact list), ``partial`` (only some columns known) or absent
+  when nothing is known (``unverified`` standards).
+* ``legacy``: the older 推奨データセット 基本編 layout, exact (``verified``).
+
+Only ``verified`` layouts are enforced as exact (missing/unknown columns); of the others,
+only the types of the columns we know are checked.
+
+``uri`` is what goes into ``dct:conformsTo``: the Digital Agency's landing page for the
+standard with the id as fragment (the standard publishes no per-dataset URIs).
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import yaml
+
+from ckanext.wards.paths import schema_file
+
+FOLDER = "standard-datasets"
+VERIFIED = "verified"
+
+
+@functools.lru_cache(maxsize=None)
+def _load_all() -> dict[str, dict]:
+    standards = {}
+    for path in sorted(schema_file(FOLDER).glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc["number"] = str(doc["number"]).zfill(2)
+        if doc.get("legacy_no") is not None:
+            doc["legacy_no"] = str(doc["legacy_no"]).zfill(2)
+        standards[doc["id"]] = doc
+    return standards
+
+
+def list_standards() -> list[dict]:
+    """Every standard (all statuses), ordered by number, without the column lists."""
+    return [
+        {key: value for key, value in std.items() if key != "layouts"}
+        | {"layouts": {name: layout["status"] for name, layout in std["layouts"].items()}}
+        for std in _load_all().values()
+    ]
+
+
+def standard_ids() -> list[str]:
+    return list(_load_all())
+
+
+def choices(lang: str = "ja") -> list[dict]:
+    """``[{"value", "label"}]`` for a scheming ``choices_helper`` (label in ``lang``)."""
+    out = []
+    for std in _load_all().values():
+        name = std["name_ja"] if lang == "ja" else std["name_en"]
+        out.append({"value": std["id"], "label": f"{std['number']} {name}"})
+    return out
+
+
+def get_standard(standard_id: str) -> dict | None:
+    """A standard by id, number (``13``, ``A-13``), slug or URI; ``None`` when unknown."""
+    if not standard_id:
+        return None
+    key = unicodedata.normalize("NFKC", str(standard_id)).strip()
+    standards = _load_all()
+    if key in standards:
+        return standards[key]
+    bare = key.split("#")[-1] if key.startswith("http") else key
+    if bare in standards:
+        return standards[bare]
+    number = bare.split("-")[-1].zfill(2) if bare[:1].isalpha() and "-" in bare else bare.zfill(2)
+    for std in standards.values():
+        if number == std["number"] or bare in (std["file_slug"], std["name_ja"]):
+            return std
+    return None
+
+
+def columns(standard_id: str, layout: str = "current") -> list[dict]:
+    """The column definitions of one layout: name, order, required, type, aliases, ..."""
+    std = get_standard(standard_id)
+    if not std or layout not in std["layouts"]:
+        return []
+    return std["layouts"][layout]["columns"]
+
+
+def is_enforced(layout: dict) -> bool:
+    """Whether a layout's column list is exact (missing/unknown columns are defects)."""
+    return layout.get("status") == VERIFIED
+
+
+def normalise_header(name: str) -> str:
+    """Header comparison key: NFKC (full-width ASCII, half-width kana) without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())

@@ -1,0 +1,207 @@
+"""``/wards/compare`` (HTML, ``?format=csv|json``), ``/wards/<org>`` and the report files
+``/wards/report/<org>.json|.csv|.ttl`` plus the national ``/wards/report/<org>/open-data-list.csv``."""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
+
+compare_blueprint = Blueprint("wards_compare", __name__)
+
+SORT_KEYS = ("code", "name", "datasets", "resources", "csv", "api", "machine_readable_strict",
+             "machine_readable_broad", "open_licence", "standard_conformance", "mqa_points_mean",
+             "age_hours")
+
+
+def _lang() -> str:
+    try:
+        return "ja" if str(tk.h.lang()).startswith("ja") else "en"
+    except Exception:
+        return "en"
+
+
+def sort_rows(rows: list[dict[str, Any]], key: str, desc: bool, lang: str = "en") -> list[dict[str, Any]]:
+    """Rows ordered by one column; wards without a figure go last either way."""
+    if key not in SORT_KEYS:
+        key = "code"
+    if key == "name":
+        key = "name_ja" if lang == "ja" else "name_en"
+    present = [r for r in rows if r.get(key) is not None]
+    missing = [r for r in rows if r.get(key) is None]
+    present.sort(key=lambda r: (r[key], r["code"]), reverse=desc)
+    return present + missing
+
+
+def _metric_labels(lang: str) -> dict[str, str]:
+    from ckanext.wards import report
+    return {m["id"]: report.label(m, lang) for m in report.metric_spec()["metrics"]}
+
+
+def _chart_texts() -> dict[str, str]:
+    return {
+        "csv": tk._("CSV share"), "api": tk._("API share"),
+        "machine_readable_strict": tk._("Machine-readable (strict)"),
+        "machine_readable_broad": tk._("Machine-readable (broad)"),
+        "open_licence": tk._("Open licence"), "standard_conformance": tk._("Standard conformance"),
+        "ward_average": tk._("Average of the wards shown"),
+        "national": tk._("National reference (study)"),
+        "percent": tk._("Share (%)"), "datasets": tk._("Datasets"),
+    }
+
+
+def _band_labels(lang: str) -> dict[str, str]:
+    labels = {"unscored": tk._("Not yet scored")}
+    try:
+        from ckanext.wards import scoring
+        labels.update({b["id"]: b["label"].get(lang) or b["label"]["en"] for b in scoring.spec()["bands"]})
+    except Exception:  # scoring data missing: plain band ids
+        pass
+    for band in ("bad", "sufficient", "good", "excellent"):
+        labels.setdefault(band, band)
+    return labels
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside <script type="application/json"> (no "</script>" break-out)."""
+    return json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/")
+
+
+def compare_page():
+    data = tk.get_action("wards_compare")({}, {})
+    fmt = tk.request.args.get("format")
+    if fmt == "json":
+        return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
+                        mimetype="application/json")
+    if fmt == "csv":
+        from ckanext.wards import compare
+        return Response(compare.comparison_csv(data["rows"]), headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="wards-compare.csv"'})
+    lang = _lang()
+    sort = tk.request.args.get("sort") or "code"
+    desc = tk.asbool(tk.request.args.get("desc", False))
+    rows = sort_rows(data["rows"], sort, desc, lang)
+    from ckanext.wards import compare
+    trend = compare.trends()
+    names = {r["code"]: (r["name_ja"] if lang == "ja" else r["name_en"]) for r in rows}
+    chart = {
+        "texts": _chart_texts(),
+        "wards": [{"code": r["code"], "name": names[r["code"]],
+                   **{k: r[k] for k, _ in compare.SHARE_COLUMNS}} for r in rows],
+        "averages": data["averages"], "national": data["national"],
+        "trend": {names.get(code, code): points for code, points in trend.items() if code in names},
+    }
+    return tk.render("wards/compare/index.html", {
+        "data": data, "rows": rows, "sort": sort, "desc": desc, "lang": lang,
+        "chart_json": _script_json(chart), "share_keys": [k for k, _ in compare.SHARE_COLUMNS],
+        "band_labels": _band_labels(lang), "texts": _chart_texts(), "trend_table": _trend_table(trend, names)})
+
+
+def _trend_table(trend: dict[str, list[dict[str, Any]]], names: dict[str, str]) -> dict[str, Any]:
+    """Dates × wards of the strict machine-readable share: the numbers behind the trend chart."""
+    dates = sorted({p["date"] for points in trend.values() for p in points})
+    table = []
+    for code, points in trend.items():
+        if code not in names:
+            continue
+        by_date = {p["date"]: p["machine_readable_strict"] for p in points}
+        table.append({"code": code, "name": names[code], "values": [by_date.get(d) for d in dates]})
+    return {"dates": dates, "rows": table}
+
+
+def _find_ward(org: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
+    """(report, organisation dict) of a local ward by org name/id, or of a collected ward
+    by its code; (None, None) if unknown."""
+    try:
+        doc = tk.get_action("wards_report")({}, {"organization": org})
+        return doc, tk.get_action("organization_show")({}, {"id": org, "include_datasets": False})
+    except tk.ObjectNotFound:
+        pass
+    from ckanext.wards import compare
+    for snap in compare.latest_snapshots(local=False):
+        if snap["report"]["ward"]["code"] == org:
+            return snap["report"], None
+    return None, None
+
+
+def ward_page(org: str):
+    try:
+        doc, org_dict = _find_ward(org)
+    except tk.ValidationError:
+        return tk.abort(404, tk._("This organization is not a ward"))
+    if doc is None:
+        return tk.abort(404, tk._("Ward not found"))
+    from ckanext.wards import compare, report
+    lang = _lang()
+    measurements = report.measurements(doc)
+    labels = _metric_labels(lang)
+    for m in measurements:
+        m["label"] = labels.get(m["metric"], m["metric"])
+        m["percent"] = None if m["kind"] != "share" or m["value"] is None else round(100 * m["value"], 1)
+    trend = compare.trends(doc["ward"]["code"]).get(doc["ward"]["code"], [])
+    name = doc["ward"]["name_ja"] if lang == "ja" else doc["ward"]["name_en"]
+    chart = {"texts": _chart_texts(), "trend": {name: trend},
+             "stars": [s["numerator"] for s in doc["star_levels"]],
+             "star_labels": [labels[f"star{k}Share"] for k in range(6)],
+             "ratings": [r["numerator"] for r in doc["ratings"]],
+             "rating_labels": [labels.get(f"rating{r['band'].capitalize()}Share", r["band"]) for r in doc["ratings"]]}
+    return tk.render("wards/compare/ward.html", {
+        "doc": doc, "org": org_dict, "measurements": measurements, "trend": trend,
+        "ward_name": name, "chart_json": _script_json(chart),
+        "share_keys": [k for k, _ in compare.SHARE_COLUMNS], "texts": _chart_texts()})
+
+
+def _report_or_404(org: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("wards_report")({}, {"organization": org})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Organization not found"))
+    except tk.ValidationError:
+        return tk.abort(404, tk._("This organization is not a ward"))
+
+
+def report_json(org: str):
+    from ckanext.wards import report
+    return Response(report.to_json(_report_or_404(org)), mimetype="application/json",
+                    headers={"Access-Control-Allow-Origin": "*"})
+
+
+def report_csv(org: str):
+    from ckanext.wards import report
+    return Response(report.to_csv(_report_or_404(org)), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="ward-report-{org}.csv"'})
+
+
+def report_ttl(org: str):
+    from ckanext.wards import report
+    return Response(report.to_turtle(_report_or_404(org)), headers={"Content-Type": "text/turtle; charset=utf-8"})
+
+
+def open_data_list(org: str):
+    """The national オープンデータ一覧 (A-06) CSV of the ward's public datasets."""
+    from ckanext.wards import report
+    doc = _report_or_404(org)
+    org_dict = tk.get_action("organization_show")({}, {"id": org, "include_datasets": False})
+    ward = report.ward_by_code(doc["ward"]["code"]) or {
+        "lg_code": doc["ward"]["code"], "name_ja": doc["ward"]["name_ja"], "prefecture_ja": ""}
+    body = report.open_data_list_csv(report.public_packages(org_dict["id"]), ward)
+    filename = report.open_data_list_spec()["file_name"].format(code=doc["ward"]["code"])
+    return Response(body.encode("utf-8"), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+compare_blueprint.add_url_rule("/wards/compare", view_func=compare_page)
+compare_blueprint.add_url_rule("/wards/report/<org>.json", view_func=report_json)
+compare_blueprint.add_url_rule("/wards/report/<org>.csv", view_func=report_csv)
+compare_blueprint.add_url_rule("/wards/report/<org>.ttl", view_func=report_ttl)
+compare_blueprint.add_url_rule("/wards/report/<org>/open-data-list.csv", view_func=open_data_list)
+compare_blueprint.add_url_rule("/wards/<org>", view_func=ward_page)
+
+
+def get_blueprints():
+    return [compare_blueprint]

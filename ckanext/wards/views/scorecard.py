@@ -1,0 +1,77 @@
+"""``/organization/<org>/scorecard`` (HTML), ``.csv`` and ``.json``: the stewards' scorecard."""
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
+
+scorecard_blueprint = Blueprint("wards_scorecard", __name__)
+
+
+def _card(org: str) -> dict:
+    from ckanext.wards.logic.scoring import can_see_private
+    args = tk.request.args
+    data_dict = {
+        "organization": org,
+        "include_private": can_see_private(org, tk.current_user.name if tk.current_user.is_authenticated else None),
+        "rating": args.get("rating") or None, "q": args.get("q") or None,
+        "sort": args.get("sort") or "mqa_points", "desc": args.get("desc", "false"),
+    }
+    try:
+        return tk.get_action("wards_scorecard")({}, data_dict)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Organization not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+
+
+def scorecard(id: str):
+    card = _card(id)
+    org = tk.get_action("organization_show")({}, {"id": id, "include_datasets": False})
+    return tk.render("wards/scorecard/index.html", {
+        "card": card, "org": org, "args": tk.request.args,
+        "sort": tk.request.args.get("sort") or "mqa_points",
+        "desc": tk.asbool(tk.request.args.get("desc", False))})
+
+
+def scorecard_csv(id: str):
+    from ckanext.wards import scorecard as sc
+    card = _card(id)
+    return Response(sc.to_csv(card), mimetype="text/csv",
+                    headers={"Content-Type": "text/csv; charset=utf-8",
+                             "Content-Disposition": f'attachment; filename="scorecard-{id}.csv"'})
+
+
+def scorecard_json(id: str):
+    from ckanext.wards import scorecard as sc
+    return Response(sc.to_json(_card(id)), mimetype="application/json")
+
+
+scorecard_blueprint.add_url_rule("/organization/<id>/scorecard", view_func=scorecard)
+scorecard_blueprint.add_url_rule("/organization/<id>/scorecard.csv", view_func=scorecard_csv)
+scorecard_blueprint.add_url_rule("/organization/<id>/scorecard.json", view_func=scorecard_json)
+
+
+def get_blueprints():
+    return [scorecard_blueprint]
+
+
+# --- template helpers (texts chosen at request time) ---
+
+
+def rating_label(band: str) -> str:
+    from ckanext.wards import scoring
+    lang = "ja" if str(tk.h.lang()).startswith("ja") else "en"
+    for entry in scoring.spec()["bands"]:
+        if entry["id"] == band:
+            return scoring.text(entry, "label", lang)
+    return band
+
+
+def machine_readable_label(level: str) -> str:
+    return {"strict": tk._("Yes (strict)"), "broad": tk._("Yes (broad: XLSX/ODS)"),
+            "no": tk._("No")}.get(level, level)
+
+
+def get_helpers():
+    return {"wards_rating_label": rating_label, "wards_machine_readable_label": machine_readable_label}

@@ -1,0 +1,388 @@
+"""The wards_dcat_ap_3 profile on the real stack: SHACL, round trip, DQV, endpoints.
+
+Datasets are created through package_create with the shared schema; their RDF comes from
+ckanext-dcat's own endpoints (or its RDFSerializer, which the endpoints use) and is read
+back with plain rdflib.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS as DCT, RDF, XSD
+
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from ckanext.dcat.processors import RDFParser
+from ckanext.wards import dcat, jobs
+from ckanext.wards import model as wards_model
+from tests.conftest import WARDS_PLUGINS
+
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+IC = Namespace("http://imi.go.jp/ns/core/rdf#")
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
+    pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "wards_dcat_ap_3"),
+    pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
+]
+
+# rdflib parser name for each ckanext-dcat endpoint extension
+RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "xml": "xml", "jsonld": "json-ld", "n3": "n3"}
+
+
+@pytest.fixture
+def sysadmin():
+    return factories.Sysadmin()
+
+
+@pytest.fixture
+def ward(sysadmin):
+    return helpers.call_action("organization_create", context={"user": sysadmin["name"]},
+                               name="chiyoda", title="千代田区")
+
+
+def full_dataset(org, name="aed-locations"):
+    """Every field of the shared schema filled."""
+    return {
+        "name": name, "owner_org": org["id"],
+        "title": "AED設置箇所一覧", "title_en": "AED locations",
+        "notes": "区内のAED（自動体外式除細動器）の設置箇所です。", "notes_en": "Where the AEDs in the ward are.",
+        "tag_string": "AED,防災,health",
+        "theme": ["social-security-health", "justice-safety-environment"],
+        "publisher_code": "131016",
+        "contact": [{"name": "千代田区 防災課", "email": "bousai@city.chiyoda.lg.jp",
+                     "url": "https://www.city.chiyoda.lg.jp/bousai/"}],
+        "license_id": "CC-BY-4.0",
+        "issued": "2024-04-01", "modified": "2025-03-31", "frequency": "annual",
+        "spatial_coverage": [{"uri": "http://data.e-stat.go.jp/lod/sac/C13101", "text": "千代田区"}],
+        "temporal_coverage": [{"start": "2024-04-01", "end": "2025-03-31"}],
+        "language": ["ja", "en"], "conforms_to": ["08_aed"],
+        "url": "https://www.city.chiyoda.lg.jp/aed.html",
+        "resources": [
+            {"url": "https://www.city.chiyoda.lg.jp/opendata/131016_aed.csv", "name": "AED設置箇所（CSV）",
+             "description": "自治体標準オープンデータセット形式", "format": "CSV", "mimetype": "text/csv",
+             "character_encoding": "UTF-8", "size": 20480, "issued": "2024-04-01", "modified": "2025-03-31",
+             "is_api": False, "access_url": "https://www.city.chiyoda.lg.jp/aed.html",
+             "download_url": "https://www.city.chiyoda.lg.jp/opendata/131016_aed.csv",
+             "conforms_to": "08_aed", "license": "PDL-1.0"},
+            {"url": "https://api.city.chiyoda.lg.jp/aed", "name": "AED API", "description": "JSON API",
+             "format": "JSON", "mimetype": "application/json", "is_api": True,
+             "access_url": "https://api.city.chiyoda.lg.jp/aed"},
+        ],
+    }
+
+
+def minimal_dataset(org, name="minimal"):
+    return {"name": name, "owner_org": org["id"], "title": "最小のデータセット",
+            "resources": [{"url": "https://www.city.chiyoda.lg.jp/minimal.csv"}]}
+
+
+def create(sysadmin, data):
+    return helpers.call_action("package_create", context={"user": sysadmin["name"]}, **data)
+
+
+def graph_of(app, path, fmt):
+    response = app.get(path)
+    assert response.status_code == 200, response.body
+    g = rdflib.Graph()
+    g.parse(data=response.body, format=RDFLIB_FORMATS[fmt])
+    return g
+
+
+def violations(results):
+    return [dcat.describe(r) for r in results if r["severity"] == "Violation"]
+
+
+# --- SHACL: zero violations, our shapes and the official DCAT-AP 3.0.0 shapes ------------------------
+
+def test_default_shapes_are_ours_and_the_official_dcat_ap_3():
+    names = [f.rsplit("/", 1)[-1] for f in dcat.shapes_files()]
+    assert names == ["wards-dcat-ap-3-shapes.ttl", "dcat-ap-3.0.0-shacl-shapes.ttl"]
+    official = dcat.shapes_graph((dcat.shapes_files()[1],))
+    assert (URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.0/shacl/dcat-ap-SHACL.ttl#dcat:DatasetShape"),
+            RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")) in official
+
+
+def test_full_dataset_has_no_violation(app, sysadmin, ward):
+    pkg = create(sysadmin, full_dataset(ward))
+    jobs.rescore_dataset(pkg["id"])  # stored scores → DQV measurements in the output
+    g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
+    assert (None, DQV.hasQualityMeasurement, None) in g
+    assert violations(dcat.validate_graph(g)) == []
+
+
+def test_minimal_dataset_has_no_violation(app, sysadmin, ward):
+    pkg = create(sysadmin, minimal_dataset(ward))
+    g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
+    assert violations(dcat.validate_graph(g)) == []
+
+
+def test_each_shape_set_is_checked_on_its_own(sysadmin, ward):
+    """Same result with each file alone (no shape hides another), and the shapes do bite:
+    the stock euro_dcat_ap_3 output of the same dataset (plain-string format) fails both."""
+    pkg = helpers.call_action("package_show", id=create(sysadmin, full_dataset(ward))["id"])
+    ours, official = ([f] for f in dcat.shapes_files())
+    graph = dcat.dataset_graph(pkg)
+    assert violations(dcat.validate_graph(graph, ours)) == []
+    assert violations(dcat.validate_graph(graph, official)) == []
+
+    stock = dcat.dataset_graph(pkg, profiles=["euro_dcat_ap_3"])
+    stock_ours = dcat.validate_graph(stock, ours)
+    assert any(r["path"] == str(DCT["format"]) and r["component"] == "PatternConstraintComponent" for r in stock_ours)
+    assert any(r["path"] == str(DCT["format"]) for r in dcat.validate_graph(stock, official))
+
+
+def test_catalogue_page_conforms(app, sysadmin, ward):
+    create(sysadmin, full_dataset(ward))
+    create(sysadmin, minimal_dataset(ward))
+    g = graph_of(app, "/catalog.ttl", "ttl")
+    assert (None, RDF.type, DCAT.Catalog) in g
+    assert violations(dcat.validate_graph(g)) == []
+
+
+# --- the mapping ---------------------------------------------------------------------------------------
+
+def test_vocabulary_values_are_uris_and_literals_carry_languages(app, sysadmin, ward):
+    pkg = create(sysadmin, full_dataset(ward))
+    g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
+    ds = URIRef(f"http://test.ckan.net/dataset/{pkg['id']}")
+    titles = {(str(t), t.language) for t in g.objects(ds, DCT.title)}
+    assert titles == {("AED設置箇所一覧", "ja"), ("AED locations", "en")}
+    assert {t.language for t in g.objects(ds, DCT.description)} == {"ja", "en"}
+    csv, api = sorted(g.objects(ds, DCAT.distribution), key=lambda r: str(g.value(r, DCT["format"])))
+    assert g.value(csv, DCT["format"]) == URIRef("http://publications.europa.eu/resource/authority/file-type/CSV")
+    assert g.value(csv, DCAT.mediaType) == URIRef("https://www.iana.org/assignments/media-types/text/csv")
+    assert g.value(api, DCT["format"]) == URIRef("http://publications.europa.eu/resource/authority/file-type/JSON")
+    assert g.value(csv, DCT.license) == URIRef("https://www.digital.go.jp/resources/open_data/public_data_license_v1.0")
+    assert g.value(api, DCT.license) == URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+    assert g.value(api, DCAT.accessService) is not None
+    assert g.value(ds, DCT.accrualPeriodicity) == URIRef("http://publications.europa.eu/resource/authority/frequency/ANNUAL")
+    assert set(g.objects(ds, DCT.language)) == {
+        URIRef("http://publications.europa.eu/resource/authority/language/JPN"),
+        URIRef("http://publications.europa.eu/resource/authority/language/ENG")}
+    aed = URIRef("https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#08_aed")
+    assert (ds, DCT.conformsTo, aed) in g and (csv, DCT.conformsTo, aed) in g
+    # themes are labelled concepts from schemas/vocab/themes.yaml
+    theme = URIRef(dcat.theme_uri("social-security-health"))
+    assert (ds, DCAT.theme, theme) in g
+    assert {(str(label), label.language) for label in g.objects(theme, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))} \
+        == {("社会保障・衛生", "ja"), ("Social security and health", "en")}
+
+
+def test_publisher_is_the_ward_with_its_code_in_dcat_and_imi(app, sysadmin, ward):
+    pkg = create(sysadmin, full_dataset(ward))
+    g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
+    ds = URIRef(f"http://test.ckan.net/dataset/{pkg['id']}")
+    publisher = g.value(ds, DCT.publisher)
+    assert publisher == URIRef("https://w3id.org/ckanext-wards/lg/131016")
+    assert str(g.value(publisher, DCT.identifier)) == "131016"
+    assert {(str(n), n.language) for n in g.objects(publisher, URIRef("http://xmlns.com/foaf/0.1/name"))} \
+        == {("千代田区", "ja"), ("Chiyoda City", "en")}
+    assert (publisher, RDF.type, IC["組織型"]) in g
+    id_node = g.value(publisher, IC["ID"])
+    assert str(g.value(id_node, IC["識別値"])) == "131016"
+    contact = g.value(ds, DCAT.contactPoint)
+    assert (contact, RDF.type, URIRef("http://www.w3.org/2006/vcard/ns#Kind")) in g
+    assert (contact, RDF.type, IC["連絡先型"]) in g
+    assert str(g.value(contact, IC["Eメールアドレス"])) == "bousai@city.chiyoda.lg.jp"
+
+
+def test_publisher_falls_back_to_the_organisations_ward(app, sysadmin, ward):
+    pkg = create(sysadmin, minimal_dataset(ward))  # no publisher_code: the organisation is 千代田区
+    g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
+    publisher = g.value(URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"), DCT.publisher)
+    assert str(g.value(publisher, DCT.identifier)) == "131016"
+
+
+# --- round trip -----------------------------------------------------------------------------------------
+
+def _shared_fields(pkg):
+    """The shared schema's fields of a package_show dict, normalised for comparison."""
+    keys = ("title", "title_en", "notes", "notes_en", "theme", "publisher_code", "contact",
+            "license_id", "issued", "modified", "frequency", "spatial_coverage",
+            "temporal_coverage", "language", "conforms_to", "url")
+    out = {k: pkg.get(k) for k in keys if pkg.get(k) not in (None, "", [])}
+    for k in ("theme", "language", "conforms_to"):
+        if k in out:
+            out[k] = sorted(out[k])
+    out["tags"] = sorted(t["name"] for t in pkg.get("tags") or [])
+    res_keys = ("url", "name", "description", "format", "mimetype", "character_encoding", "size",
+                "issued", "modified", "is_api", "access_url", "download_url", "conforms_to", "license")
+    out["resources"] = sorted(
+        ({k: r.get(k) for k in res_keys if r.get(k) not in (None, "")} for r in pkg.get("resources") or []),
+        key=lambda r: r["url"])
+    for r in out["resources"]:
+        if "is_api" in r:
+            r["is_api"] = r["is_api"] in (True, "true", "True")
+        if "size" in r:
+            r["size"] = int(r["size"])
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld", "rdf"])
+def test_round_trip_keeps_every_field(app, sysadmin, ward, fmt):
+    """create → serialise (endpoint) → parse (our profile) → create again → compare."""
+    original = create(sysadmin, full_dataset(ward))
+    body = app.get(f"/dataset/{original['id']}.{fmt}").body
+    parser = RDFParser(profiles=["wards_dcat_ap_3"])
+    parser.parse(body, _format=RDFLIB_FORMATS[fmt])
+    parsed = list(parser.datasets())
+    assert len(parsed) == 1
+    harvested = dict(parsed[0], name="harvested-copy", owner_org=ward["id"])
+    for res in harvested["resources"]:
+        res.pop("uri", None), res.pop("distribution_ref", None)
+    copy = create(sysadmin, harvested)
+
+    expected = _shared_fields(helpers.call_action("package_show", id=original["id"]))
+    got = _shared_fields(helpers.call_action("package_show", id=copy["id"]))
+    assert got == expected
+
+
+def test_round_trip_of_the_minimal_dataset_keeps_what_it_has(app, sysadmin, ward):
+    original = create(sysadmin, minimal_dataset(ward))
+    parser = RDFParser(profiles=["wards_dcat_ap_3"])
+    parser.parse(app.get(f"/dataset/{original['id']}.ttl").body, _format="turtle")
+    parsed = list(parser.datasets())[0]
+    assert parsed["title"] == original["title"]
+    assert parsed["publisher_code"] == "131016"
+    assert [r["url"] for r in parsed["resources"]] == [original["resources"][0]["url"]]
+
+
+def test_plain_dcat_ap_3_from_another_portal_parses():
+    """Another portal's DCAT-AP 3 (no wards extras) still maps onto the shared fields."""
+    ttl = """
+    @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+    <https://other.example/dataset/x> a dcat:Dataset ;
+        dct:title "避難所一覧"@ja, "Evacuation shelters"@en ; dct:description "区の避難所"@ja ;
+        dct:language <http://publications.europa.eu/resource/authority/language/JPN> ;
+        dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/MONTHLY> ;
+        dcat:distribution <https://other.example/dataset/x/resource/1> .
+    <https://other.example/dataset/x/resource/1> a dcat:Distribution ;
+        dcat:accessURL <https://other.example/shelters.csv> ;
+        dct:format <http://publications.europa.eu/resource/authority/file-type/CSV> ;
+        dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> .
+    """
+    parser = RDFParser(profiles=["wards_dcat_ap_3"])
+    parser.parse(ttl, _format="turtle")
+    d = list(parser.datasets())[0]
+    assert (d["title"], d["title_en"], d["language"], d["frequency"], d["license_id"]) == \
+        ("避難所一覧", "Evacuation shelters", ["ja"], "monthly", "CC-BY-4.0")
+    assert d["resources"][0]["format"] == "CSV"
+
+
+# --- DQV = stored scores -------------------------------------------------------------------------------
+
+def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
+    pkg = create(sysadmin, full_dataset(ward))
+    jobs.rescore_dataset(pkg["id"])
+    stored = wards_model.dataset_score_row(pkg["id"])
+    resource_rows = {r["id"]: r for r in pkg["resources"]}
+    g = graph_of(app, f"/dataset/{pkg['id']}.jsonld", "jsonld")
+    ds = URIRef(f"http://test.ckan.net/dataset/{pkg['id']}")
+
+    def measured(subject):
+        out = {}
+        for node in g.objects(subject, DQV.hasQualityMeasurement):
+            assert g.value(node, DQV.computedOn) == subject
+            out[str(g.value(node, DQV.isMeasurementOf))] = g.value(node, DQV.value).toPython()
+        return out
+
+    got = measured(ds)
+    expected = {str(dcat.metric_uri(k)): v for k, v in stored["metrics"].items()}
+    expected.update({str(dcat.metric_uri(t["metric"])): stored[t["column"]] for t in dcat.spec()["dataset_totals"]})
+    assert got == expected
+    assert got["https://piveau.eu/ns/voc#keywordAvailability"] == 30
+    assert got["https://w3id.org/ckanext-wards/metric#mqaPoints"] == stored["mqa_points"] > 0
+    assert stored["dcat_compliant"] is True  # the scoring hook ran our SHACL validation
+
+    import sqlalchemy as sa
+    import ckan.model as cm
+    t = wards_model.ResourceScore.__table__
+    rows = {r["resource_id"]: dict(r) for r in cm.Session.execute(
+        sa.select(t).where(t.c.package_id == pkg["id"])).mappings()}
+    assert set(rows) == set(resource_rows)
+    for res_id, row in rows.items():
+        got = measured(URIRef(f"http://test.ckan.net/dataset/{pkg['id']}/resource/{res_id}"))
+        assert got == {str(dcat.metric_uri(f["metric"])): row[f["column"]] for f in dcat.spec()["distribution_figures"]}
+
+
+def test_unscored_dataset_has_no_measurements(app, sysadmin, ward):
+    pkg = create(sysadmin, minimal_dataset(ward))
+    wards_model_row = wards_model.dataset_score_row(pkg["id"])
+    g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
+    if wards_model_row is None:
+        assert (None, DQV.hasQualityMeasurement, None) not in g
+
+
+# --- endpoints: private datasets, serialisations, paging -------------------------------------------------
+
+def test_private_datasets_never_appear(app, sysadmin, ward):
+    public = create(sysadmin, full_dataset(ward, name="public-one"))
+    private = create(sysadmin, dict(full_dataset(ward, name="private-one"), private=True))
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    for fmt in ("ttl", "rdf", "jsonld", "xml"):
+        for headers in ({}, {"Authorization": token}):
+            body = app.get(f"/catalog.{fmt}", headers=headers).body
+            assert public["id"] in body
+            assert private["id"] not in body and "private-one" not in body
+    assert app.get(f"/dataset/{private['id']}.ttl").status_code in (403, 404)
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2")
+@pytest.mark.parametrize("fmt", ["ttl", "rdf", "jsonld", "xml"])
+def test_every_catalogue_serialisation_parses_with_plain_rdflib_and_pages(app, sysadmin, ward, fmt):
+    ids = {create(sysadmin, full_dataset(ward, name=f"set-{i}"))["id"] for i in range(5)}
+    seen, url, pages = [], f"/catalog.{fmt}", 0
+    while url:
+        g = graph_of(app, url, fmt)
+        pages += 1
+        datasets = {str(s).rsplit("/", 1)[-1] for s in g.subjects(RDF.type, DCAT.Dataset)}
+        assert len(datasets) <= 2
+        seen.extend(datasets)
+        paging = next(g.subjects(RDF.type, HYDRA.PagedCollection))
+        assert int(g.value(paging, HYDRA.totalItems)) == 5
+        nxt = g.value(paging, HYDRA.next)
+        url = str(nxt).replace("http://test.ckan.net", "") if nxt is not None else None
+    assert pages == 3 and sorted(seen) == sorted(ids)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "rdf", "jsonld", "xml", "n3"])
+def test_every_dataset_serialisation_parses_with_plain_rdflib(app, sysadmin, ward, fmt):
+    pkg = create(sysadmin, full_dataset(ward))
+    g = graph_of(app, f"/dataset/{pkg['id']}.{fmt}", fmt)
+    ds = URIRef(f"http://test.ckan.net/dataset/{pkg['id']}")
+    assert (ds, RDF.type, DCAT.Dataset) in g
+    assert len(list(g.objects(ds, DCAT.distribution))) == 2
+    assert {t.language for t in g.objects(ds, DCT.title)} == {"ja", "en"}
+
+
+# --- wiring: scoring hook, CLI ----------------------------------------------------------------------------
+
+def test_scoring_hook_is_our_validator():
+    from ckanext.wards import scoring
+    assert scoring.HOOKS["dcat_validator"] is dcat.dcat_validator
+
+
+def test_validate_dcat_command_reports_in_japanese_and_english(cli, sysadmin, ward, tmp_path):
+    from ckan.cli.cli import ckan
+    pkg = create(sysadmin, full_dataset(ward))
+    result = cli.invoke(ckan, ["wards", "validate-dcat", "--dataset", pkg["name"], "--lang", "ja"])
+    assert result.exit_code == 0, result.output
+    assert f"データセット {pkg['name']}: 適合" in result.output
+
+    # a shapes file the output cannot meet: the violation is reported in both languages
+    strict = tmp_path / "strict.ttl"
+    strict.write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass dcat:Dataset ;
+          sh:property [ sh:path dcat:spatialResolutionInMeters ; sh:minCount 1 ] .""", encoding="utf-8")
+    for lang, words in (("ja", "必須の値がありません"), ("en", "a required value is missing")):
+        result = cli.invoke(ckan, ["wards", "validate-dcat", "--dataset", pkg["name"],
+                                   "--shapes", str(strict), "--lang", lang])
+        assert result.exit_code == 1
+        assert words in result.output and "spatialResolutionInMeters" in result.output

@@ -1,0 +1,122 @@
+"""The stewards' scorecard: auth rules (private datasets), page, downloads, CSV escaping."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+import ckan.logic as logic
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from ckanext.wards import scorecard, scoring
+from tests.conftest import WARDS_PLUGINS
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=SUM(A1:A2)", "'=SUM(A1:A2)"), ("+81 3", "'+81 3"), ("-1+2", "'-1+2"), ("@cmd", "'@cmd"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("千代田区", "千代田区"), ("a=b", "a=b"), (12, "12"),
+    (True, "true"), (None, ""), (["=a", "b"], "'=a; b"),
+])
+def test_safe_cell_neutralises_formulas(value, expected):
+    assert scorecard.safe_cell(value) == expected
+
+
+
+
+@pytest.fixture
+def ward():
+    """An organisation with a member, one public and one private scored dataset."""
+    sysadmin = factories.Sysadmin()
+    member = factories.User()
+    outsider = factories.User()
+    org = factories.Organization(name="chiyoda", users=[{"name": member["name"], "capacity": "member"}])
+    ctx = {"user": sysadmin["name"]}
+    helpers.call_action("package_create", context=ctx, name="public-one", title="=1+2 公開", owner_org=org["id"],
+                        license_id="cc-by", tags=[{"name": "xx"}],
+                        resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV"}])
+    helpers.call_action("package_create", context=ctx, name="private-one", title="非公開", owner_org=org["id"],
+                        private=True, resources=[{"url": "https://x.lg.jp/a.pdf", "format": "PDF"}])
+    scoring.rescore(org_id="chiyoda")
+    return {"sysadmin": sysadmin, "member": member, "outsider": outsider, "org": org}
+
+
+def _names(card):
+    return {r["name"] for r in card["rows"]}
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+@pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS)
+class TestScorecardAuth:
+    def test_action_public_rows_for_everyone(self, ward):
+        for user in (None, ward["outsider"]["name"], ward["member"]["name"]):
+            card = helpers.call_action("wards_scorecard", context={"user": user, "ignore_auth": False},
+                                       organization="chiyoda")
+            assert _names(card) == {"public-one"}
+            assert card["totals"]["datasets"] == 1
+
+    def test_action_private_rows_only_for_members_and_sysadmins(self, ward):
+        for user in (ward["member"]["name"], ward["sysadmin"]["name"]):
+            card = helpers.call_action("wards_scorecard", context={"user": user, "ignore_auth": False},
+                                       organization="chiyoda", include_private=True)
+            assert _names(card) == {"public-one", "private-one"}
+        for user in (None, ward["outsider"]["name"]):
+            with pytest.raises(logic.NotAuthorized):
+                helpers.call_action("wards_scorecard", context={"user": user, "ignore_auth": False},
+                                    organization="chiyoda", include_private=True)
+
+    def test_unknown_organisation(self, ward):
+        with pytest.raises(logic.NotFound):
+            helpers.call_action("wards_scorecard", organization="nowhere")
+
+    def test_page_shows_private_rows_only_to_members(self, app, ward):
+        anon = app.get("/organization/chiyoda/scorecard")
+        assert anon.status_code == 200
+        assert "=1+2 公開" in anon.body and "非公開" not in anon.body
+        outsider = app.get("/organization/chiyoda/scorecard",
+                           headers={"Authorization": factories.APIToken(user=ward["outsider"]["name"])["token"]})
+        assert "非公開" not in outsider.body
+        for who in ("member", "sysadmin"):
+            token = factories.APIToken(user=ward[who]["name"])["token"]
+            page = app.get("/organization/chiyoda/scorecard", headers={"Authorization": token})
+            assert "非公開" in page.body, who
+        assert app.get("/organization/nowhere/scorecard").status_code == 404
+
+    def test_json_download_respects_private_rules(self, app, ward):
+        data = json.loads(app.get("/organization/chiyoda/scorecard.json").body)
+        assert _names(data) == {"public-one"}
+        token = factories.APIToken(user=ward["member"]["name"])["token"]
+        data = json.loads(app.get("/organization/chiyoda/scorecard.json", headers={"Authorization": token}).body)
+        assert _names(data) == {"public-one", "private-one"}
+
+    def test_csv_download_has_bom_and_neutralised_cells(self, app, ward):
+        resp = app.get("/organization/chiyoda/scorecard.csv")
+        assert resp.status_code == 200
+        assert resp.headers["Content-Type"].startswith("text/csv")
+        raw = resp.get_data()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert [r["name"] for r in rows] == ["public-one"]
+        assert rows[0]["title"] == "'=1+2 公開"
+        assert int(rows[0]["mqa_points"]) > 0 and rows[0]["has_csv"] == "true"
+
+    def test_page_sort_and_filter(self, app, ward):
+        token = factories.APIToken(user=ward["sysadmin"]["name"])["token"]
+        page = app.get("/organization/chiyoda/scorecard?sort=mqa_points&desc=true", headers={"Authorization": token})
+        assert page.body.index("=1+2 公開") < page.body.index("非公開")  # the CSV dataset scores higher
+        page = app.get("/organization/chiyoda/scorecard?q=private", headers={"Authorization": token})
+        assert "非公開" in page.body and "=1+2 公開" not in page.body
+        card = helpers.call_action("wards_scorecard", organization="chiyoda", include_private=True,
+                                   sort="mqa_points", desc=True)
+        assert [r["name"] for r in card["rows"]] == ["public-one", "private-one"]
+        only = helpers.call_action("wards_scorecard", organization="chiyoda", include_private=True,
+                                   rating=card["rows"][1]["rating"])
+        assert "private-one" in _names(only)
+
+    def test_japanese_page(self, app, ward):
+        page = app.get("/ja/organization/chiyoda/scorecard")
+        assert page.status_code == 200
+        card = helpers.call_action("wards_scorecard", organization="chiyoda", lang="ja")
+        assert card["rows"][0]["top_fix"].endswith("。")

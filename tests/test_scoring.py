@@ -1,0 +1,211 @@
+"""Scoring on the real stack: storage, bulk re-score, background jobs, link checks, search."""
+from __future__ import annotations
+
+import http.server
+import threading
+
+import pytest
+
+import ckan.lib.jobs as ckan_jobs
+import ckan.model as model
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from ckanext.wards import bulk, jobs, scoring
+from ckanext.wards import model as wards_model
+from tests.conftest import WARDS_PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
+    pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
+]
+
+
+@pytest.fixture
+def sysadmin():
+    return factories.Sysadmin()
+
+
+def _create(sysadmin, org, **kw):
+    data = dict(name=kw.pop("name"), owner_org=org["id"], license_id="cc-by",
+                tags=[{"name": "population"}], maintainer_email="steward@example.lg.jp", **kw)
+    return helpers.call_action("package_create", context={"user": sysadmin["name"]}, **data)
+
+
+def _run_jobs():
+    """Run every queued job in this process (CKAN's non-forking test worker)."""
+    ckan_jobs.Worker().work(burst=True)
+
+
+def test_bulk_rescore_stores_what_the_live_action_computes(sysadmin):
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="budget", resources=[
+        {"url": "https://example.lg.jp/budget.xls", "format": "エクセル", "mimetype": "application/vnd.ms-excel"},
+        {"url": "https://example.lg.jp/budget.pdf", "format": "PDF形式"}])
+    assert scoring.rescore(org_id=org["name"]) == 1
+    stored = wards_model.dataset_score_row(pkg["id"])
+    live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["name"])
+    # keywords 30 + format 20 + media type 10 + vocabulary 10 + machine-readable 20
+    # + licence 20 + known 10 + contact 20 + publisher 10 + issued 5 + modified 5 = 160
+    assert live["mqa_points"] == 160 and live["rating"] == "sufficient"
+    assert stored["mqa_points"] == 160 and stored["rating"] == "sufficient"
+    assert stored["metrics"] == {m["id"]: m["points"] for m in live["metrics"]}
+    assert stored["stars"] == 2 and not stored["has_csv"] and stored["machine_readable_broad"] is False
+    assert live["fixes"][0]["points_gained"] >= live["fixes"][-1]["points_gained"]
+
+    res = helpers.call_action("wards_resource_score", context={"user": sysadmin["name"]},
+                              id=pkg["resources"][1]["id"])
+    assert res["code"] == "PDF" and res["stars"] == 1 and not res["mqa_machine_readable"]
+
+
+def test_org_summary_rows_for_the_ward_report(sysadmin):
+    org = factories.Organization()
+    _create(sysadmin, org, name="csv-one", resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV"}])
+    _create(sysadmin, org, name="api-one", resources=[{"url": "https://x.lg.jp/api", "format": "API"}])
+    _create(sysadmin, org, name="hidden", private=True, resources=[{"url": "https://x.lg.jp/b.csv", "format": "CSV"}])
+    gone = _create(sysadmin, org, name="gone", resources=[{"url": "https://x.lg.jp/c.csv", "format": "CSV"}])
+    scoring.rescore(all_datasets=True)
+    helpers.call_action("package_delete", context={"user": sysadmin["name"]}, id=gone["id"])
+
+    rows = {r["name"]: r for r in scoring.org_summary_rows(org["id"])}
+    assert set(rows) == {"csv-one", "api-one"}
+    assert rows["csv-one"]["has_csv"] and not rows["csv-one"]["has_api"]
+    assert rows["api-one"]["has_api"] and rows["api-one"]["api_count"] == 1
+    assert rows["csv-one"]["machine_readable_strict"] and rows["csv-one"]["stars"] == 3
+    assert rows["csv-one"]["open_licence"] and rows["csv-one"]["rating"] in ("bad", "sufficient", "good", "excellent")
+    assert rows["csv-one"]["standard_conformant"] is False
+    assert {r["name"] for r in scoring.org_summary_rows(org["name"], include_private=True)} == {"csv-one", "api-one", "hidden"}
+
+
+def test_default_schema_extras_are_read_by_the_bulk_path(sysadmin):
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="with-extras", resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV", "size": 10}],
+                  extras=[{"key": "spatial_text", "value": "千代田区"},
+                          {"key": "temporal_start", "value": "2025-04-01"},
+                          {"key": "access_rights", "value": "http://publications.europa.eu/resource/authority/access-right/PUBLIC"}])
+    scoring.rescore(package_ids=[pkg["id"]])
+    metrics = wards_model.dataset_score_row(pkg["id"])["metrics"]
+    assert metrics["pv:spatialAvailability"] == 20
+    assert metrics["pv:temporalAvailability"] == 20
+    assert metrics["pv:accessRightsVocabularyAlignment"] == 5
+    assert metrics["pv:byteSizeAvailability"] == 5
+
+
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_background_rescore_after_an_update(sysadmin):
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="shelters", resources=[{"url": "https://x.lg.jp/s.pdf", "format": "PDF"}])
+    _run_jobs()
+    before = wards_model.dataset_score_row(pkg["id"])
+    assert before["stars"] == 1 and not before["has_csv"]
+
+    helpers.call_action("resource_create", context={"user": sysadmin["name"]}, package_id=pkg["id"],
+                        url="https://x.lg.jp/s.csv", format="CSV")
+    assert wards_model.dataset_score_row(pkg["id"])["has_csv"] is False  # not yet: the job is queued
+    _run_jobs()
+    after = wards_model.dataset_score_row(pkg["id"])
+    assert after["has_csv"] and after["stars"] == 3 and after["resource_count"] == 2
+    assert after["mqa_points"] > before["mqa_points"]
+
+    helpers.call_action("package_delete", context={"user": sysadmin["name"]}, id=pkg["id"])
+    _run_jobs()
+    assert wards_model.dataset_score_row(pkg["id"]) is None
+
+
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_rescore_job_runs_the_pluggable_checkers_and_keeps_their_results(sysadmin):
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="toilets", resources=[{"url": "https://x.lg.jp/t.csv", "format": "CSV"}],
+                  extras=[{"key": "conforms_to", "value": "public_toilet"}])
+    scoring.register_hook("standard_checker", lambda p, r: True)
+    scoring.register_hook("rule_scorer", lambda p, r: 90.0)
+    scoring.register_hook("dcat_validator", lambda p: True)
+    try:
+        jobs.rescore_dataset(pkg["id"])
+    finally:
+        for name in ("standard_checker", "rule_scorer", "dcat_validator"):
+            scoring.register_hook(name, None)
+    row = wards_model.dataset_score_row(pkg["id"])
+    assert row["metrics"]["wq:standardConformance"] == 30
+    assert row["metrics"]["wq:readabilityRules"] == 27
+    assert row["metrics"]["pv:dcatApCompliance"] == 30
+    scoring.rescore(package_ids=[pkg["id"]])  # bulk: no hooks, stored results kept
+    assert wards_model.dataset_score_row(pkg["id"])["metrics"] == row["metrics"]
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_HEAD(self):
+        self.send_response(200 if self.path.endswith(".csv") else 404)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", "42")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def loopback_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.ckan_config("ckanext.wards.linkcheck.enabled", "true")
+@pytest.mark.ckan_config("ckanext.wards.linkcheck.host_interval", "0")
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_link_check_job_on_loopback_urls(sysadmin, loopback_server):
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="linked", resources=[
+        {"url": f"{loopback_server}/data.csv", "format": "CSV"},
+        {"url": f"{loopback_server}/missing.pdf", "format": "PDF"}])
+    _run_jobs()  # re-score, which queues the link check, which runs in the same burst
+    links = wards_model.link_statuses([f"{loopback_server}/data.csv", f"{loopback_server}/missing.pdf"])
+    assert links == {f"{loopback_server}/data.csv": 200, f"{loopback_server}/missing.pdf": 404}
+    row = wards_model.dataset_score_row(pkg["id"])
+    assert row["metrics"]["pv:accessUrlStatusCode"] == 50
+    check = model.Session.query(wards_model.LinkCheck).get(f"{loopback_server}/data.csv")
+    assert check.content_length == 42 and check.host == "127.0.0.1"
+
+
+def test_link_check_records_connection_errors_and_bad_urls():
+    assert jobs.head("ftp://example.org/a.csv")["status"] == 1300
+    assert jobs.head("http://127.0.0.1:9/nothing")["status"] == 1100
+
+
+def test_search_facets_and_filters_on_score_fields(sysadmin):
+    org = factories.Organization()
+    _create(sysadmin, org, name="csv-data", resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV"}])
+    _create(sysadmin, org, name="pdf-data", resources=[{"url": "https://x.lg.jp/a.pdf", "format": "PDF"}])
+    _create(sysadmin, org, name="api-data", resources=[{"url": "https://x.lg.jp/api", "format": "API"}])
+    result = helpers.call_action("package_search", q="*:*", rows=10,
+                                 **{"facet.field": '["wards_has_csv", "wards_stars", "wards_machine_readable", "wards_rating", "wards_has_api"]'})
+    facets = result["facets"]
+    assert facets["wards_has_csv"] == {"true": 1, "false": 2}
+    assert facets["wards_stars"] == {"3": 2, "1": 1}
+    assert facets["wards_machine_readable"] == {"strict": 2, "no": 1}
+    assert facets["wards_has_api"] == {"true": 1, "false": 2}
+    assert sum(facets["wards_rating"].values()) == 3
+    names = {d["name"] for d in helpers.call_action("package_search", fq="wards_has_csv:true")["results"]}
+    assert names == {"csv-data"}
+    names = {d["name"] for d in helpers.call_action("package_search", fq="wards_stars:[3 TO 5]")["results"]}
+    assert names == {"csv-data", "api-data"}
+    names = {d["name"] for d in helpers.call_action("package_search", fq="wards_mqa_points:[000 TO 405]")["results"]}
+    assert len(names) == 3
+
+
+def test_cli_score_and_scorecard(sysadmin, cli):
+    from ckanext.wards.cli import wards
+    org = factories.Organization(name="chiyoda")
+    _create(sysadmin, org, name="a-dataset", title="=HYPERLINK(\"x\")",
+            resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV"}])
+    result = cli.invoke(wards, ["score", "--org", "chiyoda"])
+    assert result.exit_code == 0, result.output
+    assert "scored 1 datasets" in result.output
+    result = cli.invoke(wards, ["scorecard", "--org", "chiyoda", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "'=HYPERLINK" in result.output
+    result = cli.invoke(wards, ["score", "--org", "nowhere"])
+    assert result.exit_code != 0 and "organisation not found" in result.output
