@@ -161,6 +161,7 @@ def alternative(client, org_name: str, token: str) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", type=int, default=10000)
+    parser.add_argument("--profile", action="store_true", help="cProfile our re-score (to stderr)")
     args = parser.parse_args()
     os.environ.setdefault("CKAN_INI", str(ROOT / "test.ini"))
     os.environ["CKAN__PLUGINS"] = "wards_scoring"
@@ -188,6 +189,10 @@ def main() -> None:
             rescore_cold, card_cold, n_ours = ours(org_id)
             alt_warm, _ = alternative(client, "bench-ward", token)
             rescore_warm, card_warm, _ = ours(org_id)
+            if args.profile:
+                import cProfile, pstats
+                cProfile.runctx("ours(org_id)", globals(), {"ours": ours, "org_id": org_id}, "/tmp/wards-bench.prof")
+                pstats.Stats("/tmp/wards-bench.prof", stream=sys.stderr).sort_stats("cumtime").print_stats(30)
             card_only, _ = ours_scorecard(org_id)
         assert n_alt == n_ours == args.datasets, (n_alt, n_ours)
         ours_cold = rescore_cold + card_cold

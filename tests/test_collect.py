@@ -169,7 +169,9 @@ def test_collect_keeps_good_reports_and_rejects_bad_ones_with_a_reason(servers, 
     assert {(r["code"], r["kind"]) for r in rows} == {("131075", "collected"), ("131105", "collected")}
 
 
-def test_a_bad_response_keeps_the_last_good_snapshot(servers, caplog):
+def test_a_bad_response_keeps_the_last_good_snapshot(servers, caplog, monkeypatch):
+    # CKAN's logging set-up (fileConfig) disables loggers created before it; re-enable ours
+    monkeypatch.setattr(compare.log, "disabled", False)
     (_s, base, routes), _ = servers
     url = base + "/sumida.json"
     routes["/sumida.json"] = send_json(peer_report("131075", "2026-03-01T00:00:00Z", csv_numerator=40))

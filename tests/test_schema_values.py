@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import pathlib
 
 import pytest
 
@@ -99,7 +100,10 @@ def test_licence_aliases_map_to_canonical_ids(alias, canonical):
 
 
 def test_every_reference_licence_id_is_canonical_or_alias():
-    with open("/work/shared/reference/licenses.csv", encoding="utf-8") as f:
+    reference = pathlib.Path(paths.schemas_dir()).parent.parent / "shared" / "reference" / "licenses.csv"
+    if not reference.exists():
+        pytest.skip("the shared reference is not next to this checkout")
+    with open(reference, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     ids = schema.vocabulary_ids("licenses")
     assert [r["canonical_id"] for r in rows] == ids

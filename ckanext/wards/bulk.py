@@ -124,12 +124,13 @@ def _resource_rows(score: dict[str, Any], stored: dict[str, dict[str, Any]],
 
 
 def _upsert(table: sa.Table, rows: list[dict[str, Any]], key: str) -> None:
+    """executemany of one cached statement; SQLAlchemy batches it into multi-row VALUES."""
     if not rows:
         return
-    stmt = pg_insert(table).values(rows)
+    stmt = pg_insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[key], set_={c: stmt.excluded[c] for c in rows[0] if c != key})
-    ckan_model.Session.execute(stmt)
+    ckan_model.Session.execute(stmt, rows)
 
 
 def score_batch(package_ids: list[str], stored_overrides: Optional[dict[str, dict[str, Any]]] = None,

@@ -419,6 +419,12 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
                 continue
             for lang, text in ((standards().get(str(standard_id)) or {}).get("labels") or {}).items():
                 g.add((ref, DCT.title, Literal(text, lang=lang)))
+        # DCAT 3 allows dct:license on any dcat:Resource: the dataset's own licence, so a
+        # harvester can tell it from a distribution's override (DCAT-AP keeps it per file).
+        if prepared.get("wards_licence_uri"):
+            licence = CleanedURIRef(prepared["wards_licence_uri"])
+            g.add((dataset_ref, DCT.license, licence))
+            g.add((licence, RDF.type, DCT.LicenseDocument))
         self._enrich_publisher(dataset_ref)
         self._enrich_contacts(dataset_ref)
         self._enrich_spatial(dataset_ref)
@@ -628,6 +634,7 @@ def _prepared(dataset: dict[str, Any]) -> dict[str, Any]:
     if publisher:
         d["publisher"] = [publisher]
     licence = licence_uri(dataset.get("license_id"), dataset.get("license_url"))
+    d["wards_licence_uri"] = licence
     d["resources"] = [_prepared_resource(r, licence, standards_) for r in dataset.get("resources") or []]
     # None (not a missing key) so the stock profile does not fall back to raw extras
     return d
@@ -785,6 +792,9 @@ def _parse_shared_fields(profile: Any, d: dict[str, Any], dataset_ref) -> dict[s
             res["conforms_to"] = values[0] if len(values) == 1 and values != d.get("conforms_to") else None
             if res["conforms_to"] is None:
                 res.pop("conforms_to")
+    own = g.value(dataset_ref, DCT.license)
+    if own is not None:
+        licences.insert(0, rev["licence"].get(str(own), str(own)))
     if licences:
         d["license_id"] = licences[0]
         for res in d.get("resources") or []:
@@ -824,8 +834,8 @@ def dataset_graph(dataset_dict: dict[str, Any], profiles: Optional[list[str]] = 
 def validate_graph(data: Graph, files: Optional[list[str]] = None) -> list[dict[str, Any]]:
     """SHACL results (violations and warnings) of a graph as plain dicts; [] if it conforms.
 
-    ``messages`` holds the shape's own ja/en sh:message texts when it has them (ours do),
-    else pyshacl's English message under "en"."""
+    ``messages`` holds the shape's own ja/en sh:message texts (ours have them);
+    ``message`` is the English one, or pyshacl's generated text."""
     import pyshacl
     shapes = shapes_graph(tuple(files or shapes_files()))
     conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
@@ -835,17 +845,21 @@ def validate_graph(data: Graph, files: Optional[list[str]] = None) -> list[dict[
     SH = Namespace("http://www.w3.org/ns/shacl#")
     out = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        messages: dict[str, str] = {}
+        messages: dict[str, str] = {}  # the shape's own sh:message, by language tag
+        generated = ""  # pyshacl's untagged English message
         for message in results.objects(result, SH.resultMessage):
-            lang = getattr(message, "language", None) or "en"
-            messages.setdefault(lang, str(message))
+            lang = getattr(message, "language", None)
+            if lang:
+                messages.setdefault(lang, str(message))
+            else:
+                generated = str(message)
         out.append({
             "focus": str(results.value(result, SH.focusNode)),
             "path": str(results.value(result, SH.resultPath) or ""),
             "value": str(results.value(result, SH.value) or ""),
             "severity": str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             "component": str(results.value(result, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
-            "message": messages.get("en") or next(iter(messages.values()), ""),
+            "message": messages.get("en") or generated,
             "messages": messages,
             "shape": str(results.value(result, SH.sourceShape) or ""),
         })

@@ -116,7 +116,7 @@ def org_rows(org: str, include_private: bool = False) -> list[dict[str, Any]]:
     t = DatasetScore.__table__
     p = ckan_model.package_table
     query = (
-        sa.select(*[t.c[c] for c in DATASET_SUMMARY_COLUMNS if c != "private"],
+        sa.select(*[t.c[c] for c in DATASET_SUMMARY_COLUMNS if c not in ("private", "metrics")],
                   p.c.private.label("private"), p.c.name.label("current_name"),
                   p.c.title.label("current_title"))
         .select_from(t.join(p, p.c.id == t.c.package_id))

@@ -7,6 +7,7 @@ all call ``build``.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from typing import Any, Optional
@@ -34,15 +35,24 @@ def build(org: str, include_private: bool = False, lang: str = "en",
             "rows": shown, "methodology": scoring.spec()["methodology"]}
 
 
-def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
+@functools.lru_cache(maxsize=None)
+def _texts(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(metric label, metric fix, band label) by id, in one language."""
     by_id = scoring.metric_by_id()
-    fixes = [(mid, gained) for mid, gained in (stored.get("fixes") or []) if mid in by_id]
-    failing = [scoring.text(by_id[mid], "label", lang) for mid, _ in fixes]
+    return ({k: scoring.text(m, "label", lang) for k, m in by_id.items()},
+            {k: scoring.text(m, "fix", lang) for k, m in by_id.items()},
+            {b["id"]: scoring.text(b, "label", lang) for b in scoring.spec()["bands"]})
+
+
+def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
+    labels, fix_texts, bands = _texts(lang)
+    fixes = [(mid, gained) for mid, gained in (stored.get("fixes") or []) if mid in labels]
+    failing = [labels[mid] for mid, _ in fixes]
     top = fixes[0] if fixes else None
     return {
         "name": stored["name"], "title": stored["title"], "private": stored["private"],
         "rating": stored["rating"],
-        "rating_label": scoring.text(next(b for b in scoring.spec()["bands"] if b["id"] == stored["rating"]), "label", lang),
+        "rating_label": bands.get(stored["rating"], stored["rating"]),
         "mqa_points": stored["mqa_points"], "japan_points": stored["japan_points"],
         "stars": stored["stars"],
         "machine_readable": ("strict" if stored["machine_readable_strict"]
@@ -50,7 +60,7 @@ def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
         "has_csv": stored["has_csv"], "has_api": stored["has_api"],
         "open_licence": stored["open_licence"], "conforms_to": stored["conforms_to"],
         "failing": failing,
-        "top_fix": scoring.text(by_id[top[0]], "fix", lang) if top else "",
+        "top_fix": fix_texts[top[0]] if top else "",
         "top_fix_points": top[1] if top else 0,
         "scored_at": stored["scored_at"].isoformat() if stored.get("scored_at") else None,
     }

@@ -205,6 +205,7 @@ def _fold(value: str) -> str:
 NUMBER_RE = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 SPACED_CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff](?:[ \u3000]+[\u3040-\u30ff\u4e00-\u9fff]){1,5}")
 MULTI_SPLIT_RE = re.compile(r"\s*[、,，;；/／]\s*|\s+")
+MULTI_SPLIT_URL_RE = re.compile(r"\s*[、,，;；]\s*|\s+")
 LEAD_TRAIL_RE = re.compile(r"(?:^|\x1f)[ \t\u3000]|[ \t\u3000](?:\x1f|$)")
 
 
@@ -478,10 +479,10 @@ class Report:
 
 
 class ColumnStats:
-    __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "distinct", "other_detail")
+    __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "junk_total", "distinct", "other_detail")
 
     def __init__(self):
-        self.values = self.blanks = self.zeros = self.numbers = 0
+        self.values = self.blanks = self.zeros = self.numbers = self.junk_total = 0
         self.junk: list[tuple[int, str]] = []
         self.distinct: dict[str, int] | None = {}
         self.other_detail: list[tuple[int, str]] = []
@@ -577,7 +578,7 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
 
     pending_blank: int | None = None
     rows_checked = 0
-    record = header_index
+    record = header_index + 1  # 1-based record number; the header is record header_index + 1
 
     def data_rows():
         yield from buffered[header_index + 1:]
@@ -645,8 +646,10 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
                 st.numbers += 1
                 if cell == "0":
                     st.zeros += 1
-            elif len(st.junk) < max_examples and settings["number_with_junk_re"].fullmatch(cell):
-                st.junk.append((record, cell))
+            elif settings["number_with_junk_re"].fullmatch(cell):
+                st.junk_total += 1
+                if len(st.junk) < max_examples:
+                    st.junk.append((record, cell))
             distinct = st.distinct
             if distinct is not None and cell not in distinct:
                 if len(distinct) >= max_distinct:
@@ -669,7 +672,8 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
                 severity = "warning" if code.endswith("_format") or code == "outside_japan" else "error"
                 report.add(code, severity, row=record, column=col["name"], value=value, **extra)
                 if code in ("number", "phone", "date", "time", "uri", "email", "lg_code_format", "postal_code"):
-                    parts = [p for p in MULTI_SPLIT_RE.split(value) if p]
+                    splitter = MULTI_SPLIT_URL_RE if kind in ("uri", "email") else MULTI_SPLIT_RE
+                    parts = [p for p in splitter.split(value) if p]
                     if len(parts) > 1 and all(check_value(kind, p, col, types) is None for p in parts):
                         report.fail("L1-07", row=record, column=col["name"], value=value)
                 if j in lg_columns:
@@ -738,8 +742,10 @@ def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], 
             continue
         declared = matched.get(j, {}).get("type")
         numeric_by_type = declared in ("number", "latitude", "longitude")
+        # Numbers written with units or separators still make a numeric column (that is L2-01).
         numeric = numeric_by_type or (declared in (None, "string") and st.values >= MIN_VALUES_FOR_STATS
-                                      and st.numbers >= NUMERIC_SHARE * st.values)
+                                      and st.numbers + st.junk_total >= NUMERIC_SHARE * st.values
+                                      and st.numbers >= st.values / 2)
         if numeric:
             report.evaluated("L1-09")
             report.evaluated("L2-01")
