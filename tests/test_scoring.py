@@ -32,6 +32,23 @@ def _create(sysadmin, org, **kw):
     return helpers.call_action("package_create", context={"user": sysadmin["name"]}, **data)
 
 
+def _create_declaring_standard(sysadmin, org, standard):
+    """`conforms_to` is a field of the shared schema, an extra in CKAN's default schema."""
+    resources = [{"url": "https://x.lg.jp/t.csv", "format": "CSV"}]
+    if _has_schema_field("conforms_to"):
+        return _create(sysadmin, org, name="toilets", resources=resources, conforms_to=[standard])
+    return _create(sysadmin, org, name="toilets", resources=resources,
+                   extras=[{"key": "conforms_to", "value": standard}])
+
+
+def _has_schema_field(name):
+    try:
+        schema = helpers.call_action("scheming_dataset_schema_show", type="dataset")
+    except Exception:  # no scheming: CKAN's default schema
+        return False
+    return any(f["field_name"] == name for f in schema["dataset_fields"])
+
+
 def _run_jobs():
     """Run every queued job in this process (CKAN's non-forking test worker)."""
     ckan_jobs.Worker().work(burst=True)
@@ -115,8 +132,7 @@ def test_background_rescore_after_an_update(sysadmin):
 @pytest.mark.usefixtures("with_test_worker", "clean_queues")
 def test_rescore_job_runs_the_pluggable_checkers_and_keeps_their_results(sysadmin):
     org = factories.Organization()
-    pkg = _create(sysadmin, org, name="toilets", resources=[{"url": "https://x.lg.jp/t.csv", "format": "CSV"}],
-                  extras=[{"key": "conforms_to", "value": "public_toilet"}])
+    pkg = _create_declaring_standard(sysadmin, org, "01_public_facility")
     scoring.register_hook("standard_checker", lambda p, r: True)
     scoring.register_hook("rule_scorer", lambda p, r: 90.0)
     scoring.register_hook("dcat_validator", lambda p: True)
@@ -209,3 +225,27 @@ def test_cli_score_and_scorecard(sysadmin, cli):
     assert "'=HYPERLINK" in result.output
     result = cli.invoke(wards, ["score", "--org", "nowhere"])
     assert result.exit_code != 0 and "organisation not found" in result.output
+
+
+def test_shared_schema_dataset_scores_its_fields(sysadmin):
+    """A dataset entered in the shared schema (wards_schema, scheming) passes the
+    findability, contact and distribution metrics from its own fields."""
+    if not _has_schema_field("spatial_coverage"):
+        pytest.skip("the shared schema (wards_schema) is not a scheming schema yet")
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="shared-schema", theme=["ECON"],
+                  spatial_coverage=[{"text": "千代田区", "uri": ""}],
+                  temporal_coverage=[{"start": "2025-04-01", "end": "2026-03-31"}],
+                  contact=[{"name": "総務課", "email": "soumu@example.lg.jp"}],
+                  frequency="irregular",
+                  resources=[{"url": "https://x.lg.jp/p.csv", "download_url": "https://x.lg.jp/dl/p.csv",
+                              "format": "CSV", "mimetype": "text/csv", "size": 100}])
+    scoring.rescore(package_ids=[pkg["id"]])
+    metrics = wards_model.dataset_score_row(pkg["id"])["metrics"]
+    for metric_id in ("pv:keywordAvailability", "pv:categoryAvailability", "pv:spatialAvailability",
+                      "pv:temporalAvailability", "pv:contactPointAvailability",
+                      "pv:downloadUrlAvailability", "pv:byteSizeAvailability",
+                      "pv:formatMediaTypeVocabularyAlignment", "wq:freshness", "wq:openLicence"):
+        assert metrics[metric_id] == scoring.metric_by_id()[metric_id]["points"], metric_id
+    live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["id"])
+    assert live["mqa_points"] == wards_model.dataset_score_row(pkg["id"])["mqa_points"]

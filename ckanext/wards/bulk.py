@@ -13,7 +13,7 @@ import json
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.model as ckan_model
 
@@ -124,13 +124,22 @@ def _resource_rows(score: dict[str, Any], stored: dict[str, dict[str, Any]],
 
 
 def _upsert(table: sa.Table, rows: list[dict[str, Any]], key: str) -> None:
-    """executemany of one cached statement; SQLAlchemy batches it into multi-row VALUES."""
+    """One multi-row ``INSERT ... ON CONFLICT DO UPDATE`` per 1,000 rows (psycopg2's
+    execute_values: SQLAlchemy's executemany would send a statement per row here)."""
     if not rows:
         return
-    stmt = pg_insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[key], set_={c: stmt.excluded[c] for c in rows[0] if c != key})
-    ckan_model.Session.execute(stmt, rows)
+    from psycopg2.extras import Json, execute_values
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSONB)}
+    sql = (f'INSERT INTO {table.name} ({", ".join(columns)}) VALUES %s '
+           f'ON CONFLICT ({key}) DO UPDATE SET '
+           + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != key))
+    values = [tuple(Json(row[c]) if c in json_columns else row[c] for c in columns) for row in rows]
+    cursor = ckan_model.Session.connection().connection.cursor()
+    try:
+        execute_values(cursor, sql, values, page_size=1000)
+    finally:
+        cursor.close()
 
 
 def score_batch(package_ids: list[str], stored_overrides: Optional[dict[str, dict[str, Any]]] = None,

@@ -15,7 +15,93 @@ def wards():
 
 # --- schema commands (migrate) ---
 
+@wards.command("migrate")
+@click.option("--dry-run", is_flag=True, help="Report the mapping per dataset; write nothing.")
+@click.option("--org", "org", default=None, help="Only this organisation (id or name).")
+@click.option("--dataset", "datasets", multiple=True, help="Only this dataset (id or name); repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def migrate_cmd(dry_run, org, datasets, as_json):
+    """Move default-schema datasets into the shared schema, keeping every value."""
+    import json
+    import ckan.plugins.toolkit as tk
+    from ckanext.wards import migrate
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    try:
+        ids = migrate.dataset_ids(org, datasets)
+    except ValueError as e:
+        raise click.ClickException(str(e))
+    reports = migrate.migrate(ids, {"user": site_user["name"], "ignore_auth": True}, dry_run=dry_run)
+    click.echo(json.dumps(reports, ensure_ascii=False, indent=2) if as_json
+               else migrate.format_report(reports, dry_run))
+    if any(r["errors"] for r in reports):
+        raise SystemExit(1)
+
+
+@wards.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--update", is_flag=True, help="Update datasets whose name exists (else that is an error).")
+def import_cmd(path, dry_run, update):
+    """Import datasets from JSON or JSONL, validated against schemas/dataset.schema.json
+    (then by the schema's validators) before anything is written."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.wards import schema_import
+    try:
+        records = schema_import.read_records(path)
+    except ValueError as e:
+        raise click.ClickException(f"not JSON or JSONL: {e}")
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    report = schema_import.import_records(records, {"user": site_user["name"], "ignore_auth": True},
+                                          update=update, dry_run=dry_run)
+    for entry in report["records"]:
+        for error in entry["errors"]:
+            click.echo(f"record {entry['index'] + 1} ({entry['name']}): {error['path']}: {error['message']}")
+    if not report["valid"]:
+        raise click.ClickException(f"nothing imported: {report['invalid']} of {report['count']} records are invalid")
+    verb = "valid, nothing written (dry run)" if dry_run else f"imported {len(report['written'])}"
+    click.echo(f"{report['count']} records {verb}")
+
 # --- standard-check commands (check-standard) ---
+
+@wards.command("check-standard")
+@click.option("--resource", "resource_id", default=None, help="Check a resource's file (id) against its declared standard.")
+@click.option("--file", "file_path", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Check a local CSV/XLSX file instead of a resource.")
+@click.option("--standard", "standard_id", default=None,
+              help="Standard dataset id (e.g. 13_public_toilet); with --resource it overrides the declared one.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help="Language of text output.")
+@click.option("--list", "list_standards", is_flag=True, help="List the standard datasets and their status.")
+def check_standard(resource_id, file_path, standard_id, output, lang, list_standards):
+    """Check a file's conformance to a national standard dataset and the machine-readability rules.
+
+    Exits with status 1 when the file does not conform or a rule level scores 0."""
+    import json
+
+    from ckanext.wards import standard_check, standards
+
+    if list_standards:
+        for std in standards.list_standards():
+            click.echo(f"{std['id']:<32} {std['status']:<10} {std['name_ja']} / {std['name_en']}")
+        return
+    if bool(resource_id) == bool(file_path):
+        raise click.UsageError("give exactly one of --resource ID or --file PATH")
+    if file_path:
+        result = standard_check.check_file(file_path, standard_id)
+    else:
+        import ckan.plugins.toolkit as tk
+
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        data = {"id": resource_id, **({"standard": standard_id} if standard_id else {})}
+        try:
+            result = tk.get_action("wards_standard_check")({"user": site_user["name"]}, data)
+        except (tk.ObjectNotFound, tk.ValidationError) as exc:
+            raise click.ClickException(str(exc))
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if output == "json"
+               else standard_check.format_text(result, lang))
+    if result["conforms"] is False or any(lv["score"] == 0 for lv in result["levels"]):
+        raise SystemExit(1)
+
 
 # --- scoring commands (score, scorecard) ---
 

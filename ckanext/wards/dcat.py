@@ -787,11 +787,9 @@ def _parse_shared_fields(profile: Any, d: dict[str, Any], dataset_ref) -> dict[s
             if descriptions:
                 res["description"] = descriptions.get("ja") or descriptions.get(None) or next(iter(descriptions.values()))
         if res.get("conforms_to"):
+            # one standard per resource in the shared schema (the first one stated)
             values = [rev["standard"].get(v, v) for v in as_values(res["conforms_to"])]
-            # the resource's standard falls back to the dataset's: store only its own
-            res["conforms_to"] = values[0] if len(values) == 1 and values != d.get("conforms_to") else None
-            if res["conforms_to"] is None:
-                res.pop("conforms_to")
+            res["conforms_to"] = values[0]
     own = g.value(dataset_ref, DCT.license)
     if own is not None:
         licences.insert(0, rev["licence"].get(str(own), str(own)))

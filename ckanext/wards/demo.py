@@ -344,6 +344,8 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
     new_ids: list[str] = []
     loaded_orgs: list[str] = []
     skipped = []
+    phases: dict[str, float] = {}
+    t0 = time.perf_counter()
     for ward, size in zip(wards, sizes):
         ward_rng = random.Random(f"{seed}:{ward['lg_code']}")  # independent of --wards
         maturity = ward_rng.uniform(0.45, 1.6)
@@ -359,16 +361,22 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
         new_ids.extend(p["id"] for p in packages)
         loaded_orgs.append(org["id"])
         say(f"{ward['slug']}: {len(packages)} datasets, {len(resources)} resources")
+    phases["write"] = time.perf_counter() - t0
     if new_ids:
         t = time.perf_counter()
         scored = scoring.rescore(package_ids=new_ids)
-        say(f"scored {scored} datasets ({time.perf_counter() - t:.0f} s)")
+        phases["score"] = time.perf_counter() - t
+        say(f"scored {scored} datasets ({phases['score']:.0f} s)")
         t = time.perf_counter()
         index_packages(new_ids, progress=say)
-        say(f"indexed {len(new_ids)} datasets ({time.perf_counter() - t:.0f} s)")
+        phases["index"] = time.perf_counter() - t
+        say(f"indexed {len(new_ids)} datasets ({phases['index']:.0f} s)")
+        t = time.perf_counter()
         snaps = store_history(random.Random(f"{seed}:history"), loaded_orgs)
+        phases["history"] = time.perf_counter() - t
         say(f"stored {snaps} report snapshots")
         for org_id in loaded_orgs:
             _mark_loaded(org_id)
     return {"wards": len(loaded_orgs), "skipped": skipped, "datasets": len(new_ids),
-            "seconds": round(time.perf_counter() - started, 1)}
+            "seconds": round(time.perf_counter() - started, 1),
+            "phases": {k: round(v, 2) for k, v in phases.items()}}

@@ -112,7 +112,11 @@ def code_from_label(label: Optional[str]) -> Optional[str]:
     """EU file-type code for a declared ``format`` label ("ＣＳＶ", "エクセル", "PDF形式"...)."""
     if not label or not str(label).strip():
         return None
-    label = str(label)
+    return _code_from_label(str(label))
+
+
+@functools.lru_cache(maxsize=8192)  # portals reuse a few hundred labels
+def _code_from_label(label: str) -> Optional[str]:
     if label.startswith(EU_FILE_TYPE):
         code = label[len(EU_FILE_TYPE):]
         return code if code in eu_file_type_codes() else None

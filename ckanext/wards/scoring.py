@@ -55,8 +55,18 @@ def is_mqa(metric: dict[str, Any]) -> bool:
     return spec()["dimensions"][metric["dimension"]]["part"] == "mqa"
 
 
+@functools.lru_cache(maxsize=None)
+def _plan() -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], frozenset[str]]:
+    """(distribution metrics, MQA distribution metrics, MQA metric ids), computed once."""
+    dist = tuple(m for m in metrics() if m["scope"] == "distribution")
+    return dist, tuple(m for m in dist if is_mqa(m)), frozenset(m["id"] for m in metrics() if is_mqa(m))
+
+
 def max_points(part: str = "mqa") -> int:
     return sum(m["points"] for m in metrics() if (is_mqa(m) == (part == "mqa")))
+
+
+_max_points = functools.lru_cache(maxsize=None)(max_points)
 
 
 def rating(points: float) -> str:
@@ -545,25 +555,25 @@ def score_dataset(pkg: dict[str, Any], link_status: Optional[dict[str, int]] = N
     """
     s = Subject(pkg, link_status, stored, dcat_compliant, now)
     n = len(s.resources)
+    dist_metrics, mqa_dist_metrics, mqa_ids = _plan()
     # Distribution metrics, per resource
-    per_res: list[dict[str, Optional[float]]] = []
-    for i in range(n):
-        per_res.append({m["id"]: CHECKS[m["check"]](s, i) for m in metrics() if m["scope"] == "distribution"})
+    per_res: list[dict[str, Optional[float]]] = [
+        {m["id"]: CHECKS[m["check"]](s, i) for m in dist_metrics} for i in range(n)]
 
     def res_mqa_points(i: int) -> float:
-        return sum((per_res[i][m["id"]] or 0.0) * m["points"]
-                   for m in metrics() if m["scope"] == "distribution" and is_mqa(m))
+        return sum((per_res[i][m["id"]] or 0.0) * m["points"] for m in mqa_dist_metrics)
 
     best = max(range(n), key=res_mqa_points) if n else None
 
     results = []
     for m in metrics():
+        mqa_metric = m["id"] in mqa_ids
         if m["scope"] == "dataset":
             share = CHECKS[m["check"]](s, None)
             assessed = share is not None
         elif n == 0:
             share, assessed = 0.0, True
-        elif is_mqa(m):  # MQA: the best distribution counts
+        elif mqa_metric:  # MQA: the best distribution counts
             share = per_res[best][m["id"]]
             assessed = share is not None
         else:  # Japan: share of resources passing
@@ -578,8 +588,8 @@ def score_dataset(pkg: dict[str, Any], link_status: Optional[dict[str, int]] = N
             "resources_passing": (sum(1 for v in passing if v) if passing is not None else None),
         })
 
-    mqa = sum(r["points"] for r in results if is_mqa(metric_by_id()[r["id"]]))
-    japan = sum(r["points"] for r in results if not is_mqa(metric_by_id()[r["id"]]))
+    mqa = sum(r["points"] for r in results if r["id"] in mqa_ids)
+    japan = sum(r["points"] for r in results if r["id"] not in mqa_ids)
     dimensions: dict[str, int] = {}
     for r in results:
         dimensions[r["dimension"]] = dimensions.get(r["dimension"], 0) + r["points"]
@@ -597,10 +607,10 @@ def score_dataset(pkg: dict[str, Any], link_status: Optional[dict[str, int]] = N
         "owner_org": pkg.get("owner_org") or (org.get("id") if isinstance(org, dict) else None),
         "private": bool(pkg.get("private")),
         "mqa_points": mqa,
-        "mqa_max": max_points("mqa"),
+        "mqa_max": _max_points("mqa"),
         "rating": rating(mqa),
         "japan_points": japan,
-        "japan_max": max_points("japan"),
+        "japan_max": _max_points("japan"),
         "dimensions": dimensions,
         "metrics": results,
         "fixes": fixes,

@@ -28,10 +28,13 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 import yaml
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ckanext.wards import standards
 from ckanext.wards.paths import schema_file
@@ -174,9 +177,9 @@ def load_rules() -> list[dict]:
 @functools.lru_cache(maxsize=None)
 def load_settings() -> dict:
     with open(schema_file("machine-readability-checks.yaml"), encoding="utf-8") as f:
-        settings = yaml.safe_load(f)
+        settings = yaml.load(f, Loader=_YAML_LOADER)
     with open(schema_file("standard-datasets", "_types.yaml"), encoding="utf-8") as f:
-        settings["types"] = yaml.safe_load(f)
+        settings["types"] = yaml.load(f, Loader=_YAML_LOADER)
     ranges = settings["platform_dependent_characters"]
     tolerated = settings["tolerated_characters"]
     char_class = "".join(f"\\U{r['from']:08x}-\\U{r['to']:08x}" for r in ranges)
@@ -186,7 +189,8 @@ def load_settings() -> dict:
     for key in ("number_with_junk_pattern", "meaningless_header_pattern", "period_header_pattern",
                 "era_date_pattern", "western_year_pattern", "note_row_pattern",
                 "other_with_detail_pattern"):
-        settings[key.replace("_pattern", "_re")] = re.compile(settings[key], re.IGNORECASE)
+        flags = re.IGNORECASE if key in ("meaningless_header_pattern", "note_row_pattern") else 0
+        settings[key.replace("_pattern", "_re")] = re.compile(settings[key], flags)
     synonyms = {}
     for group in settings["choice_synonyms"]:
         for word in group:
@@ -563,22 +567,18 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     lg_columns = [i for i, col in matched.items() if col["type"] == "lg_code"]
 
     stats = [ColumnStats() for _ in range(width)]
-    platform_re = settings["platform_re"]
-    tolerated = settings["tolerated"]
-    ditto = settings["ditto"]
-    era_re = settings["era_date_re"]
-    western_re = settings["western_year_re"]
-    note_re = settings["note_row_re"]
-    max_distinct = settings["choice_max_distinct"]
     for rule_id in ("L1-01", "L1-02", "L1-03", "L1-04", "L1-06", "L1-07", "L1-08", "L2-02", "L3-01", "L3-05"):
         report.evaluated(rule_id)
     if is_csv:
         report.evaluated("L1-14")
         report.evaluated("L1-15")
+    context = BatchContext(report, settings, types, headers, width, stats, typed, required,
+                           set(lg_columns), is_csv, info, max_examples)
 
     pending_blank: int | None = None
     rows_checked = 0
     record = header_index + 1  # 1-based record number; the header is record header_index + 1
+    batch: list[tuple[int, list[str]]] = []
 
     def data_rows():
         yield from buffered[header_index + 1:]
@@ -586,7 +586,6 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
 
     for row in data_rows():
         record += 1
-        # A record over several physical lines: a line break inside a quoted value.
         if not any(row):
             if pending_blank is None:
                 pending_blank = record
@@ -597,87 +596,14 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
                 report.fail("L1-02", row=record)
             pending_blank = None
         rows_checked += 1
-        count = len(row)
-        if count != width:
-            if count > width and any(row[width:]):
-                if is_csv:
-                    report.fail("L1-15", row=record, count=count, width=width)
-            elif count < width:
-                report.add("row_too_short", "warning", row=record, count=count, width=width)
-        line = CELL_SEP.join(row)
-        if "\ufffd" in line:
-            report.add("encoding_error", "error", row=record, encoding=info.get("encoding"))
-        if "\n" in line or "\r" in line:
-            for j, cell in enumerate(row):
-                if "\n" in cell or "\r" in cell:
-                    if is_csv:
-                        report.fail("L1-14", row=record, column=_name(headers, j))
-                    else:
-                        report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
-        if platform_re.search(line):
-            for j, cell in enumerate(row):
-                chars = [c for c in cell if platform_re.match(c) and c not in tolerated]
-                if chars:
-                    kinds = _char_kinds(chars, settings["ranges"])
-                    report.fail("L1-08", row=record, column=_name(headers, j), chars="".join(dict.fromkeys(chars))[:10],
-                                kinds=", ".join(k[0] for k in kinds), kinds_ja="、".join(k[1] for k in kinds))
-        if LEAD_TRAIL_RE.search(line) or "\u3000" in line or "  " in line:
-            for j, cell in enumerate(row):
-                if cell and (cell != cell.strip() or SPACED_CJK_RE.fullmatch(cell)):
-                    report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
-        if era_re.search(line):
-            for j, cell in enumerate(row):
-                if era_re.search(cell) and not western_re.search(cell) and parse_date(cell):
-                    report.fail("L3-05", row=record, column=_name(headers, j), value=cell)
-        filled = [c for c in row if c]
-        if len(filled) == 1 and width > 1 and note_re.match(filled[0].strip()):
-            report.fail("L1-04", row=record, value=filled[0][:80])
-            continue
-
-        for j, cell in enumerate(row[:width]):
-            st = stats[j]
-            if not cell:
-                st.blanks += 1
-                continue
-            st.values += 1
-            if cell in ditto:
-                report.fail("L2-02", row=record, column=_name(headers, j), value=cell)
-            if NUMBER_RE.fullmatch(cell):
-                st.numbers += 1
-                if cell == "0":
-                    st.zeros += 1
-            elif settings["number_with_junk_re"].fullmatch(cell):
-                st.junk_total += 1
-                if len(st.junk) < max_examples:
-                    st.junk.append((record, cell))
-            distinct = st.distinct
-            if distinct is not None and cell not in distinct:
-                if len(distinct) >= max_distinct:
-                    st.distinct = None
-                else:
-                    distinct[cell] = record
-                    if settings["other_with_detail_re"].match(cell):
-                        st.other_detail.append((record, cell))
-
-        for j, col in required:
-            if j >= count or not row[j].strip():
-                report.add("required_value_missing", "error", row=record, column=col)
-        for j, col, kind in typed:
-            if j >= count or not row[j]:
-                continue
-            value = row[j]
-            problem = check_value(kind, value, col, types)
-            if problem:
-                code, extra = problem
-                severity = "warning" if code.endswith("_format") or code == "outside_japan" else "error"
-                report.add(code, severity, row=record, column=col["name"], value=value, **extra)
-                if code in ("number", "phone", "date", "time", "uri", "email", "lg_code_format", "postal_code"):
-                    splitter = MULTI_SPLIT_URL_RE if kind in ("uri", "email") else MULTI_SPLIT_RE
-                    parts = [p for p in splitter.split(value) if p]
-                    if len(parts) > 1 and all(check_value(kind, p, col, types) is None for p in parts):
-                        report.fail("L1-07", row=record, column=col["name"], value=value)
-                if j in lg_columns:
-                    report.fail("L3-06", row=record, column=col["name"], value=value)
+        if len(row) != width:
+            row = context.fix_width(record, row)
+        batch.append((record, row))
+        if len(batch) >= BATCH_ROWS:
+            context.check_batch(batch)
+            batch = []
+    if batch:
+        context.check_batch(batch)
 
     _column_rules(report, stats, headers, matched, settings, max_examples)
     if lg_columns:
@@ -686,6 +612,143 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
         report.evaluated("L3-06")
     return _finish(report, std, info, layout_name, matched, headers, file_format,
                    rows_checked=rows_checked, via_alias=via_alias)
+
+
+BATCH_ROWS = 512
+
+
+class BatchContext:
+    """Checks rows a batch at a time: the whole batch is screened with one regex per
+    row-level rule, and each column is counted once (``Counter``) so the per-value checks
+    run over distinct values only; rows are looked up only for values that fail."""
+
+    def __init__(self, report, settings, types, headers, width, stats, typed, required, lg_columns,
+                 is_csv, info, max_examples):
+        self.report, self.settings, self.types = report, settings, types
+        self.headers, self.width, self.stats = headers, width, stats
+        self.typed, self.required, self.lg_columns = typed, required, lg_columns
+        self.is_csv, self.info, self.max_examples = is_csv, info, max_examples
+        # Cheap screens over a whole batch; rows are looked at one by one only on a hit.
+        self.screens = [settings["platform_re"], re.compile(r"[\x1e\x1f][ \t]|[ \t][\x1e\x1f]"),
+                        re.compile(r"(?:明治|大正|昭和|平成|令和|[MTSHR])\s*(?:[0-9]+|元)\s*[年./]")]
+        self.screen_chars = ("\u3000", "  ", "\n", "\r", "\ufffd")
+        self.ditto = settings["ditto"]
+
+    def fix_width(self, record: int, row: list[str]) -> list[str]:
+        count = len(row)
+        if count > self.width and any(row[self.width:]):
+            if self.is_csv:
+                self.report.fail("L1-15", row=record, count=count, width=self.width)
+        elif count < self.width:
+            self.report.add("row_too_short", "warning", row=record, count=count, width=self.width)
+        return (row + [""] * self.width)[: self.width] if count < self.width else row[: self.width]
+
+    def check_batch(self, batch: list[tuple[int, list[str]]]) -> None:
+        report = self.report
+        text = "\x1e".join(CELL_SEP.join(row) for _, row in batch)
+        if (text[:1].isspace() or text[-1:].isspace() or any(c in text for c in self.screen_chars)
+                or any(r.search(text) for r in self.screens)):
+            for record, row in batch:
+                self._row_rules(record, row)
+        note_re = self.settings["note_row_re"]
+        for record, row in batch:
+            if len(row) - row.count("") == 1 and self.width > 1:
+                value = next(c for c in row if c)
+                if note_re.match(value.strip()):
+                    report.fail("L1-04", row=record, value=value[:80])
+        columns = list(zip(*(row for _, row in batch)))
+        records = [record for record, _ in batch]
+        for j, values in enumerate(columns):
+            self._column_batch(j, values, records)
+        for j, name in self.required:
+            values = columns[j]
+            if "" in values or any(v.isspace() for v in set(values)):
+                for i, v in enumerate(values):
+                    if not v.strip():
+                        report.add("required_value_missing", "error", row=records[i], column=name)
+        for j, col, kind in self.typed:
+            self._typed_batch(j, col, kind, columns[j], records)
+
+    def _row_rules(self, record: int, row: list[str]) -> None:
+        report, settings, headers = self.report, self.settings, self.headers
+        platform_re, tolerated = settings["platform_re"], settings["tolerated"]
+        era_re, western_re = settings["era_date_re"], settings["western_year_re"]
+        if "\ufffd" in CELL_SEP.join(row):
+            report.add("encoding_error", "error", row=record, encoding=self.info.get("encoding"))
+        for j, cell in enumerate(row):
+            if not cell:
+                continue
+            if "\n" in cell or "\r" in cell:
+                if self.is_csv:
+                    report.fail("L1-14", row=record, column=_name(headers, j))
+                else:
+                    report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
+            chars = [c for c in platform_re.findall(cell) if c not in tolerated]
+            if chars:
+                kinds = _char_kinds(chars, settings["ranges"])
+                report.fail("L1-08", row=record, column=_name(headers, j),
+                            chars="".join(dict.fromkeys(chars))[:10],
+                            kinds=", ".join(k[0] for k in kinds), kinds_ja="、".join(k[1] for k in kinds))
+            if cell != cell.strip() or SPACED_CJK_RE.fullmatch(cell):
+                report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
+            if era_re.search(cell) and not western_re.search(cell) and parse_date(cell):
+                report.fail("L3-05", row=record, column=_name(headers, j), value=cell)
+
+    def _column_batch(self, j: int, values: tuple, records: list[int]) -> None:
+        st = self.stats[j]
+        counts = Counter(values)
+        blanks = counts.pop("", 0)
+        st.blanks += blanks
+        st.values += len(values) - blanks
+        st.zeros += counts.get("0", 0)
+        junk_re = self.settings["number_with_junk_re"]
+        for value, n in counts.items():
+            if NUMBER_RE.fullmatch(value):
+                st.numbers += n
+            elif junk_re.fullmatch(value):
+                st.junk_total += n
+                if len(st.junk) < self.max_examples:
+                    st.junk.append((records[values.index(value)], value))
+        if st.distinct is not None:
+            for value in counts:
+                if value in st.distinct:
+                    continue
+                if len(st.distinct) >= self.settings["choice_max_distinct"]:
+                    st.distinct = None
+                    break
+                st.distinct[value] = records[values.index(value)]
+                if self.settings["other_with_detail_re"].match(value):
+                    st.other_detail.append((st.distinct[value], value))
+        marks = self.ditto.intersection(counts)
+        if marks:
+            for i, value in enumerate(values):
+                if value in marks:
+                    self.report.fail("L2-02", row=records[i], column=_name(self.headers, j), value=value)
+
+    def _typed_batch(self, j: int, col: dict, kind: str, values: tuple, records: list[int]) -> None:
+        bad = {}
+        for value in set(values):
+            if value:
+                problem = check_value(kind, value, col, self.types)
+                if problem:
+                    bad[value] = problem
+        if not bad:
+            return
+        report = self.report
+        for i, value in enumerate(values):
+            if value not in bad:
+                continue
+            code, extra = bad[value]
+            record = records[i]
+            severity = "warning" if code.endswith("_format") or code == "outside_japan" else "error"
+            report.add(code, severity, row=record, column=col["name"], value=value, **extra)
+            if code in ("number", "phone", "date", "time", "uri", "email", "lg_code_format", "postal_code"):
+                splitter = MULTI_SPLIT_URL_RE if kind in ("uri", "email") else MULTI_SPLIT_RE
+                parts = [p for p in splitter.split(value) if p]
+                if len(parts) > 1 and all(check_value(kind, p, col, self.types) is None for p in parts):
+                    report.fail("L1-07", row=record, column=col["name"], value=value)
+            if j in self.lg_columns:
+                report.fail("L3-06", row=record, column=col["name"], value=value)
 
 
 def _header_index(buffered: list[list[str]], report: Report) -> int:

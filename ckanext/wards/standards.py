@@ -35,6 +35,7 @@ from ckanext.wards.paths import schema_file
 
 FOLDER = "standard-datasets"
 VERIFIED = "verified"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built
 
 
 @functools.lru_cache(maxsize=None)
@@ -43,7 +44,7 @@ def _load_all() -> dict[str, dict]:
     for path in sorted(schema_file(FOLDER).glob("*.yaml")):
         if path.name.startswith("_"):
             continue
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         doc["number"] = str(doc["number"]).zfill(2)
         if doc.get("legacy_no") is not None:
             doc["legacy_no"] = str(doc["legacy_no"]).zfill(2)

@@ -59,8 +59,10 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
 
     def get_actions(self):
         from ckanext.wards.logic import schema as logic
-        return {**super().get_actions(), **logic.actions()}
+        from ckanext.wards.logic import standard_check
+        return {**super().get_actions(), **logic.actions(), **standard_check.get_actions()}
 
     def get_auth_functions(self):
         from ckanext.wards.logic import schema as logic
-        return logic.auth_functions()
+        from ckanext.wards.logic import standard_check
+        return {**logic.auth_functions(), **standard_check.get_auth_functions()}

@@ -1,0 +1,310 @@
+"""``ckan wards migrate``: datasets in CKAN's default schema into the shared schema.
+
+Per dataset, read as stored (``package_show`` without validation, so extras are still
+extras), build the shared-schema dict:
+
+* extras whose key is a known spelling (``schemas/migrate.yaml``: 更新頻度, 言語,
+  全国地方公共団体コード ...) become the schema's fields; other extras stay extras;
+* the licence id goes through the licence aliases (``cc-by`` → ``CC-BY-4.0``);
+* ``contact`` from maintainer / author (which stay, as every core field does);
+* ``publisher_code`` from the organisation when it is one of the 23 wards (by name,
+  title or Tokyo catalogue id), else ``ckanext.wards.ward_code``;
+* ``theme`` from groups that name a theme; the groups stay;
+* resource fields from their usual spellings (``encoding`` → ``character_encoding``).
+
+The result is validated with the schema's own validators (what ``package_update`` will
+run); every value they reject is moved to the extra ``wards_unmapped_<field>`` (on the
+resource for resource fields) and the field is left empty, so nothing is ever lost and
+the update cannot fail on old data. ``dry_run`` reports the plan without writing.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from typing import Any, Iterable, Optional
+
+import yaml
+
+from ckanext.wards import schema
+from ckanext.wards.paths import schema_file
+
+UNMAPPED_PREFIX = "wards_unmapped_"
+
+
+@functools.lru_cache(maxsize=None)
+def _spellings(section: str) -> dict[str, str]:
+    """Folded key spelling → field, from ``schemas/migrate.yaml``."""
+    with open(schema_file("migrate.yaml"), encoding="utf-8") as f:
+        table = yaml.safe_load(f)[section]
+    return {schema.fold(s): field for field, spellings in table.items() for s in [field, *spellings]}
+
+
+def _empty(value: Any) -> bool:
+    return schema.is_empty(value)
+
+
+# --- building the plan --------------------------------------------------------------
+
+def plan_dataset(raw: dict, context: dict) -> dict:
+    """What migrating ``raw`` (a default-schema dataset as stored) would do.
+
+    Returns ``{"name", "id", "mapped": [{field, source, value}], "unmapped": [{field, value, error}],
+    "extras_kept": [keys], "missing": [fields], "errors": {}, "dataset": <dict for package_update>}``."""
+    new = copy.deepcopy(raw)
+    mapped: list[dict] = []
+    _extras_to_fields(new, mapped)
+    _fill_from_core(new, mapped)
+    for resource in new.get("resources") or []:
+        _resource_fields(resource, mapped)
+
+    unmapped, errors, validated = _validate_and_park(new, context)
+    if unmapped:
+        # a parked value is not mapped; its field may now take a fallback (e.g. the
+        # organisation's ward code after a bad 全国地方公共団体コード extra)
+        parked = {u["field"] for u in unmapped}
+        mapped[:] = [m for m in mapped if m["field"] not in parked]
+        count = len(mapped)
+        _fill_from_core(new, mapped)
+        if len(mapped) > count:
+            more, errors, validated = _validate_and_park(new, context)
+            unmapped += more
+    for entry in mapped:  # report the stored (normalised) value
+        if entry["field"] in validated and not entry["field"].startswith("resources"):
+            entry["value"] = _shown(entry["field"], validated[entry["field"]])
+    return {
+        "name": raw["name"], "id": raw["id"],
+        "mapped": mapped, "unmapped": unmapped,
+        "extras_kept": [e["key"] for e in new.get("extras") or [] if not e["key"].startswith(UNMAPPED_PREFIX)],
+        "missing": [f for f in schema.recommended_fields() if _empty(validated.get(f))],
+        "errors": errors,
+        "dataset": new,
+    }
+
+
+def _fill_from_core(new: dict, mapped: list) -> None:
+    _licence(new, mapped)
+    _contact(new, mapped)
+    _publisher_code(new, mapped)
+    _themes_from_groups(new, mapped)
+
+
+def _extras_to_fields(new: dict, mapped: list) -> None:
+    spellings = _spellings("dataset_extras")
+    kept = []
+    for extra in new.get("extras") or []:
+        field = spellings.get(schema.fold(extra["key"]))
+        value = extra.get("value")
+        if field is None or _empty(value):
+            kept.append(extra)
+            continue
+        if field == "spatial_text":
+            field, value = "spatial_coverage", [{"text": value}]
+        elif field == "temporal_text":
+            period = _period(value)
+            if period is None:  # free text we cannot read: stays as it is
+                kept.append(extra)
+                continue
+            field, value = "temporal_coverage", [period]
+        if not _empty(new.get(field)):
+            kept.append(extra)  # the field is already set: keep the extra as it is
+            continue
+        new[field] = value
+        mapped.append({"field": field, "source": f"extras.{extra['key']}", "value": value})
+    new["extras"] = kept
+
+
+def _period(text: str) -> Optional[dict]:
+    parts = [p.strip() for p in re.split(r"\s*(?:/|～|〜|~|から|–)\s*", schema.nfkc(text)) if p.strip()]
+    if len(parts) != 2:
+        return None
+    try:
+        return {"start": schema.parse_date(parts[0]), "end": schema.parse_date(parts[1])}
+    except ValueError:
+        return None
+
+
+def _licence(new: dict, mapped: list) -> None:
+    value = new.get("license_id")
+    if _empty(value):
+        return
+    try:
+        canonical = schema.normalise_term("licenses", value)
+    except ValueError:
+        return  # left for the validators, which park it as wards_unmapped_license_id
+    if canonical != value:
+        new["license_id"] = canonical
+        mapped.append({"field": "license_id", "source": "license_id", "value": canonical})
+
+
+def _contact(new: dict, mapped: list) -> None:
+    if not _empty(new.get("contact")):
+        return
+    for role in ("maintainer", "author"):
+        name, email = new.get(role), new.get(f"{role}_email")
+        if name or email:
+            contact = {k: v for k, v in (("name", name), ("email", email)) if v}
+            new["contact"] = [contact]
+            mapped.append({"field": "contact", "source": f"{role}, {role}_email", "value": [contact]})
+            return
+
+
+def _publisher_code(new: dict, mapped: list) -> None:
+    if not _empty(new.get("publisher_code")):
+        return
+    org = new.get("organization") or {}
+    for key in ("name", "title"):
+        ward = schema.ward_for(org.get(key)) if org.get(key) else None
+        if ward:
+            new["publisher_code"] = ward["lg_code"]
+            mapped.append({"field": "publisher_code", "source": f"organization.{key}", "value": ward["lg_code"]})
+            return
+    import ckan.plugins.toolkit as tk
+    configured = tk.config.get("ckanext.wards.ward_code")
+    if configured:
+        new["publisher_code"] = configured
+        mapped.append({"field": "publisher_code", "source": "ckanext.wards.ward_code", "value": configured})
+
+
+def _themes_from_groups(new: dict, mapped: list) -> None:
+    if not _empty(new.get("theme")):
+        return
+    themes = []
+    for group in new.get("groups") or []:
+        for key in ("name", "title", "display_name"):
+            try:
+                theme = schema.normalise_term("themes", group.get(key) or "")
+            except ValueError:
+                continue
+            if theme not in themes:
+                themes.append(theme)
+            break
+    if themes:
+        new["theme"] = themes
+        mapped.append({"field": "theme", "source": "groups", "value": themes})
+
+
+def _resource_fields(resource: dict, mapped: list) -> None:
+    spellings = _spellings("resource_fields")
+    for key in list(resource):
+        field = spellings.get(schema.fold(key))
+        if field is None or field == key or _empty(resource[key]) or not _empty(resource.get(field)):
+            continue
+        resource[field] = resource.pop(key)
+        mapped.append({"field": f"resources.{field}", "source": f"resources[{resource.get('id')}].{key}",
+                       "value": resource[field]})
+
+
+# --- validation: park what the schema rejects ----------------------------------------
+
+def _validate(new: dict, context: dict) -> tuple[dict, dict]:
+    import ckan.lib.plugins as lib_plugins
+    import ckan.model as model
+
+    plugin = lib_plugins.lookup_package_plugin(new.get("type") or "dataset")
+    ctx = {"model": model, "session": model.Session, "user": context.get("user"),
+           "package": model.Package.get(new["id"]), "ignore_auth": True}
+    data, errors = lib_plugins.plugin_validate(plugin, ctx, copy.deepcopy(new),
+                                               plugin.update_package_schema(), "package_update")
+    model.Session.rollback()
+    return data, errors
+
+
+def _validate_and_park(new: dict, context: dict) -> tuple[list, dict, dict]:
+    """Validate; move every rejected value into a ``wards_unmapped_*`` extra; validate again."""
+    unmapped: list[dict] = []
+    data, errors = _validate(new, context)
+    if not errors:
+        return unmapped, {}, data
+    for field, messages in errors.items():
+        if field == "resources":
+            for resource, res_errors in zip(new.get("resources") or [], messages):
+                for res_field, res_messages in (res_errors or {}).items():
+                    if res_field in resource:
+                        value = resource.pop(res_field)
+                        resource[UNMAPPED_PREFIX + res_field] = _as_text(value)
+                        unmapped.append({"field": f"resources.{res_field}", "value": value,
+                                         "error": _first(res_messages)})
+        elif field in new and field not in ("name", "owner_org", "id", "type", "extras"):
+            value = new.pop(field)
+            new.setdefault("extras", []).append({"key": UNMAPPED_PREFIX + field, "value": _as_text(value)})
+            unmapped.append({"field": field, "value": value, "error": _first(messages)})
+    data, errors = _validate(new, context)
+    return unmapped, errors, data
+
+
+def _shown(field: str, value: Any) -> Any:
+    """A validated value as package_show gives it (multiple fields are stored as JSON)."""
+    multiple = {f["field_name"] for f in schema.iter_fields() if f.get("wards_multiple")}
+    if field in multiple and isinstance(value, str):
+        import json
+        return json.loads(value)
+    return value
+
+
+def _first(messages: Any) -> str:
+    while isinstance(messages, (list, dict)) and messages:
+        messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
+    return str(messages)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    import json
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- running it ---------------------------------------------------------------------
+
+def dataset_ids(org: Optional[str] = None, names: Iterable[str] = ()) -> list[str]:
+    import ckan.model as model
+    query = model.Session.query(model.Package.id).filter(
+        model.Package.state == "active", model.Package.type == "dataset")
+    if names:
+        query = query.filter(model.Package.name.in_(list(names)) | model.Package.id.in_(list(names)))
+    if org:
+        group = model.Group.get(org)
+        if group is None:
+            raise ValueError(f"organisation not found: {org}")
+        query = query.filter(model.Package.owner_org == group.id)
+    return [row[0] for row in query.order_by(model.Package.name)]
+
+
+def migrate(ids: Iterable[str], context: dict, dry_run: bool = True) -> list[dict]:
+    """Plan (and unless ``dry_run`` apply, one ``package_update`` per dataset) for ``ids``."""
+    import ckan.plugins.toolkit as tk
+
+    reports = []
+    for package_id in ids:
+        raw = tk.get_action("package_show")({"user": context.get("user"), "ignore_auth": True,
+                                             "validate": False}, {"id": package_id})
+        plan = plan_dataset(raw, context)
+        plan["applied"] = False
+        if not dry_run and not plan["errors"]:
+            tk.get_action("package_update")({"user": context.get("user"), "ignore_auth": context.get("ignore_auth", False)},
+                                            plan["dataset"])
+            plan["applied"] = True
+        reports.append({k: v for k, v in plan.items() if k != "dataset"})
+    return reports
+
+
+def format_report(reports: list[dict], dry_run: bool) -> str:
+    """Plain-text report for the CLI, one block per dataset."""
+    lines = []
+    for r in reports:
+        state = "would update" if dry_run else ("updated" if r["applied"] else "NOT updated")
+        lines.append(f"{r['name']}: {state}")
+        for m in r["mapped"]:
+            lines.append(f"  map   {m['source']} -> {m['field']} = {_as_text(m['value'])}")
+        for u in r["unmapped"]:
+            lines.append(f"  keep  {u['field']} = {_as_text(u['value'])} as extra {UNMAPPED_PREFIX}{u['field'].split('.')[-1]} ({u['error']})")
+        if r["extras_kept"]:
+            lines.append(f"  extras kept: {', '.join(r['extras_kept'])}")
+        if r["missing"]:
+            lines.append(f"  missing: {', '.join(r['missing'])}")
+        for field, messages in (r["errors"] or {}).items():
+            lines.append(f"  error {field}: {messages}")
+    done = sum(1 for r in reports if r["applied"])
+    lines.append(f"{len(reports)} datasets, {done} updated" + (" (dry run: nothing written)" if dry_run else ""))
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""The comparison page in real headless Chromium (Debian's /usr/bin/chromium, Playwright).
+
+The test app is served by a real WSGI server (werkzeug) on a free loopback port; the
+demo wards are loaded into the test database first. A screenshot of the Japanese page is
+kept in ``test-artifacts/compare-ja.png``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+import ckan.tests.factories as factories
+
+from ckanext.wards import demo
+from tests.conftest import WARDS_PLUGINS
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Words that stay in Latin letters on the Japanese page (format and vocabulary names).
+LATIN_OK = {"CSV", "API", "JSON", "MQA", "RDF", "DQV"}
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
+    pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def served(app):
+    """The test app behind a real WSGI server on 127.0.0.1:<free port>."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def codes(page):
+    return page.eval_on_selector_all("#wards-compare-table tbody tr", "rows => rows.map(r => r.dataset.code)")
+
+
+def csv_values(page):
+    return page.eval_on_selector_all(
+        '#wards-compare-table tbody td[data-col="csv"] .wards-pct',
+        "cells => cells.map(c => parseFloat(c.dataset.value))")
+
+
+CANVAS_INKED = """id => {
+  const c = document.getElementById(id);
+  if (!c || !window.Chart || !window.Chart.getChart(c)) return 0;
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let inked = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) inked++; }
+  return inked;
+}"""
+
+
+def test_comparison_page_in_chromium(served, browser):
+    user = factories.Sysadmin()
+    demo.load(seed=11, n_wards=23, scale=0.05, user=user["name"])
+    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(f"{served}/wards/compare", wait_until="networkidle")
+    assert len(codes(page)) == 23
+    # charts are drawn: Chart.js owns both canvases and they carry ink
+    assert page.evaluate(CANVAS_INKED, "wards-shares-chart") > 1000
+    assert page.evaluate(CANVAS_INKED, "wards-trend-chart") > 1000
+    before = codes(page)
+
+    # sorting by CSV share (a click on the column header) reorders the rows
+    page.click('a.wards-sort[data-sort="csv"]')
+    page.wait_for_load_state("networkidle")
+    values = csv_values(page)
+    assert len(values) == 23 and values == sorted(values, reverse=True)
+    assert codes(page) != before and sorted(codes(page)) == sorted(before)
+    assert page.evaluate(CANVAS_INKED, "wards-shares-chart") > 1000
+
+    # the Japanese page: no English left in the page's own content
+    page.goto(f"{served}/ja/wards/compare", wait_until="networkidle")
+    assert len(codes(page)) == 23
+    text = page.inner_text("article.wards-compare")
+    untranslated = sorted({w for w in re.findall(r"[A-Za-z]{3,}", text)} - LATIN_OK)
+    assert untranslated == [], untranslated
+    assert "区の比較" in text and "千代田区" in text
+    assert page.evaluate(CANVAS_INKED, "wards-shares-chart") > 1000
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "compare-ja.png"), full_page=True)
+    assert (ARTIFACTS / "compare-ja.png").stat().st_size > 10_000
+    assert errors == []
