@@ -55,13 +55,13 @@ print(json.dumps({"rows": result["file"]["rows"], "seconds": seconds, "peak_kb":
 """
 
 FRICTIONLESS = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 import frictionless
 from frictionless import Resource, Schema, Checklist
 schema = Schema.from_descriptor(json.load(open(sys.argv[2], encoding="utf-8")))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-res = Resource(path=sys.argv[1], schema=schema)
+res = Resource(path=os.path.basename(sys.argv[1]), basepath=os.path.dirname(sys.argv[1]), schema=schema)  # frictionless refuses absolute paths
 report = res.validate(limit_errors=100000)
 seconds = time.perf_counter() - start
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -79,28 +79,7 @@ def table_schema(standard_id: str) -> dict:
     sys.path.insert(0, str(ROOT))
     from ckanext.wards import standards
 
-    fields = []
-    for col in standards.columns(standard_id):
-        field = {"name": col["name"], "type": "string", "constraints": {}}
-        kind = col["type"]
-        if kind == "lg_code":
-            field["constraints"]["pattern"] = "[0-9]{6}"
-        elif kind == "latitude":
-            field.update(type="number", constraints={"minimum": -90, "maximum": 90})
-        elif kind == "longitude":
-            field.update(type="number", constraints={"minimum": -180, "maximum": 180})
-        elif kind == "number":
-            field["type"] = "number"
-        elif kind == "time":
-            field["constraints"]["pattern"] = "([01][0-9]|2[0-3]):[0-5][0-9]"
-        elif kind == "flag":
-            field["constraints"]["enum"] = ["有", "無"]
-        elif kind == "uri":
-            field["format"] = "uri"
-        if col.get("required"):
-            field["constraints"]["required"] = True
-        fields.append(field)
-    return {"fields": fields}
+    return standards.table_schema(standard_id)
 
 
 def make_file(path: Path, n_rows: int) -> None:

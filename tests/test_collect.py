@@ -1,7 +1,6 @@
 """Collection of peers' reports from report servers this test runs on loopback."""
 from __future__ import annotations
 
-import copy
 import http.server
 import json
 import threading
@@ -218,3 +217,19 @@ def test_collect_command_prints_outcomes_and_fails_on_rejections(servers, cli, c
     assert result.exit_code == 1, result.output
     assert f"stored    {base}/good.json" in result.output
     assert f"rejected  {base}/gone.json HTTP status 404" in result.output
+
+
+def test_collect_snapshots_local_wards_and_local_figures_win_over_a_peer_of_the_same_ward():
+    import ckan.tests.factories as factories
+    org = factories.Organization(name="edogawa", title="江戸川区")
+    compare.store_snapshot(peer_report("131237", "2026-01-01T00:00:00Z"), "https://peer.example.jp/edogawa.json")
+    compare.store_snapshot(peer_report("131075", "2026-01-01T00:00:00Z"), "https://peer.example.jp/sumida.json")
+
+    outcomes = compare.collect(urls=[], include_local=True)
+    assert outcomes == [{"source": "local", "status": "stored", "reason": "1 local ward reports", "ward_code": None}]
+    (local,) = [s for s in compare.latest_snapshots(local=True) if s["source"].startswith("local:")]
+    assert local["source"] == "local:" + org["id"] and local["report"]["ward"]["organization"] == "edogawa"
+
+    rows = {r["code"]: r for r in helpers.call_action("wards_compare")["rows"]}
+    assert rows["131237"]["kind"] == "local" and rows["131237"]["datasets"] == 0
+    assert rows["131075"]["kind"] == "collected" and rows["131075"]["datasets"] == 200

@@ -5,7 +5,6 @@ import csv
 import io
 import json
 import random
-import re
 
 import pytest
 from bs4 import BeautifulSoup

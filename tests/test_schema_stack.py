@@ -94,6 +94,19 @@ def test_valid_dataset_is_created_normalised_shown_and_found(app, sysadmin, org)
     page_ja = app.get("/ja/dataset/public-toilets")
     body_ja = page_ja.get_data(as_text=True)
     assert "更新頻度" in body_ja and "毎年" in body_ja and "準拠する標準データセット" in body_ja
+    assert "131016 (千代田区)" in body_ja and "131016 (Chiyoda City)" in body
+    assert "13 公衆トイレ" in body_ja  # the standard's label from the standards loader
+
+    resource_page = app.get(f"/ja/dataset/public-toilets/resource/{res['id']}").get_data(as_text=True)
+    open("/tmp/wards_res_page.html", "w").write(resource_page)
+    assert "文字コード" in resource_page and "Shift_JIS" in resource_page and "いいえ" in resource_page
+
+
+def test_dataset_form_reads_in_japanese(app, sysadmin, org):
+    body = app.get("/ja/dataset/new", headers={"Authorization": sysadmin["token"]}).get_data(as_text=True)
+    for text in ("公開者（全国地方公共団体コード）", "例：131016", "行財政・公共部門", "更新頻度", "毎月",
+                 "公共データ利用規約（第1.0版）", "例：2024-04-01 または 令和6年4月1日", "問い合わせ先"):
+        assert text in body, text
 
 
 def _bad_values(org):

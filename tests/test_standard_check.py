@@ -470,3 +470,43 @@ def test_50mb_file_in_bounded_memory(tmp_path):
     assert peak["lat"] == n // 1000
     growth_mb = (peak["after_kb"] - peak["before_kb"]) / 1024
     assert growth_mb < 25, f"memory grew by {growth_mb:.1f} MB checking a 50 MB file"
+
+
+def test_other_zip_and_legacy_formats(tmp_path):
+    import zipfile
+
+    ods = tmp_path / "t.ods"
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    result = sc.check_file(ods, TOILET)
+    assert "unsupported_format" in codes(result)
+    assert rule(result, "L1-01")["evaluated"] is False  # ODS is machine-readable: no FATAL
+    docx = tmp_path / "t.docx"
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert rule(sc.check_file(docx, TOILET), "L1-01")["passed"] is False
+    xls = tmp_path / "t.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    assert "unsupported_format" in codes(sc.check_file(xls, None))
+
+
+def test_empty_file(tmp_path):
+    result = sc.check_file(write(tmp_path, "", "utf-8"), TOILET)
+    assert "empty_file" in codes(result) and result["conforms"] is False
+
+
+def test_table_schema_export_follows_the_definitions():
+    schema = standards.table_schema(TOILET)
+    assert [f["name"] for f in schema["fields"]] == TOILET_COLUMNS
+    by_name = {f["name"]: f for f in schema["fields"]}
+    assert by_name["緯度"]["type"] == "number" and by_name["緯度"]["constraints"]["maximum"] == 90
+    assert by_name["名称"]["constraints"]["required"] is True
+    assert by_name["オストメイト設置トイレ有無"]["constraints"]["enum"] == ["有", "無"]
+
+
+def test_xlsx_note_right_of_the_table(tmp_path):
+    rows = [["名称", "件数"], ["a", 1], ["b", 2, None, "※速報値"]]
+    result = sc.check_file(make_workbook(tmp_path / "t.xlsx", rows), None)
+    assert rule(result, "L1-04")["passed"] is False
+    assert "row_too_short" not in codes(result)

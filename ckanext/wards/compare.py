@@ -90,7 +90,6 @@ def _parse_time(value: str) -> dt.datetime:
 def store_snapshot(doc: dict[str, Any], source: str, organization_id: Optional[str] = None,
                    commit: bool = True) -> bool:
     """Keep a report as a dated snapshot; False if that source already has one at that time."""
-    import sqlalchemy as sa
     from sqlalchemy.dialects.postgresql import insert
     import ckan.model as cm
     from ckanext.wards import model
@@ -140,17 +139,21 @@ def history(ward_code: Optional[str] = None) -> list[dict[str, Any]]:
     from ckanext.wards import model
 
     t = model.ReportSnapshot.__table__
-    query = sa.select(t.c.ward_code, t.c.source, t.c.computed_at, t.c.report).order_by(t.c.computed_at)
+    # only the figures the trend shows, read inside PostgreSQL (years of daily snapshots
+    # must not mean loading every full report)
+    columns = [t.c.report["counts"]["datasets"].astext.label("datasets")]
+    for key, source in SHARE_COLUMNS:
+        share = t.c.report["shares"][source.split(".", 1)[1]]
+        columns += [share["numerator"].astext.label(key + "_n"), share["denominator"].astext.label(key + "_d")]
+    query = sa.select(t.c.ward_code, t.c.source, t.c.computed_at, *columns).order_by(t.c.computed_at)
     if ward_code:
         query = query.where(t.c.ward_code == ward_code)
     out = []
     for r in cm.Session.execute(query).mappings():
-        doc = r["report"]
         point = {"ward_code": r["ward_code"], "source": r["source"],
-                 "date": r["computed_at"].date().isoformat(),
-                 "datasets": doc["counts"]["datasets"]}
-        for key, source in SHARE_COLUMNS:
-            point[key] = _pct(report.figure(doc, source))
+                 "date": r["computed_at"].date().isoformat(), "datasets": int(r["datasets"])}
+        for key, _source in SHARE_COLUMNS:
+            point[key] = _pct({"numerator": int(r[key + "_n"]), "denominator": int(r[key + "_d"])})
         out.append(point)
     return out
 

@@ -200,6 +200,7 @@ class _PrefixStripper(dict):
         return default
 
 
+@functools.lru_cache(maxsize=None)
 def metric_uri(metric_id: str) -> URIRef:
     prefix, _, local = metric_id.partition(":")
     base = spec()["metric_prefixes"].get(prefix)
@@ -355,9 +356,36 @@ def stored_scores(package_id: Optional[str]) -> Optional[dict[str, Any]]:
 
 # --- the profile ----------------------------------------------------------------------------------
 
+_SCHEMAS: dict[str, Optional[dict[str, Any]]] = {}
+
+
+def _scheming_schema(dataset_type: str) -> Optional[dict[str, Any]]:
+    """The scheming schema of a dataset type, asked once per process (None without scheming)."""
+    if dataset_type not in _SCHEMAS:
+        from ckan.plugins import toolkit as tk
+        try:
+            schema = tk.get_action("scheming_dataset_schema_show")({}, {"type": dataset_type})
+        except KeyError:  # scheming not loaded
+            return None
+        except tk.ObjectNotFound:
+            raise tk.ObjectNotFound(f"Unknown dataset schema: {dataset_type}")
+        _SCHEMAS[dataset_type] = schema
+    return _SCHEMAS[dataset_type]
+
 class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
     """DCAT-AP 3 for the shared vocabulary: URIs from vocabularies, ja/en literals, the ward
     as publisher, IMI terms beside DCAT, DQV measurements of the stored scores."""
+
+    def __init__(self, graph, dataset_type="dataset", compatibility_mode=False):
+        # The stock constructor asks scheming for the schema on every instance, i.e. for
+        # every dataset of a catalogue page; the schema is fixed per process.
+        self.g = graph
+        self.compatibility_mode = compatibility_mode
+        from ckan.plugins import toolkit as tk
+        self._default_lang = tk.config.get("ckan.locale_default", "en")
+        self._default_locale_lang = None
+        self._dataset_schema = _scheming_schema(dataset_type)
+        self._form_languages = (self._dataset_schema or {}).get("form_languages")
 
     # --- serialising
 
@@ -369,8 +397,7 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
-        g.bind("dqv", DQV)
-        g.bind("ic", _imi())
+        _bind_prefixes(g)
         # DCAT-AP 3: dct:language is an IRI, dct:description and dct:publisher are mandatory.
         for lang in list(g.objects(catalog_ref, DCT.language)):
             if isinstance(lang, Literal):
@@ -399,14 +426,15 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
 
     def _enrich(self, original: dict[str, Any], prepared: dict[str, Any], dataset_ref) -> None:
         g = self.g
-        g.bind("dqv", DQV)
-        g.bind("ic", _imi())
+        _bind_prefixes(g)
         # dcat:theme: concepts with their labels (DCAT-AP: skos:Concept with a prefLabel)
         scheme = URIRef(spec()["theme_scheme"])
         for theme_id in _as_list(_field(original, "theme")):
             ref = URIRef(theme_uri(str(theme_id)))
-            if (ref, RDF.type, SKOS.Concept) in g:
+            memo = _graph_memo(g)
+            if ref in memo:
                 continue
+            memo.add(ref)
             g.add((ref, RDF.type, SKOS.Concept))
             g.add((ref, SKOS.inScheme, scheme))
             labels = (themes().get(str(theme_id)) or {}).get("labels") or {"en": str(theme_id)}
@@ -415,8 +443,10 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         # dct:conformsTo: the standard's names
         for standard_id in _as_list(_field(original, "conforms_to")):
             ref = URIRef(standard_uri(str(standard_id)))
-            if (ref, DCT.title, None) in g:
+            memo = _graph_memo(g)
+            if ref in memo:
                 continue
+            memo.add(ref)
             for lang, text in ((standards().get(str(standard_id)) or {}).get("labels") or {}).items():
                 g.add((ref, DCT.title, Literal(text, lang=lang)))
         # DCAT 3 allows dct:license on any dcat:Resource: the dataset's own licence, so a
@@ -453,8 +483,10 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
     def _enrich_publisher_node(self, ref) -> None:
         """IMI 組織型 with its 全国地方公共団体コード as ID型; the publisher type as a concept."""
         g, ic = self.g, _imi()
-        if (ref, RDF.type, ic["組織型"]) in g:
+        memo = _graph_memo(g)
+        if ref in memo:
             return  # already described in this graph (catalogue pages share publishers)
+        memo.add(ref)
         g.add((ref, RDF.type, ic["組織型"]))
         for name in g.objects(ref, FOAF.name):
             g.add((ref, ic["表記"], name))
@@ -528,15 +560,16 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
 
     def _add_quality(self, original: dict[str, Any], dataset_ref) -> None:
         """dqv:hasQualityMeasurement for every stored dataset metric, the totals and the
-        per-distribution figures; values are exactly the stored ones."""
+        per-distribution figures; values are exactly the stored ones. The time of scoring
+        (prov:generatedAtTime) is on the total measurements; the per-metric measurements
+        of the same dataset come from the same scoring run."""
         scores = stored_scores(original.get("id"))
         if not scores:
             return
-        g = self.g
         row = scores["dataset"]
-        when = Literal(row["scored_at"].isoformat(), datatype=XSD.dateTime) if row.get("scored_at") else None
+        when = _datetime_literal(row.get("scored_at"))
         for metric_id, points in sorted((row.get("metrics") or {}).items()):
-            self._measurement(dataset_ref, metric_id, Literal(int(points), datatype=XSD.integer), when)
+            self._measurement(dataset_ref, metric_id, _typed(points, "integer"))
         for total in spec()["dataset_totals"]:
             value = row.get(total["column"])
             if value is not None:
@@ -546,25 +579,30 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
             if not res_row:
                 continue
             res_ref = URIRef(resource_uri(res))
-            res_when = Literal(res_row["scored_at"].isoformat(), datatype=XSD.dateTime) \
-                if res_row.get("scored_at") else when
+            res_when = _datetime_literal(res_row.get("scored_at")) or when
             for figure in spec()["distribution_figures"]:
                 value = res_row.get(figure["column"])
                 if value is not None:
                     self._measurement(res_ref, figure["metric"], _typed(value, figure["datatype"]), res_when)
 
-    def _measurement(self, subject, metric_id: str, value: Literal, when) -> None:
+    def _measurement(self, subject, metric_id: str, value: Literal, when=None) -> None:
+        """One dqv:QualityMeasurement, a blank node (inlined by Turtle/JSON-LD writers).
+
+        It hangs off its dataset or distribution by dqv:hasQualityMeasurement, the DQV
+        link for DCAT subjects; the inverse dqv:computedOn is left out: on catalogue pages
+        it would add a sixth of all triples and say nothing new."""
         g = self.g
         metric = metric_uri(metric_id)
-        node = URIRef(f"{subject}#qm-{metric_id.replace(':', '-')}")
+        node = BNode()
         g.add((subject, DQV.hasQualityMeasurement, node))
         g.add((node, RDF.type, DQV.QualityMeasurement))
-        g.add((node, DQV.computedOn, subject))
         g.add((node, DQV.isMeasurementOf, metric))
         g.add((node, DQV.value, value))
         if when is not None:
             g.add((node, PROV.generatedAtTime, when))
-        if (metric, RDF.type, DQV.Metric) not in g:
+        seen = _graph_memo(g)
+        if metric not in seen:
+            seen.add(metric)
             g.add((metric, RDF.type, DQV.Metric))
 
     # --- parsing
@@ -574,12 +612,42 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         return _parse_shared_fields(self, dataset_dict, dataset_ref)
 
 
+@functools.lru_cache(maxsize=4096)
 def _typed(value: Any, datatype: str) -> Literal:
+    """Typed literals are immutable: the few distinct score values are built once."""
     if datatype == "integer":
         return Literal(int(value), datatype=XSD.integer)
     if datatype == "boolean":
         return Literal(bool(value), datatype=XSD.boolean)
     return Literal(str(value), datatype=XSD.string)
+
+
+def _datetime_literal(value: Any) -> Optional[Literal]:
+    return Literal(value.isoformat(), datatype=XSD.dateTime) if value is not None else None
+
+
+def _graph_memo(g: Graph) -> set:
+    """Nodes already described in this graph (a catalogue page shares metrics, themes and
+    publishers between datasets); cheaper than asking the store every time."""
+    memo = g.__dict__.get("_wards_described")
+    if memo is None:
+        memo = g.__dict__["_wards_described"] = set()
+    return memo
+
+
+def _bind_prefixes(g: Graph) -> None:
+    """Prefixes for our namespaces: shorter output, and rdflib's writers find a prefix for
+    every metric URI instead of failing (and retrying) on each one."""
+    memo = _graph_memo(g)
+    if "prefixes" in memo:
+        return
+    memo.add("prefixes")
+    g.bind("dqv", DQV)
+    g.bind("ic", _imi())
+    g.bind("prov", PROV)
+    g.bind("cnt", Namespace("http://www.w3.org/2011/content#"))
+    for prefix, namespace in spec()["metric_prefixes"].items():
+        g.bind(prefix, Namespace(namespace))
 
 
 @functools.lru_cache(maxsize=None)

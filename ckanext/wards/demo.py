@@ -324,8 +324,12 @@ def store_history(rng: random.Random, org_ids: Iterable[str]) -> int:
 # --- the command -------------------------------------------------------------------------------
 
 def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[str] = None,
-         progress: Optional[Callable[[str], None]] = None) -> dict[str, Any]:
-    """Create the demo wards (see the module docstring); returns what was done."""
+         progress: Optional[Callable[[str], None]] = None, per_ward: Optional[int] = None,
+         index: bool = True) -> dict[str, Any]:
+    """Create the demo wards (see the module docstring); returns what was done.
+
+    ``per_ward`` gives every ward the same dataset count (benchmarks); ``index=False``
+    leaves the search index to the caller."""
     import ckan.model as cm
     from ckan.plugins import toolkit as tk
     from ckanext.wards import scoring
@@ -339,7 +343,7 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
     if user_obj is None:
         raise ValueError(f"user not found: {user}")
     wards = list(report.wards())[:n_wards]
-    sizes = ward_sizes(len(wards), rng, scale)
+    sizes = ward_sizes(len(wards), rng, scale) if per_ward is None else [per_ward] * len(wards)
     now = dt.datetime.utcnow().replace(microsecond=0)
     new_ids: list[str] = []
     loaded_orgs: list[str] = []
@@ -367,16 +371,17 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
         scored = scoring.rescore(package_ids=new_ids)
         phases["score"] = time.perf_counter() - t
         say(f"scored {scored} datasets ({phases['score']:.0f} s)")
-        t = time.perf_counter()
-        index_packages(new_ids, progress=say)
-        phases["index"] = time.perf_counter() - t
-        say(f"indexed {len(new_ids)} datasets ({phases['index']:.0f} s)")
+        if index:
+            t = time.perf_counter()
+            index_packages(new_ids, progress=say)
+            phases["index"] = time.perf_counter() - t
+            say(f"indexed {len(new_ids)} datasets ({phases['index']:.0f} s)")
         t = time.perf_counter()
         snaps = store_history(random.Random(f"{seed}:history"), loaded_orgs)
         phases["history"] = time.perf_counter() - t
         say(f"stored {snaps} report snapshots")
         for org_id in loaded_orgs:
             _mark_loaded(org_id)
-    return {"wards": len(loaded_orgs), "skipped": skipped, "datasets": len(new_ids),
+    return {"wards": len(loaded_orgs), "skipped": skipped, "datasets": len(new_ids), "package_ids": new_ids,
             "seconds": round(time.perf_counter() - started, 1),
             "phases": {k: round(v, 2) for k, v in phases.items()}}

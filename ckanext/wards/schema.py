@@ -409,8 +409,17 @@ def choices_helper(field: dict) -> list[dict]:
     return choices(field["wards_vocabulary"])
 
 
+def ward_name(code: Any) -> str:
+    """The ward's name in the page's language (``千代田区`` / ``Chiyoda City``), or ''."""
+    ward = ward_for(code) if code else None
+    if not ward:
+        return ""
+    from ckan.lib.helpers import lang
+    return ward["name_ja"] if lang() == "ja" else ward["name_en_conventional"]
+
+
 def helpers() -> dict[str, Any]:
-    return {"wards_choices": choices_helper}
+    return {"wards_choices": choices_helper, "wards_ward_name": ward_name}
 
 
 # --- the scheming schema as data (for the JSON Schema test, migrate and import) ----

@@ -25,12 +25,13 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Iterator
 
 import yaml
 
@@ -121,6 +122,8 @@ MESSAGES = {
     "not_tabular": ("The file is not a CSV or XLSX table ({reason})",
                     "ファイルが CSV または XLSX の表ではありません（{reason}）"),
     "empty_file": ("The file is empty", "ファイルが空です"),
+    "unsupported_format": ("{format} files are machine-readable but not checked by this tool",
+                           "{format} ファイルは機械判読可能ですが、このツールでは確認しません"),
     "file_too_large": ("The file is larger than {limit} bytes",
                        "ファイルが上限 {limit} バイトを超えています"),
     # machine-readability rules
@@ -210,7 +213,6 @@ NUMBER_RE = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 SPACED_CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff](?:[ \u3000]+[\u3040-\u30ff\u4e00-\u9fff]){1,5}")
 MULTI_SPLIT_RE = re.compile(r"\s*[、,，;；/／]\s*|\s+")
 MULTI_SPLIT_URL_RE = re.compile(r"\s*[、,，;；]\s*|\s+")
-LEAD_TRAIL_RE = re.compile(r"(?:^|\x1f)[ \t\u3000]|[ \t\u3000](?:\x1f|$)")
 
 
 def lg_code_ok(code: str) -> bool:
@@ -351,9 +353,23 @@ def detect_delimiter(first_line: str) -> str:
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp932": "Shift_JIS", "utf-16": "UTF-16"}
 
 
-def sniff_format(sample: bytes, filename: str = "") -> str:
+def sniff_format(sample: bytes, path: str | Path | None = None) -> str:
+    """csv, xlsx, ods, xls, docx, pdf or binary, from the file's first bytes (and zip members)."""
     if sample.startswith(b"PK\x03\x04"):
-        return "xlsx"
+        if path is None:
+            return "xlsx"
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+                if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+                    return "ods"
+                return "docx" if "word/document.xml" in names else "zip"
+        except zipfile.BadZipFile:
+            return "binary"
+    if sample.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
     if sample.startswith(b"%PDF"):
         return "pdf"
     if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -370,17 +386,7 @@ def csv_rows(stream: IO[bytes], info: dict, sample: bytes) -> Iterator[list[str]
     delimiter = detect_delimiter(first_line)
     info.update(encoding=ENCODING_LABELS.get(encoding, encoding), codec=encoding, bom=bom,
                 delimiter=delimiter)
-    reader = csv.reader(_chain_first(first_line, text), delimiter=delimiter)
-    last_line = 0
-    for row in reader:
-        info["lines_in_record"] = reader.line_num - last_line
-        last_line = reader.line_num
-        yield row
-
-
-def _chain_first(first: str, rest: Iterable[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+    yield from csv.reader(itertools.chain((first_line,), text), delimiter=delimiter)
 
 
 def _xlsx_value(value) -> str:
@@ -497,7 +503,7 @@ def match_layout(headers: list[str], std: dict) -> tuple[str | None, dict, dict]
 
     Returns (layout name, {header index: column}, {header index: True if via an alias}).
     """
-    best = (None, {}, {})
+    best, best_key = (None, {}, {}), (0, False)
     for name, layout in std["layouts"].items():
         lookup = {}
         for col in layout["columns"]:
@@ -510,9 +516,10 @@ def match_layout(headers: list[str], std: dict) -> tuple[str | None, dict, dict]
             if hit and hit[0]["name"] not in used:
                 matched[index], via_alias[index] = hit
                 used.add(hit[0]["name"])
-        exact_bonus = 0.5 if layout["status"] == standards.VERIFIED else 0
-        if len(matched) + exact_bonus > len(best[1]) + (0.5 if best[0] and std["layouts"][best[0]]["status"] == standards.VERIFIED else 0):
-            best = (name, matched, via_alias)
+        # Most matched columns wins; on a tie the exact (verified) layout.
+        key = (len(matched), standards.is_enforced(layout))
+        if key > best_key:
+            best, best_key = (name, matched, via_alias), key
     return best
 
 
@@ -536,7 +543,6 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     header_index = _header_index(buffered, report)
     headers = [h for h in buffered[header_index]]
     width = len(headers)
-    first_data_row = header_index + 2  # 1-based record number of the first data row
 
     # Header rules.
     report.evaluated("L1-05")
@@ -615,6 +621,15 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
 
 
 BATCH_ROWS = 512
+JA_ERAS = ("明治", "大正", "昭和", "平成", "令和")
+# A space or tab at a cell's edge (cells are joined by \x1f, rows by \x1e), an
+# ideographic space anywhere, or two spaces in a row.
+_SPACE_TOKENS = tuple(a + b for a in "\x1e\x1f" for b in " \t") + tuple(b + a for a in "\x1e\x1f" for b in " \t") \
+    + ("\u3000", "  ")
+
+
+def _has_layout_space(text: str) -> bool:
+    return text[:1] in (" ", "\t") or text[-1:] in (" ", "\t") or any(t in text for t in _SPACE_TOKENS)
 
 
 class BatchContext:
@@ -628,10 +643,19 @@ class BatchContext:
         self.headers, self.width, self.stats = headers, width, stats
         self.typed, self.required, self.lg_columns = typed, required, lg_columns
         self.is_csv, self.info, self.max_examples = is_csv, info, max_examples
-        # Cheap screens over a whole batch; rows are looked at one by one only on a hit.
-        self.screens = [settings["platform_re"], re.compile(r"[\x1e\x1f][ \t]|[ \t][\x1e\x1f]"),
-                        re.compile(r"(?:明治|大正|昭和|平成|令和|[MTSHR])\s*(?:[0-9]+|元)\s*[年./]")]
-        self.screen_chars = ("\u3000", "  ", "\n", "\r", "\ufffd")
+        # Cheap screens over a whole batch, one per row-level rule (substring tests and
+        # simple regexes run in C); only the rows a screen hits are looked at cell by
+        # cell, and only for that rule.
+        platform_re = settings["platform_re"]
+        era_letter_re = re.compile(r"[MTSHR][0-9]{1,2}[./年]|[MTSHR] [0-9]")
+        self.screens = [
+            (lambda text: "\ufffd" in text, self._encoding_rule),
+            (lambda text: "\n" in text or "\r" in text, self._line_break_rule),
+            (lambda text: platform_re.search(text) is not None, self._platform_rule),
+            (_has_layout_space, self._space_rule),
+            (lambda text: any(era in text for era in JA_ERAS) or era_letter_re.search(text) is not None,
+             self._era_rule),
+        ]
         self.ditto = settings["ditto"]
 
     def fix_width(self, record: int, row: list[str]) -> list[str]:
@@ -639,17 +663,21 @@ class BatchContext:
         if count > self.width and any(row[self.width:]):
             if self.is_csv:
                 self.report.fail("L1-15", row=record, count=count, width=self.width)
-        elif count < self.width:
+            else:  # a cell right of the table in a sheet
+                self.report.fail("L1-04", row=record, value=next(c for c in row[self.width:] if c)[:80])
+        elif count < self.width and self.is_csv:  # sheets simply end at the last filled cell
             self.report.add("row_too_short", "warning", row=record, count=count, width=self.width)
         return (row + [""] * self.width)[: self.width] if count < self.width else row[: self.width]
 
     def check_batch(self, batch: list[tuple[int, list[str]]]) -> None:
         report = self.report
-        text = "\x1e".join(CELL_SEP.join(row) for _, row in batch)
-        if (text[:1].isspace() or text[-1:].isspace() or any(c in text for c in self.screen_chars)
-                or any(r.search(text) for r in self.screens)):
-            for record, row in batch:
-                self._row_rules(record, row)
+        lines = [CELL_SEP.join(row) for _, row in batch]
+        text = "\x1e".join(lines)
+        for screen, rule in self.screens:
+            if screen(text):
+                for (record, row), line in zip(batch, lines):
+                    if screen(line):
+                        rule(record, row)
         note_re = self.settings["note_row_re"]
         for record, row in batch:
             if len(row) - row.count("") == 1 and self.width > 1:
@@ -669,30 +697,37 @@ class BatchContext:
         for j, col, kind in self.typed:
             self._typed_batch(j, col, kind, columns[j], records)
 
-    def _row_rules(self, record: int, row: list[str]) -> None:
-        report, settings, headers = self.report, self.settings, self.headers
-        platform_re, tolerated = settings["platform_re"], settings["tolerated"]
-        era_re, western_re = settings["era_date_re"], settings["western_year_re"]
-        if "\ufffd" in CELL_SEP.join(row):
-            report.add("encoding_error", "error", row=record, encoding=self.info.get("encoding"))
+    def _encoding_rule(self, record: int, row: list[str]) -> None:
+        self.report.add("encoding_error", "error", row=record, encoding=self.info.get("encoding"))
+
+    def _line_break_rule(self, record: int, row: list[str]) -> None:
         for j, cell in enumerate(row):
-            if not cell:
-                continue
             if "\n" in cell or "\r" in cell:
                 if self.is_csv:
-                    report.fail("L1-14", row=record, column=_name(headers, j))
+                    self.report.fail("L1-14", row=record, column=_name(self.headers, j))
                 else:
-                    report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
-            chars = [c for c in platform_re.findall(cell) if c not in tolerated]
+                    self.report.fail("L1-06", row=record, column=_name(self.headers, j), value=cell)
+
+    def _platform_rule(self, record: int, row: list[str]) -> None:
+        settings = self.settings
+        for j, cell in enumerate(row):
+            chars = [c for c in settings["platform_re"].findall(cell) if c not in settings["tolerated"]]
             if chars:
                 kinds = _char_kinds(chars, settings["ranges"])
-                report.fail("L1-08", row=record, column=_name(headers, j),
-                            chars="".join(dict.fromkeys(chars))[:10],
-                            kinds=", ".join(k[0] for k in kinds), kinds_ja="、".join(k[1] for k in kinds))
-            if cell != cell.strip() or SPACED_CJK_RE.fullmatch(cell):
-                report.fail("L1-06", row=record, column=_name(headers, j), value=cell)
+                self.report.fail("L1-08", row=record, column=_name(self.headers, j),
+                                 chars="".join(dict.fromkeys(chars))[:10],
+                                 kinds=", ".join(k[0] for k in kinds), kinds_ja="、".join(k[1] for k in kinds))
+
+    def _space_rule(self, record: int, row: list[str]) -> None:
+        for j, cell in enumerate(row):
+            if cell and (cell != cell.strip() or SPACED_CJK_RE.fullmatch(cell)):
+                self.report.fail("L1-06", row=record, column=_name(self.headers, j), value=cell)
+
+    def _era_rule(self, record: int, row: list[str]) -> None:
+        era_re, western_re = self.settings["era_date_re"], self.settings["western_year_re"]
+        for j, cell in enumerate(row):
             if era_re.search(cell) and not western_re.search(cell) and parse_date(cell):
-                report.fail("L3-05", row=record, column=_name(headers, j), value=cell)
+                self.report.fail("L3-05", row=record, column=_name(self.headers, j), value=cell)
 
     def _column_batch(self, j: int, values: tuple, records: list[int]) -> None:
         st = self.stats[j]
@@ -840,7 +875,7 @@ def _finish(report: Report, std: dict | None, info: dict, layout_name: str | Non
     errors = report.by_severity.get("error", 0)
     result = {
         "standard": _standard_summary(std),
-        "file": {"format": file_format, **{k: v for k, v in info.items() if k not in ("codec", "lines_in_record")},
+        "file": {"format": file_format, **{k: v for k, v in info.items() if k != "codec"},
                  "rows": rows_checked, "columns": len(headers)},
         "layout": layout_name,
         "layout_status": std["layouts"][layout_name]["status"] if std and layout_name else None,
@@ -963,11 +998,17 @@ def check_file(path: str | Path, standard_id: str | None = None, *, max_examples
     info: dict = {"bytes": path.stat().st_size}
     with open(path, "rb") as raw:
         sample = raw.read(SAMPLE_BYTES)
-    kind = file_format or sniff_format(sample, path.name)
+    kind = sniff_format(sample, path)
+    if file_format == "xlsx" and kind == "binary":
+        kind = "xlsx"
+    if kind in UNSUPPORTED_TABLES:
+        return _unsupported(std, info, kind)
     if kind == "xlsx":
+        from openpyxl.utils.exceptions import InvalidFileException
+
         try:
             result = check_rows(xlsx_rows(path, info), std, info, file_format="xlsx", max_examples=max_examples)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
             return _not_tabular(std, info, str(exc) or type(exc).__name__)
         _excel_rules(result, xlsx_structure(path))
     elif kind == "csv":
@@ -980,6 +1021,16 @@ def check_file(path: str | Path, standard_id: str | None = None, *, max_examples
         result["issues"].insert(0, {"code": "unknown_standard", "severity": "error", "message": en, "message_ja": ja})
         result["counts"]["unknown_standard"] = 1
     return result
+
+
+# Machine-readable tables (rule L1-01) that this checker does not read: nothing is scored.
+UNSUPPORTED_TABLES = ("ods", "xls")
+
+
+def _unsupported(std, info, kind: str) -> dict:
+    report = Report(MAX_EXAMPLES)
+    report.add("unsupported_format", "info", format=kind)
+    return _finish(report, std, info, None, {}, [], kind, rows_checked=0)
 
 
 def _not_tabular(std, info, reason: str) -> dict:

@@ -108,3 +108,38 @@ def is_enforced(layout: dict) -> bool:
 def normalise_header(name: str) -> str:
     """Header comparison key: NFKC (full-width ASCII, half-width kana) without spaces."""
     return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+# Our column types as Frictionless Table Schema fields (for ckanext-validation users and
+# the benchmark); the Japanese-specific checks (check digit, era dates) have no equivalent.
+_TABLE_SCHEMA_FIELDS = {
+    "lg_code": {"constraints": {"pattern": "[0-9]{6}"}},
+    "digits": {"constraints": {"pattern": "[0-9]+"}},
+    "postal_code": {"constraints": {"pattern": "[0-9]{7}"}},
+    "latitude": {"type": "number", "constraints": {"minimum": -90, "maximum": 90}},
+    "longitude": {"type": "number", "constraints": {"minimum": -180, "maximum": 180}},
+    "number": {"type": "number"},
+    "date": {"type": "date"},
+    "time": {"constraints": {"pattern": "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"}},
+    "flag": {"constraints": {"enum": ["有", "無"]}},
+    "flag_1": {"constraints": {"enum": ["1"]}},
+    "uri": {"format": "uri"},
+    "email": {"format": "email"},
+}
+
+
+def table_schema(standard_id: str, layout: str = "current") -> dict:
+    """A Frictionless Table Schema (https://specs.frictionlessdata.io/table-schema/) of a layout."""
+    fields = []
+    for col in columns(standard_id, layout):
+        extra = _TABLE_SCHEMA_FIELDS.get(col["type"], {})
+        field = {"name": col["name"], "type": extra.get("type", "string"),
+                 "constraints": dict(extra.get("constraints", {}))}
+        if "format" in extra:
+            field["format"] = extra["format"]
+        if col["type"] == "enum":
+            field["constraints"]["enum"] = list(col["enum"])
+        if col.get("required"):
+            field["constraints"]["required"] = True
+        fields.append(field)
+    return {"fields": fields}

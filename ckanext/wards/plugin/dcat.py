@@ -17,6 +17,7 @@ class WardsDcatPlugin(_shared.WardsTranslation):
     p.implements(p.IClick)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
 
     def update_config(self, config):
         _shared.add_templates(config)
@@ -45,6 +46,11 @@ class WardsDcatPlugin(_shared.WardsTranslation):
         except RuntimeError:
             pass
         return search_results
+
+    # IActions: a cache in front of ckanext-dcat's catalogue pages (logic/dcat.py).
+    def get_actions(self):
+        from ckanext.wards.logic import dcat as logic
+        return logic.get_actions()
 
     # IClick: every wards plugin offers the same `ckan wards` group.
     def get_commands(self):

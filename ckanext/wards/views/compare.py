@@ -48,7 +48,7 @@ def _chart_texts() -> dict[str, str]:
         "open_licence": tk._("Open licence"), "standard_conformance": tk._("Standard conformance"),
         "ward_average": tk._("Average of the wards shown"),
         "national": tk._("National reference (study)"),
-        "percent": tk._("Share (%)"), "datasets": tk._("Datasets"),
+        "percent": tk._("Share (%)"), "datasets": tk._("Dataset count"),
     }
 
 
