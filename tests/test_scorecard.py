@@ -120,3 +120,15 @@ class TestScorecardAuth:
         assert page.status_code == 200
         card = helpers.call_action("wards_scorecard", organization="chiyoda", lang="ja")
         assert card["rows"][0]["top_fix"].endswith("。")
+
+    def test_cached_card_follows_edits_and_rescores(self, ward):
+        """The Redis-cached rows are keyed by the organisation's data version."""
+        first = helpers.call_action("wards_scorecard", organization="chiyoda")
+        assert _names(first) == {"public-one"}
+        ctx = {"user": ward["sysadmin"]["name"]}
+        helpers.call_action("package_patch", context=ctx, id="private-one", private=False)
+        scoring.rescore(org_id="chiyoda")
+        second = helpers.call_action("wards_scorecard", organization="chiyoda")
+        assert _names(second) == {"public-one", "private-one"}
+        helpers.call_action("package_delete", context=ctx, id="public-one")
+        assert _names(helpers.call_action("wards_scorecard", organization="chiyoda")) == {"private-one"}

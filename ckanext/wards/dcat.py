@@ -398,6 +398,7 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
         _bind_prefixes(g)
+        _graph_memo(g).add("catalog")  # the datasets that follow are on a catalogue page
         # DCAT-AP 3: dct:language is an IRI, dct:description and dct:publisher are mandatory.
         for lang in list(g.objects(catalog_ref, DCT.language)):
             if isinstance(lang, Literal):
@@ -561,15 +562,16 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
     def _add_quality(self, original: dict[str, Any], dataset_ref) -> None:
         """dqv:hasQualityMeasurement for every stored dataset metric, the totals and the
         per-distribution figures; values are exactly the stored ones. The time of scoring
-        (prov:generatedAtTime) is on the total measurements; the per-metric measurements
-        of the same dataset come from the same scoring run."""
+        (prov:generatedAtTime) is on the dataset's total measurements; its per-metric and
+        per-distribution measurements come from the same scoring run."""
         scores = stored_scores(original.get("id"))
         if not scores:
             return
         row = scores["dataset"]
         when = _datetime_literal(row.get("scored_at"))
-        for metric_id, points in sorted((row.get("metrics") or {}).items()):
-            self._measurement(dataset_ref, metric_id, _typed(points, "integer"))
+        if not self._summary_only():
+            for metric_id, points in sorted((row.get("metrics") or {}).items()):
+                self._measurement(dataset_ref, metric_id, _typed(points, "integer"))
         for total in spec()["dataset_totals"]:
             value = row.get(total["column"])
             if value is not None:
@@ -579,23 +581,31 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
             if not res_row:
                 continue
             res_ref = URIRef(resource_uri(res))
-            res_when = _datetime_literal(res_row.get("scored_at")) or when
             for figure in spec()["distribution_figures"]:
                 value = res_row.get(figure["column"])
                 if value is not None:
-                    self._measurement(res_ref, figure["metric"], _typed(value, figure["datatype"]), res_when)
+                    self._measurement(res_ref, figure["metric"], _typed(value, figure["datatype"]))
+
+    def _summary_only(self) -> bool:
+        """On catalogue pages, unless ``ckanext.wards.dcat.catalog_measurements = all``, only
+        the totals and the distribution figures: the per-metric breakdown (34 more
+        measurements a dataset) is on ``/dataset/<id>.<format>``."""
+        if "catalog" not in _graph_memo(self.g):
+            return False
+        from ckan.plugins import toolkit as tk
+        return (tk.config.get("ckanext.wards.dcat.catalog_measurements") or "summary") != "all"
 
     def _measurement(self, subject, metric_id: str, value: Literal, when=None) -> None:
         """One dqv:QualityMeasurement, a blank node (inlined by Turtle/JSON-LD writers).
 
         It hangs off its dataset or distribution by dqv:hasQualityMeasurement, the DQV
-        link for DCAT subjects; the inverse dqv:computedOn is left out: on catalogue pages
-        it would add a sixth of all triples and say nothing new."""
+        link for DCAT subjects, whose range is dqv:QualityMeasurement: neither the type
+        nor the inverse dqv:computedOn is repeated (on a catalogue page they would be a
+        sixth of all triples and say nothing new)."""
         g = self.g
         metric = metric_uri(metric_id)
         node = BNode()
         g.add((subject, DQV.hasQualityMeasurement, node))
-        g.add((node, RDF.type, DQV.QualityMeasurement))
         g.add((node, DQV.isMeasurementOf, metric))
         g.add((node, DQV.value, value))
         if when is not None:

@@ -137,6 +137,20 @@ def org_rows(org: str, include_private: bool = False) -> list[dict[str, Any]]:
     return rows
 
 
+def org_version(org_id: str) -> str:
+    """A string that changes whenever the organisation's scorecard would change:
+    active dataset count, newest score, newest dataset change (edits, deletions,
+    privacy) — one aggregate query, used as a cache key."""
+    t = DatasetScore.__table__
+    p = ckan_model.package_table
+    row = ckan_model.Session.execute(
+        sa.select(sa.func.count(p.c.id).filter(p.c.state == "active"),
+                  sa.func.max(t.c.scored_at), sa.func.max(p.c.metadata_modified))
+        .select_from(p.outerjoin(t, t.c.package_id == p.c.id))
+        .where(p.c.owner_org == org_id, p.c.type == "dataset")).one()
+    return "|".join(str(v) for v in row)
+
+
 def dataset_score_row(package_id: str) -> Optional[dict[str, Any]]:
     t = DatasetScore.__table__
     row = ckan_model.Session.execute(sa.select(t).where(t.c.package_id == package_id)).mappings().first()

@@ -44,7 +44,7 @@ def read_records(path: str) -> list[dict]:
     with open(path, encoding="utf-8-sig") as f:
         text = f.read()
     stripped = text.lstrip()
-    if stripped.startswith("[") or stripped.startswith("{") and not _looks_like_jsonl(text):
+    if stripped.startswith("[") or (stripped.startswith("{") and not _looks_like_jsonl(text)):
         data = json.loads(text)
         if isinstance(data, dict):
             data = data.get("datasets", [data])

@@ -22,7 +22,7 @@ def build(org: str, include_private: bool = False, lang: str = "en",
           rating: Optional[str] = None, query: Optional[str] = None,
           sort: str = "mqa_points", descending: bool = False) -> dict[str, Any]:
     """Scorecard of an organisation (id or name); filters apply to rows, not to totals."""
-    rows = [row_for(r, lang) for r in model.org_rows(org, include_private=include_private)]
+    rows = cached_rows(org, include_private, lang)
     totals = totals_for(rows)
     shown = rows
     if rating:
@@ -33,6 +33,46 @@ def build(org: str, include_private: bool = False, lang: str = "en",
     shown = sort_rows(shown, sort, descending)
     return {"organization": org, "include_private": include_private, "totals": totals,
             "rows": shown, "methodology": scoring.spec()["methodology"]}
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def cached_rows(org: str, include_private: bool, lang: str) -> list[dict[str, Any]]:
+    """Rows of the scorecard, cached in Redis under the organisation's data version.
+
+    The version (one aggregate query: dataset count, newest score, newest dataset change)
+    changes with every re-score, edit, deletion or privacy change, so a cached card is
+    never stale; as ckanext-report does, the expensive part is computed once.
+    """
+    org_id = model.resolve_org_id(org)
+    if org_id is None:
+        return []
+    key = (f"ckanext-wards:scorecard:{org_id}:{int(include_private)}:{lang}:"
+           f"{model.org_version(org_id)}:{scoring.spec()['methodology']}")
+    conn = _redis()
+    if conn is not None:
+        try:
+            cached = conn.get(key)
+            if cached:
+                return json.loads(cached)
+        except Exception:  # Redis unavailable: compute
+            conn = None
+    rows = [row_for(r, lang) for r in model.org_rows(org_id, include_private=include_private)]
+    if conn is not None:
+        try:
+            conn.set(key, json.dumps(rows, ensure_ascii=False), ex=CACHE_SECONDS)
+        except Exception:
+            pass
+    return rows
+
+
+def _redis():
+    try:
+        from ckan.lib.redis import connect_to_redis
+        return connect_to_redis()
+    except Exception:
+        return None
 
 
 @functools.lru_cache(maxsize=None)

@@ -386,7 +386,11 @@ def csv_rows(stream: IO[bytes], info: dict, sample: bytes) -> Iterator[list[str]
     delimiter = detect_delimiter(first_line)
     info.update(encoding=ENCODING_LABELS.get(encoding, encoding), codec=encoding, bom=bom,
                 delimiter=delimiter)
-    yield from csv.reader(itertools.chain((first_line,), text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((first_line,), text), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise csv.Error(f"CSV line {reader.line_num}: {exc}") from exc
 
 
 def _xlsx_value(value) -> str:
@@ -1013,7 +1017,13 @@ def check_file(path: str | Path, standard_id: str | None = None, *, max_examples
         _excel_rules(result, xlsx_structure(path))
     elif kind == "csv":
         with open(path, "rb") as raw:
-            result = check_rows(csv_rows(raw, info, sample), std, info, file_format="csv", max_examples=max_examples)
+            try:
+                result = check_rows(csv_rows(raw, info, sample), std, info, file_format="csv",
+                                    max_examples=max_examples)
+            except csv.Error as exc:
+                # e.g. an unterminated quote swallowing the rest of the file: the csv module
+                # stops at its cell-size limit, so memory stays bounded; say where it broke.
+                return _not_tabular(std, info, str(exc))
     else:
         return _not_tabular(std, info, kind)
     if standard_id and not std:
