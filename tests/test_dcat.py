@@ -317,10 +317,9 @@ def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
 
 def test_unscored_dataset_has_no_measurements(app, sysadmin, ward):
     pkg = create(sysadmin, minimal_dataset(ward))
-    wards_model_row = wards_model.dataset_score_row(pkg["id"])
+    assert wards_model.dataset_score_row(pkg["id"]) is None  # re-score job queued, not run
     g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
-    if wards_model_row is None:
-        assert (None, DQV.hasQualityMeasurement, None) not in g
+    assert (None, DQV.hasQualityMeasurement, None) not in g  # nothing made up
 
 
 # --- endpoints: private datasets, serialisations, paging -------------------------------------------------
@@ -432,3 +431,11 @@ def test_catalogue_cache_serves_repeats_and_sees_changes(app, sysadmin, ward):
     assert "AED一覧（改訂）" in app.get("/catalog.ttl").body
     private = create(sysadmin, dict(full_dataset(ward, name="private-two"), private=True))
     assert private["id"] not in app.get("/catalog.ttl").body
+
+
+def test_our_profile_is_ckanext_dcats_default_profile():
+    """Without ckanext.dcat.rdf.profiles in the ini, ckanext-dcat uses wards_dcat_ap_3
+    (the plugin changes the default of dcat's own config declaration)."""
+    from ckan.common import config_declaration
+    from ckan.config.declaration import Key
+    assert config_declaration[Key.from_string("ckanext.dcat.rdf.profiles")].default == "wards_dcat_ap_3"

@@ -166,5 +166,5 @@ def test_cli_import_validates_first_then_writes(tmp_path):
     assert model.Session.query(model.Package).count() == 0
 
     result = CliRunner().invoke(cli.wards, ["import", str(good)])
-    assert result.exit_code == 0 and "2 records imported 2" in result.output
+    assert result.exit_code == 0 and "imported 2 datasets" in result.output
     assert helpers.call_action("package_show", id="aed")["conforms_to"] == ["08_aed"]

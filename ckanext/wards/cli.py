@@ -58,8 +58,10 @@ def import_cmd(path, dry_run, update):
             click.echo(f"record {entry['index'] + 1} ({entry['name']}): {error['path']}: {error['message']}")
     if not report["valid"]:
         raise click.ClickException(f"nothing imported: {report['invalid']} of {report['count']} records are invalid")
-    verb = "valid, nothing written (dry run)" if dry_run else f"imported {len(report['written'])}"
-    click.echo(f"{report['count']} records {verb}")
+    if dry_run:
+        click.echo(f"{report['count']} records valid, nothing written (dry run)")
+    else:
+        click.echo(f"imported {len(report['written'])} datasets")
 
 # --- standard-check commands (check-standard) ---
 

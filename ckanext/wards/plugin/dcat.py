@@ -9,6 +9,25 @@ PROFILES_OPTION = "ckanext.dcat.rdf.profiles"
 WARDS_PROFILE = "wards_dcat_ap_3"
 
 
+def profiles_set_explicitly(config) -> bool:
+    """Whether the operator set ckanext.dcat.rdf.profiles (ini file or environment).
+
+    By the time plugins see the config, CKAN has filled undeclared values with ckanext-dcat's
+    declared default, so the ini file itself is read (with CKAN's own loader, which
+    follows ``use = config:...`` chains)."""
+    import os
+    if os.environ.get("CKANEXT__DCAT__RDF__PROFILES"):
+        return True
+    path = config.get("__file__")
+    if not path or not os.path.exists(path):
+        return True  # cannot tell: leave ckanext-dcat's value alone
+    try:
+        from ckan.cli import CKANConfigLoader
+        return PROFILES_OPTION in CKANConfigLoader(path).get_config()
+    except Exception:
+        return True
+
+
 class WardsDcatPlugin(_shared.WardsTranslation):
     """A ckanext-dcat profile for the shared vocabulary, DQV measurements, SHACL."""
 
@@ -21,14 +40,13 @@ class WardsDcatPlugin(_shared.WardsTranslation):
 
     def update_config(self, config):
         _shared.add_templates(config)
+        # ckanext-dcat reads its profiles with config.get(); when the portal's ini does not
+        # name any, our profile is the one used (an ini or environment value always wins).
+        if not profiles_set_explicitly(config):
+            config[PROFILES_OPTION] = WARDS_PROFILE
 
     def declare_config_options(self, declaration, key):
         _shared.declare_config(declaration, key)
-        # ckanext-dcat reads its profiles with config.get(), whose default comes from
-        # its declaration: make our profile that default. An ini value still wins.
-        # (Needs `dcat` before `wards_dcat` in ckan.plugins, as declarations load in order.)
-        if PROFILES_OPTION in declaration:
-            declaration[key.ckanext.dcat.rdf.profiles].set_default(WARDS_PROFILE)
 
     # IConfigurable: the scoring plugin's DCAT-AP compliance metric uses our validator.
     def configure(self, config):
