@@ -433,9 +433,14 @@ def test_catalogue_cache_serves_repeats_and_sees_changes(app, sysadmin, ward):
     assert private["id"] not in app.get("/catalog.ttl").body
 
 
-def test_our_profile_is_ckanext_dcats_default_profile():
-    """Without ckanext.dcat.rdf.profiles in the ini, ckanext-dcat uses wards_dcat_ap_3
-    (the plugin changes the default of dcat's own config declaration)."""
-    from ckan.common import config_declaration
-    from ckan.config.declaration import Key
-    assert config_declaration[Key.from_string("ckanext.dcat.rdf.profiles")].default == "wards_dcat_ap_3"
+def test_our_profile_is_used_when_the_ini_names_none(tmp_path):
+    """wards_dcat sets ckanext.dcat.rdf.profiles only when the operator's ini (or the
+    environment) does not: test.ini names euro_dcat_ap_3 explicitly, a copy without it not."""
+    import os
+    from ckanext.wards.plugin.dcat import profiles_set_explicitly
+    ini = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test.ini")
+    assert profiles_set_explicitly({"__file__": ini})
+    bare = tmp_path / "bare.ini"
+    with open(ini, encoding="utf-8") as f:
+        bare.write_text("".join(line for line in f if "rdf.profiles" not in line), encoding="utf-8")
+    assert not profiles_set_explicitly({"__file__": str(bare)})

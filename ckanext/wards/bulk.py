@@ -212,6 +212,25 @@ def rescore(package_ids: Optional[Iterable[str]] = None, org_id: Optional[str] =
     return count
 
 
+def outdated_package_ids(org_id: Optional[str] = None) -> list[str]:
+    """Active datasets with no stored score, or one older than their last change.
+
+    These are the re-score jobs that never ran (Redis was down when the dataset was
+    edited, or a worker died mid-job); ``ckan wards score --stale`` catches them up.
+    """
+    t, p = model.DatasetScore.__table__, ckan_model.package_table
+    query = (
+        sa.select(p.c.id)
+        .select_from(p.outerjoin(t, t.c.package_id == p.c.id))
+        .where(p.c.state == "active", p.c.type == "dataset")
+        .where(sa.or_(t.c.package_id.is_(None), t.c.scored_at < p.c.metadata_modified,
+                      t.c.private != p.c.private))
+    )
+    if org_id:
+        query = query.where(p.c.owner_org == org_id)
+    return [r[0] for r in ckan_model.Session.execute(query.order_by(p.c.id))]
+
+
 def _drop_stale(org_id: Optional[str]) -> None:
     """Remove scores of datasets deleted (or moved away) since they were scored."""
     t, p = model.DatasetScore.__table__, ckan_model.package_table

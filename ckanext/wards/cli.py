@@ -111,14 +111,22 @@ def check_standard(resource_id, file_path, standard_id, output, lang, list_stand
 @click.option("--all", "all_datasets", is_flag=True, help="Re-score every active dataset.")
 @click.option("--org", "org", default=None, help="Re-score one organisation (id or name).")
 @click.option("--dataset", "datasets", multiple=True, help="Re-score a dataset (id or name); repeatable.")
+@click.option("--stale", is_flag=True,
+              help="Re-score only datasets changed since their stored score (missed jobs).")
 @click.option("--validate-dcat", is_flag=True, help="Also run the DCAT-AP SHACL validation (slow).")
-def score(all_datasets, org, datasets, validate_dcat):
+def score(all_datasets, org, datasets, stale, validate_dcat):
     """Re-score datasets in bulk (straight from the database) and store the scores."""
     import time
     from ckanext.wards import scoring
-    if not (all_datasets or org or datasets):
-        raise click.UsageError("give --all, --org X or --dataset ID")
+    if not (all_datasets or org or datasets or stale):
+        raise click.UsageError("give --all, --stale, --org X or --dataset ID")
     ids = None
+    if stale:
+        from ckanext.wards import bulk, model as wards_model
+        org_id = wards_model.resolve_org_id(org) if org else None
+        if org and org_id is None:
+            raise click.ClickException(f"organisation not found: {org}")
+        ids = bulk.outdated_package_ids(org_id)
     if datasets:
         import ckan.model as model
         ids = []

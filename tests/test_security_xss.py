@@ -1,0 +1,199 @@
+"""Stored XSS: user text on our pages, checked in real headless Chromium.
+
+Payloads go into dataset titles, descriptions and resource names, organisation titles
+and descriptions (the organisation carries a ward code outside wards.csv, so its title
+is the ward's name on the comparison pages) and into a collected peer report's ward
+names. Each of our pages is loaded from a real WSGI server (werkzeug, as
+tests/test_compare_browser.py does) in Debian's Chromium; a page passes when no payload
+ran (``window.__xss`` stays undefined, no dialog opened, no page error) and every payload
+shows as plain text. ``javascript:`` URLs are refused by the schema's URL validator and
+never become links on our pages.
+"""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+import ckan.logic as logic
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from tests.conftest import WARDS_PLUGINS
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
+    pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
+]
+
+PAYLOADS = [
+    '<img src=x onerror="window.__xss=1">',
+    "<script>window.__xss=1</script>",
+    '"><svg onload=window.__xss=1>',
+    "<img src=x onerror=alert(1)>",
+    "</script><script>window.__xss=1</script>",
+    "<!--<script>window.__xss=1//",
+    "javascript:window.__xss=1",
+]
+# an unknown but valid 全国地方公共団体コード (Sapporo): the organisation title is the ward name
+WARD_CODE = "011002"
+PEER_CODE = "012025"  # Hakodate
+
+
+def _check_digit_ok():
+    from ckanext.wards import report
+    return report.check_digit_ok(WARD_CODE) and report.check_digit_ok(PEER_CODE)
+
+
+@pytest.fixture
+def hostile():
+    """An organisation, datasets and a collected peer report full of payloads."""
+    from ckanext.wards import compare, report, scoring
+    assert _check_digit_ok()
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization(name="evil-ward", title=PAYLOADS[0] + " 区",
+                                 description=PAYLOADS[1] + PAYLOADS[2],
+                                 extras=[{"key": "ward_code", "value": WARD_CODE}])
+    ctx = {"user": sysadmin["name"]}
+    names = []
+    for i, payload in enumerate(PAYLOADS):
+        pkg = helpers.call_action(
+            "package_create", context=dict(ctx), name=f"xss-{i}", title=payload, owner_org=org["id"],
+            notes=payload, title_en=payload, notes_en=payload, license_id="cc-by",
+            contact=[{"name": payload, "email": "a@example.jp"}],
+            spatial_coverage=[{"text": payload}],
+            resources=[{"url": f"https://example.lg.jp/{i}.csv", "format": "CSV",
+                        "name": payload, "description": payload}])
+        names.append(pkg["name"])
+    scoring.rescore(org_id=org["id"])
+    peer = report.build_report(
+        {"lg_code": PEER_CODE, "name_ja": PAYLOADS[1], "name_en": PAYLOADS[2]},
+        {k: 0 for k in report.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,
+                                                                        "japan_points_mean": None},
+        "https://peer.example.jp", report_url="https://peer.example.jp/wards/report/x.json")
+    assert report.validation_errors(peer) == []
+    compare.store_snapshot(peer, "https://peer.example.jp/wards/report/x.json")
+    compare.snapshot_local()
+    return {"org": org, "datasets": names, "sysadmin": sysadmin}
+
+
+@pytest.fixture
+def served(app):
+    """The test app behind a real WSGI server on 127.0.0.1:<free port>."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _visit(browser, url, cookie_token=None):
+    """Load a page; return (window.__xss, dialogs, page errors, visible text, js hrefs)."""
+    context = browser.new_context(extra_http_headers={"Authorization": cookie_token} if cookie_token else {})
+    page = context.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    resp = page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(300)  # onerror handlers of broken images fire after load
+    result = {
+        "status": resp.status,
+        "xss": page.evaluate("typeof window.__xss === 'undefined' ? null : window.__xss"),
+        "dialogs": dialogs, "errors": errors,
+        "text": page.inner_text("body"),
+        "js_links": page.eval_on_selector_all(
+            "[href], [src], [action], [formaction]",
+            "els => els.map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action')"
+            " || e.getAttribute('formaction') || '').filter(v => /^\\s*javascript:/i.test(v))"),
+        "injected": page.evaluate(
+            "document.querySelectorAll('svg[onload], img[onerror], script:not([src]):not([type])"
+            ":not([id])').length"),
+    }
+    context.close()
+    return result
+
+
+def _assert_clean(result, expected_texts):
+    assert result["status"] == 200
+    assert result["xss"] is None, "a payload ran"
+    assert result["dialogs"] == []
+    assert result["errors"] == [], result["errors"]
+    assert result["js_links"] == []
+    assert result["injected"] == 0
+    for text in expected_texts:
+        assert text in result["text"], text
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_our_pages_escape_stored_payloads(hostile, served, browser):
+    token = factories.APIToken(user=hostile["sysadmin"]["name"])["token"]
+    dataset_payloads = [p for p in PAYLOADS]
+    pages = {
+        # the scorecard lists every dataset title (sysadmin: private rows included too)
+        f"{served}/organization/evil-ward/scorecard": dataset_payloads + [PAYLOADS[0] + " 区"],
+        f"{served}/ja/organization/evil-ward/scorecard": dataset_payloads,
+        # the comparison shows the local ward's name (its org title) and the peer's name
+        f"{served}/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[2]],
+        f"{served}/ja/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[1]],
+        f"{served}/wards/evil-ward": [PAYLOADS[0] + " 区"],
+        f"{served}/wards/{PEER_CODE}": [PAYLOADS[2]],
+        f"{served}/ja/wards/{PEER_CODE}": [PAYLOADS[1]],
+    }
+    # the dataset page renders our schema's fields (contact, spatial coverage, resources)
+    for name in hostile["datasets"]:
+        pages[f"{served}/dataset/{name}"] = []
+    for url, texts in pages.items():
+        for auth in (None, token):
+            result = _visit(browser, url, auth)
+            try:
+                _assert_clean(result, texts)
+            except AssertionError as err:
+                raise AssertionError(f"{url} (auth={bool(auth)}): {err}") from err
+    # the payload titles are visible as text on the dataset pages as well
+    result = _visit(browser, f"{served}/dataset/{hostile['datasets'][2]}")
+    assert PAYLOADS[2] in result["text"]
+
+
+@pytest.mark.parametrize("field", ["url", "contact", "spatial_coverage", "resource access_url",
+                                   "resource download_url"])
+def test_javascript_urls_are_refused(field):
+    """No javascript: URL can be stored in our schema's URL fields, so none can become a link."""
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization()
+    data = {"name": "js-url", "owner_org": org["id"], "resources": [{"url": "https://e.lg.jp/a.csv"}]}
+    bad = "javascript:window.__xss=1"
+    if field == "url":
+        data["url"] = bad
+    elif field == "contact":
+        data["contact"] = [{"name": "x", "url": bad}]
+    elif field == "spatial_coverage":
+        data["spatial_coverage"] = [{"text": "x", "uri": bad}]
+    else:
+        data["resources"][0][field.split()[1]] = bad
+    with pytest.raises(logic.ValidationError) as err:
+        helpers.call_action("package_create", context={"user": sysadmin["name"]}, **data)
+    assert "http" in str(err.value.error_dict)
+
+
+def test_script_json_cannot_leave_its_script_element():
+    """The chart data block of the comparison pages: no '</script>' and no '<!--' in it."""
+    from ckanext.wards.views.compare import _script_json
+    out = _script_json({"name": PAYLOADS[4] + PAYLOADS[5]})
+    assert "</" not in out and "<!--" not in out
+    import json
+    assert json.loads(out)["name"] == PAYLOADS[4] + PAYLOADS[5]
