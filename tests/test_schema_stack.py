@@ -122,13 +122,14 @@ def _bad_values(org):
         conforms_to=["99_nothing"],
         url="www.city.chiyoda.lg.jp",
         contact=[{"name": "x", "email": "not-an-email", "url": "ftp://x"}],
+        temporal_coverage=[{"start": "2025-04-01", "end": "2024-03-31"}],
         resources=[{"url": "https://x.lg.jp/a.csv", "character_encoding": "EBCDIC-9",
                     "size": "big", "mimetype": "csv", "download_url": "nowhere"}],
     )
 
 
 EXPECTED_ERROR_FIELDS = {"publisher_code", "issued", "modified", "license_id", "theme", "frequency",
-                         "language", "conforms_to", "url", "contact", "resources"}
+                         "language", "conforms_to", "url", "contact", "temporal_coverage", "resources"}
 
 
 def _assert_nothing_saved():
@@ -146,6 +147,7 @@ def test_every_bad_value_is_rejected_at_once_in_english_and_nothing_is_saved(sys
     assert errors["issued"] == ["平成31年5月1日 is outside the 平成 era"]
     assert errors["theme"] == ["Unknown theme: nope"]
     assert "Unknown licence: my-own-terms" in errors["license_id"][0]
+    assert errors["temporal_coverage"] == [{"end": ["The end date 2024-03-31 is before the start date 2025-04-01"]}]
     res_errors = errors["resources"][0]
     assert {"character_encoding", "size", "mimetype", "download_url"} <= set(res_errors)
     _assert_nothing_saved()
@@ -162,6 +164,7 @@ def test_api_answers_in_japanese_under_the_ja_prefix(app, sysadmin, org):
         "131017 は正しい全国地方公共団体コードではありません。検査数字（6桁目）は 6 になるはずです"]
     assert errors["issued"] == ["平成31年5月1日 は平成の期間にない日付です"]
     assert errors["theme"] == ["分類が不明です：nope"]
+    assert errors["temporal_coverage"] == [{"end": ["終了日 2024-03-31 が開始日 2025-04-01 より前です"]}]
     assert errors["license_id"][0].startswith("ライセンスが不明です：my-own-terms")
     assert errors["resources"][0]["character_encoding"][0].startswith("文字コードが不明です：EBCDIC-9")
     assert EXPECTED_ERROR_FIELDS <= set(errors)

@@ -202,33 +202,48 @@ def _marker(kind):
     return {"private": PRIVATE, "draft": DRAFT}[kind]
 
 
-CELLS = [(s, r, k) for s in SURFACES for k in ("private", "draft") for r in ROLES]
+CELLS = [(s, r) for s in SURFACES for r in ROLES]
 
 
-@pytest.mark.parametrize("surface, role, kind", CELLS, ids=[f"{s}|{r}|{k}" for s, r, k in CELLS])
-def test_roles_x_surfaces(app, world, surface, role, kind):
+@pytest.fixture
+def client(world, make_app):
+    """One test app for the module: building it per cell would dominate the run."""
+    if "app" not in _WORLD:
+        _WORLD["app"] = make_app()
+    return _WORLD["app"]
+
+
+@pytest.mark.parametrize("surface, role", CELLS, ids=[f"{s}|{r}" for s, r in CELLS])
+def test_roles_x_surfaces(client, world, surface, role):
+    """One cell: what this role gets from this surface, for the private and the draft dataset."""
+    for kind in ("private", "draft"):
+        check_cell(client, world, surface, role, kind)
+
+
+def check_cell(app, world, surface, role, kind):
     group, fetch = SURFACES[surface]
     fetch = fetch or _catalogue_query(surface)
     status, body = fetch(app, world, role, kind)
     allowed = may_see(surface, role, kind)
+    where = f"{surface} as {role}, {kind}"
     if group == "per-dataset":
         # the whole answer is about the one dataset: seeing it = a 200 answer
-        assert (status == 200) == allowed, (status, body[:300])
+        assert (status == 200) == allowed, (where, status, body[:300])
         if not allowed:
-            assert status in (403, 404)
-            assert _marker(kind) not in body.lower()
+            assert status in (403, 404), where
+            assert _marker(kind) not in body.lower(), where
         elif surface == "dataset.ttl":
-            assert _marker(kind) in body.lower()
+            assert _marker(kind) in body.lower(), where
         return
     if surface == "wards_scorecard include_private" and role not in MEMBERS:
-        assert status == 403, status  # refused outright, not silently narrowed
-        assert _marker(kind) not in body.lower()
+        assert status == 403, (where, status)  # refused outright, not silently narrowed
+        assert _marker(kind) not in body.lower(), where
         return
-    assert status == 200, (status, body[:500])
-    assert (_marker(kind) in body.lower()) == allowed, body[:2000]
+    assert status == 200, (where, status, body[:500])
+    assert (_marker(kind) in body.lower()) == allowed, (where, body[:2000])
     # the negative is not vacuous: the public dataset is on every listing surface
     if group in ("scorecard", "public-list"):
-        assert PUBLIC in body.lower()
+        assert PUBLIC in body.lower(), where
     if group == "report":
         assert_public_counts(surface, body)
 
@@ -277,7 +292,8 @@ def assert_public_counts(surface: str, body: str) -> None:
         assert re.search(r'data-col="datasets">\s*1\s*<', row), row
 
 
-def test_scorecard_totals_follow_the_rows(app, world):
+def test_scorecard_totals_follow_the_rows(client, world):
+    app = client
     """Totals count what the role may see: public only for outsiders, +private for
     members; never the draft."""
     for role, expected in (("anonymous", 1), ("nonmember", 1), ("member", 2), ("sysadmin", 2)):

@@ -387,6 +387,19 @@ def default_publisher_code(key, data, errors, context):
             data[key] = configured
 
 
+def temporal_order(key, data, errors, context):
+    """Schema-level check: each temporal_coverage period ends on or after its start."""
+    import ckan.plugins.toolkit as tk
+    index = 0
+    while ("temporal_coverage", index, "start") in data or ("temporal_coverage", index, "end") in data:
+        start = data.get(("temporal_coverage", index, "start"))
+        end = data.get(("temporal_coverage", index, "end"))
+        if isinstance(start, str) and isinstance(end, str) and start and end and end < start:
+            errors.setdefault(("temporal_coverage", index, "end"), []).append(
+                tk._("The end date {end} is before the start date {start}").format(end=end, start=start))
+        index += 1
+
+
 def validators() -> dict[str, Any]:
     return {
         "wards_lg_code": _ckan_validator(normalise_lg_code),
@@ -398,6 +411,7 @@ def validators() -> dict[str, Any]:
         "wards_bool": _ckan_validator(normalise_bool),
         "wards_vocabulary": vocabulary_validator,
         "wards_default_publisher_code": default_publisher_code,
+        "wards_temporal_order": temporal_order,
     }
 
 
