@@ -233,3 +233,25 @@ def test_csv_form_keeps_every_numerator_and_denominator():
     shares = [r for r in rows if r["denominator"]]
     assert len(shares) == 8 + 6 + 5  # shares, star levels, ratings
     assert all(int(r["numerator"]) <= int(r["denominator"]) for r in shares)
+
+
+def test_cached_figures_are_reused_until_a_dataset_of_the_ward_changes(sysadmin):
+    org = crafted_ward(sysadmin)
+    first = helpers.call_action("wards_report", organization=org["name"])
+    again = helpers.call_action("wards_report", organization=org["name"])
+    assert again["computed_at"] == first["computed_at"] and again["counts"] == first["counts"]
+    create_dataset(sysadmin, org, "late", [{"url": "https://x.lg.jp/late.csv", "format": "CSV"}])
+    fresh = helpers.call_action("wards_report", organization=org["name"])
+    assert fresh["counts"]["datasets"] == 5  # the new dataset shows at once
+
+
+@pytest.mark.ckan_config("ckanext.wards.compare.cache_seconds", 0)
+def test_without_a_cache_rescores_show_at_once(sysadmin):
+    org = crafted_ward(sysadmin)
+    assert helpers.call_action("wards_report", organization=org["name"])["shares"]["csv"]["numerator"] == 1
+    from ckanext.wards import model as wards_model
+    import ckan.model as cm
+    t = wards_model.DatasetScore.__table__
+    cm.Session.execute(t.update().values(has_csv=True))  # as a re-score job would store
+    cm.Session.commit()
+    assert helpers.call_action("wards_report", organization=org["name"])["shares"]["csv"]["numerator"] == 4

@@ -184,7 +184,9 @@ def _catalogue_query(surface):
         if surface.endswith("q=marker"):
             return _get(app, world, role, f"/catalog.ttl?q={marker}")
         # try to widen the search past CKAN's public/active filters
-        return _get(app, world, role, "/catalog.ttl?fq=capacity:private OR state:draft OR private:true")
+        # (no spaces: ckanext-dcat puts fq into its pagination URIs unencoded)
+        widen = {"private": "capacity:private", "draft": "state:draft"}[kind]
+        return _get(app, world, role, f"/catalog.ttl?fq={widen}")
     return fetch
 
 

@@ -66,11 +66,16 @@ def local_wards() -> list[dict[str, Any]]:
     return sorted(out, key=lambda w: w["ward"]["lg_code"])
 
 
-def local_reports(computed_at: Optional[str] = None) -> list[dict[str, Any]]:
-    """Live reports of every local ward: one aggregate query for all of them."""
+def local_reports(computed_at: Optional[str] = None, fresh: bool = False) -> list[dict[str, Any]]:
+    """Reports of every local ward from one aggregate query for all of them (the report
+    cache's, unless ``fresh``: snapshots are always computed anew)."""
     wards = local_wards()
-    figures = report.org_figures([w["org"]["id"] for w in wards])
-    when = computed_at or report.now_utc()
+    org_ids = [w["org"]["id"] for w in wards]
+    if fresh:
+        figures, when = report.org_figures(org_ids), report.now_utc()
+    else:
+        figures, when = report.cached_org_figures(org_ids)
+    when = computed_at or when
     base = report.site_url()
     return [report.build_report(w["ward"], figures[w["org"]["id"]], base, computed_at=when,
                                 org_name=w["org"]["name"], report_url=report.report_url_for(w["org"]["name"]))
@@ -110,7 +115,7 @@ def snapshot_local(computed_at: Optional[str] = None) -> int:
     """Store today's report of every local ward (the trend of this portal's wards)."""
     names = {w["org"]["name"]: w["org"]["id"] for w in local_wards()}
     stored = 0
-    for doc in local_reports(computed_at):
+    for doc in local_reports(computed_at, fresh=True):
         stored += store_snapshot(doc, "local:" + names[doc["ward"]["organization"]],
                                  organization_id=names[doc["ward"]["organization"]], commit=False)
     import ckan.model as cm

@@ -306,7 +306,7 @@ def store_history(rng: random.Random, org_ids: Iterable[str]) -> int:
     wanted = set(org_ids)
     names = {w["org"]["name"]: w["org"]["id"] for w in compare.local_wards()}
     stored = 0
-    for doc in compare.local_reports():
+    for doc in compare.local_reports(fresh=True):
         org_id = names[doc["ward"]["organization"]]
         if org_id not in wanted:
             continue
