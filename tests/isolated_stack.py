@@ -220,6 +220,19 @@ class IsolatedStack:
         )
         wait_until(lambda: self.get("/api/3/action/status_show")[0] == 200, 120, "CKAN (gunicorn)")
 
+    def stop_web(self) -> None:
+        if self.web and self.web.poll() is None:
+            self.web.terminate()
+            self.web.wait(30)
+
+    def reconfigure(self, plugins: str, extra_config: dict | None = None) -> None:
+        """Rewrite the ini (as an operator edits it) and restart the web server."""
+        self.stop_web()
+        self.plugins = plugins
+        self.extra_config.update(extra_config or {})
+        self._write_ini()
+        self.start_web()
+
     def start_job_worker(self) -> subprocess.Popen:
         self.job_worker = subprocess.Popen(
             [str(VENV_BIN / "ckan"), "-c", str(self.ini), "jobs", "worker"], env=self.env,

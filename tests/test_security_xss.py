@@ -43,11 +43,12 @@ PAYLOADS = [
 # an unknown but valid 全国地方公共団体コード (Sapporo): the organisation title is the ward name
 WARD_CODE = "011002"
 PEER_CODE = "012025"  # Hakodate
+PEER2_CODE = "012041"  # Asahikawa
 
 
 def _check_digit_ok():
     from ckanext.wards import report
-    return report.check_digit_ok(WARD_CODE) and report.check_digit_ok(PEER_CODE)
+    return all(report.check_digit_ok(c) for c in (WARD_CODE, PEER_CODE, PEER2_CODE))
 
 
 @pytest.fixture
@@ -78,6 +79,10 @@ def hostile():
         "https://peer.example.jp", report_url="https://peer.example.jp/wards/report/x.json")
     assert report.validation_errors(peer) == []
     compare.store_snapshot(peer, "https://peer.example.jp/wards/report/x.json")
+    # a second peer whose names try to leave the chart data's <script> element
+    peer2 = dict(peer, ward={"code": PEER2_CODE, "name_ja": PAYLOADS[5], "name_en": PAYLOADS[4]})
+    assert report.validation_errors(peer2) == []
+    compare.store_snapshot(peer2, "https://peer2.example.jp/wards/report/x.json")
     compare.snapshot_local()
     return {"org": org, "datasets": names, "sysadmin": sysadmin}
 
@@ -120,6 +125,12 @@ def _visit(browser, url, cookie_token=None):
             "[href], [src], [action], [formaction]",
             "els => els.map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action')"
             " || e.getAttribute('formaction') || '').filter(v => /^\\s*javascript:/i.test(v))"),
+        # a payload must not swallow the rest of the page into the chart data block
+        "data_ok": page.evaluate(
+            "(() => { const n = document.getElementById('wards-compare-data');"
+            " if (!n) return true; try { JSON.parse(n.textContent); return true; }"
+            " catch (e) { return false; } })()"),
+        "footer": page.evaluate("!!document.querySelector('footer')"),
         "injected": page.evaluate(
             "document.querySelectorAll('svg[onload], img[onerror], script:not([src]):not([type])"
             ":not([id])').length"),
@@ -135,6 +146,8 @@ def _assert_clean(result, expected_texts):
     assert result["errors"] == [], result["errors"]
     assert result["js_links"] == []
     assert result["injected"] == 0
+    assert result["data_ok"], "the chart data block was broken open"
+    assert result["footer"], "the page after the payload was swallowed"
     for text in expected_texts:
         assert text in result["text"], text
 
@@ -148,11 +161,13 @@ def test_our_pages_escape_stored_payloads(hostile, served, browser):
         f"{served}/organization/evil-ward/scorecard": dataset_payloads + [PAYLOADS[0] + " 区"],
         f"{served}/ja/organization/evil-ward/scorecard": dataset_payloads,
         # the comparison shows the local ward's name (its org title) and the peer's name
-        f"{served}/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[2]],
-        f"{served}/ja/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[1]],
+        f"{served}/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[2], PAYLOADS[4]],
+        f"{served}/ja/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[1], PAYLOADS[5]],
         f"{served}/wards/evil-ward": [PAYLOADS[0] + " 区"],
         f"{served}/wards/{PEER_CODE}": [PAYLOADS[2]],
         f"{served}/ja/wards/{PEER_CODE}": [PAYLOADS[1]],
+        f"{served}/wards/{PEER2_CODE}": [PAYLOADS[4]],
+        f"{served}/ja/wards/{PEER2_CODE}": [PAYLOADS[5]],
     }
     # the dataset page renders our schema's fields (contact, spatial coverage, resources)
     for name in hostile["datasets"]:

@@ -65,8 +65,9 @@ def _band_labels(lang: str) -> dict[str, str]:
 
 
 def _script_json(value: Any) -> str:
-    """JSON safe inside <script type="application/json"> (no "</script>" break-out)."""
-    return json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/")
+    """JSON safe inside <script type="application/json">: every "<" escaped, so neither
+    "</script>" nor "<!--<script>" (which swallows the rest of the page) can appear."""
+    return json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c")
 
 
 def compare_page():

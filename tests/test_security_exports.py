@@ -1,0 +1,234 @@
+"""Exports neutralise formula injection, and the peer collector fetches only configured URLs.
+
+CSV: every cell a spreadsheet would evaluate (text starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return; OWASP "CSV injection") is written with a leading
+apostrophe, so Excel and LibreOffice show it as text. Checked on the parsed cells of the
+scorecard CSV, the comparison CSV, the report CSV and the オープンデータ一覧 CSV, served
+by the app, with the hostile text in dataset titles, descriptions and resource names, the
+organisation title (the ward's name) and a collected peer report's names.
+
+Collector (SSRF): no action, page or URL parameter makes the server fetch a URL a user
+gives; ``collect`` reads only ``ckanext.wards.peers``; a redirect to another host (another
+port, or 127.0.0.2 instead of 127.0.0.1) is refused. Real loopback HTTP servers.
+"""
+from __future__ import annotations
+
+import csv
+import http.server
+import io
+import json
+import threading
+
+import pytest
+
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from tests.conftest import WARDS_PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
+    pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
+]
+
+FORMULAS = ['=HYPERLINK("http://evil.example/","click")', "+81-3-1234", "-2+3", "@SUM(1+1)",
+            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+WARD_CODE = "011002"  # Sapporo: not one of the 23 wards, so the org title is the ward name
+PEER_CODE = "012025"
+
+
+def _cells(body: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
+
+
+def _assert_neutral(body: str, expect_texts: list[str]) -> None:
+    rows = _cells(body)
+    assert len(rows) > 1
+    bad = [c for row in rows for c in row if c.startswith(DANGEROUS)]
+    assert bad == [], bad
+    flat = [c for row in rows for c in row]
+    for text in expect_texts:  # the text is kept, only made inert
+        assert any(("'" + text) in c for c in flat), text
+
+
+@pytest.fixture
+def hostile():
+    from ckanext.wards import compare, report, scoring
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization(name="formula-ward", title=FORMULAS[0],
+                                 extras=[{"key": "ward_code", "value": WARD_CODE}])
+    ctx = {"user": sysadmin["name"]}
+    for i, text in enumerate(FORMULAS):
+        helpers.call_action(
+            "package_create", context=dict(ctx), name=f"formula-{i}", title=text, notes=text,
+            owner_org=org["id"], license_id="cc-by", contact=[{"name": text, "email": "a@example.jp"}],
+            resources=[{"url": f"https://example.lg.jp/{i}.csv", "format": "CSV", "name": text,
+                        "description": text}])
+    scoring.rescore(org_id=org["id"])
+    peer = report.build_report(
+        {"lg_code": PEER_CODE, "name_ja": FORMULAS[3], "name_en": FORMULAS[1]},
+        {k: 0 for k in report.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,
+                                                                        "japan_points_mean": None},
+        "https://peer.example.jp")
+    assert report.validation_errors(peer) == []
+    compare.store_snapshot(peer, "https://peer.example.jp/wards/report/x.json")
+    return {"org": org, "sysadmin": sysadmin}
+
+
+def test_scorecard_csv(app, hostile):
+    body = app.get("/organization/formula-ward/scorecard.csv").get_data(as_text=True)
+    _assert_neutral(body, FORMULAS)
+
+
+def test_comparison_csv(app, hostile):
+    body = app.get("/wards/compare?format=csv").get_data(as_text=True)
+    _assert_neutral(body, [FORMULAS[0], FORMULAS[3], FORMULAS[1]])
+
+
+def test_report_csv(app, hostile):
+    body = app.get("/wards/report/formula-ward.csv").get_data(as_text=True)
+    _assert_neutral(body, [FORMULAS[0]])
+
+
+def test_open_data_list_csv(app, hostile):
+    resp = app.get("/wards/report/formula-ward/open-data-list.csv")
+    assert resp.status_code == 200
+    _assert_neutral(resp.get_data(as_text=True), FORMULAS)
+
+
+# --- the peer collector cannot be pointed at arbitrary hosts --------------------------------
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Records every request; answers a valid report, or redirects (``?to=``)."""
+
+    def do_GET(self):
+        self.server.hits.append(self.path)
+        if self.server.redirect_to:
+            self.send_response(302)
+            self.send_header("Location", self.server.redirect_to)
+            self.end_headers()
+            return
+        body = json.dumps(self.server.report).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def loopback():
+    """Start recording HTTP servers on loopback addresses; stop them afterwards."""
+    servers = []
+
+    def start(host="127.0.0.1", redirect_to=None, doc=None):
+        server = http.server.ThreadingHTTPServer((host, 0), _Recorder)
+        server.hits, server.redirect_to, server.report = [], redirect_to, doc
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server, f"http://{host}:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _peer_report(code=PEER_CODE):
+    from ckanext.wards import report
+    empty = {k: 0 for k in ("datasets", "resources", "csv", "api", "machine_readable_strict",
+                            "machine_readable_broad", "open_licence", "standard_conformance",
+                            "resources_machine_readable_strict", "resources_machine_readable_broad",
+                            *[f"star{i}" for i in range(6)],
+                            *[f"rating_{b}" for b in report.RATING_BANDS])}
+    doc = report.build_report({"lg_code": code, "name_ja": "函館市", "name_en": "Hakodate"},
+                              empty | {"mqa_points_mean": None, "japan_points_mean": None},
+                              "https://peer.example.jp")
+    assert report.validation_errors(doc) == []
+    return doc
+
+
+def test_no_parameter_makes_the_server_fetch_a_url(app, loopback):
+    """Every action and page of ours, given the attacker's URL in every parameter the code
+    reads and some it does not: the attacker's server sees no request."""
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization(name="chiyoda")
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    attacker, url = loopback()
+    target = f"{url}/wards/report/x.json"
+    params = {k: target for k in ("url", "peer", "peers", "source", "urls", "report_url", "q",
+                                  "organization", "id", "format", "next", "callback")}
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    paths = ["/wards/compare", "/wards/chiyoda", "/wards/report/chiyoda.json", "/wards/report/chiyoda.csv",
+             "/wards/report/chiyoda.ttl", "/wards/report/chiyoda/open-data-list.csv",
+             "/organization/chiyoda/scorecard", "/organization/chiyoda/scorecard.json",
+             "/catalog.ttl"]
+    for action in ("wards_compare", "wards_report", "wards_scorecard", "wards_dataset_score",
+                   "wards_resource_score", "wards_standard_check"):
+        paths.append(f"/api/3/action/{action}")
+    for path in paths:
+        app.get(f"{path}?{query}", headers={"Authorization": token})
+        app.post(path, json=params, headers={"Authorization": token})
+    # the URL as a path segment too
+    app.get(f"/wards/{target}", headers={"Authorization": token})
+    # no action of ours takes a URL to collect: the registry has no such action
+    from ckan.logic import get_action
+    for name in ("wards_collect", "wards_fetch_report", "wards_peer_add"):
+        with pytest.raises(KeyError):
+            get_action(name)
+    assert attacker.hits == [], attacker.hits
+    assert org["name"] == "chiyoda"
+
+
+def test_collect_fetches_only_configured_peers(loopback, ckan_config, monkeypatch):
+    from ckanext.wards import compare
+    peer, peer_url = loopback(doc=_peer_report())
+    other, other_url = loopback(doc=_peer_report("012041"))
+    monkeypatch.setitem(ckan_config, "ckanext.wards.peers", f"{peer_url}/wards/report/hakodate.json")
+    outcomes = compare.collect(include_local=False)
+    assert [o["status"] for o in outcomes] == ["stored"]
+    assert peer.hits == ["/wards/report/hakodate.json"]
+    assert other.hits == []
+
+
+@pytest.mark.parametrize("where", ["another port", "127.0.0.2"])
+def test_redirect_to_another_host_is_refused(loopback, ckan_config, monkeypatch, where):
+    from ckanext.wards import compare
+    inner, inner_url = loopback(host="127.0.0.2" if where == "127.0.0.2" else "127.0.0.1",
+                                doc=_peer_report())
+    peer, peer_url = loopback(redirect_to=f"{inner_url}/internal/report.json")
+    monkeypatch.setitem(ckan_config, "ckanext.wards.peers", f"{peer_url}/wards/report/x.json")
+    outcomes = compare.collect(include_local=False)
+    assert outcomes[0]["status"] == "rejected"
+    assert "redirect to another host refused" in outcomes[0]["reason"]
+    assert peer.hits == ["/wards/report/x.json"]
+    assert inner.hits == []  # never contacted
+    assert compare.latest_snapshots() == []
+
+
+def test_redirect_on_the_same_host_is_followed(loopback, ckan_config, monkeypatch):
+    """The refusal above is about the host, not about redirects as such."""
+    from ckanext.wards import compare
+    peer, peer_url = loopback(doc=_peer_report(), redirect_to="/wards/report/final.json")
+    monkeypatch.setitem(ckan_config, "ckanext.wards.peers", f"{peer_url}/r")
+    original = _Recorder.do_GET
+
+    def redirect_once(self):  # the first request redirects, the next gets the report
+        original(self)
+        self.server.redirect_to = None
+    monkeypatch.setattr(_Recorder, "do_GET", redirect_once)
+    outcomes = compare.collect(include_local=False)
+    assert [o["status"] for o in outcomes] == ["stored"]
+    assert peer.hits == ["/r", "/wards/report/final.json"]
+
+
+def test_collector_refuses_non_http_schemes():
+    from ckanext.wards import compare
+    for url in ("file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO", "ftp://127.0.0.1/x",
+                "http:///nohost"):
+        with pytest.raises(compare.Rejected):
+            compare.fetch_report(url, timeout=2, max_bytes=1000)
