@@ -184,8 +184,10 @@ def test_peer_hanging_or_sending_garbage_keeps_the_last_good_report(stack, peer)
             PeerPortal.mode = "good"
         rows = sumida_rows()
         assert len(rows) == 1 and rows[0]["datasets"] == 10  # the last good snapshot still shows
-        status, _ = stack.get("/wards/compare")
+        assert rows[0]["stale"]  # its report (computed 2026-04-01) is older than stale_hours
+        status, page = stack.get("/wards/compare")
         assert status == 200
+        assert b"wards-stale-notice" in page and "Sumida".encode() in page
 
 
 def test_concurrent_updates_while_jobs_run_end_with_fresh_scores_even_after_a_killed_worker(stack):

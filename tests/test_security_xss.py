@@ -212,3 +212,76 @@ def test_script_json_cannot_leave_its_script_element():
     assert "</" not in out and "<!--" not in out
     import json
     assert json.loads(out)["name"] == PAYLOADS[4] + PAYLOADS[5]
+
+
+def test_scorecard_links_ignore_url_builder_parameters(app):
+    """The scorecard's download links are built from the request's query: parameters
+    url_for itself reads (``id``, ``_external``, ``_scheme``, ``_anchor``) must not reach
+    it (``?id=x`` was a server error, ``?_external=1`` turned the links absolute), and no
+    query makes a javascript: link."""
+    import re
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization(name="link-ward")
+    helpers.call_action("package_create", context={"user": sysadmin["name"]}, name="plain",
+                        owner_org=org["id"], resources=[{"url": "https://e.lg.jp/a.csv", "format": "CSV"}])
+    for query in ("_external=1&_scheme=javascript&q=%0Awindow.__xss%3D1", "id=other",
+                  "_anchor=x&_method=POST&endpoint=x&q=a"):
+        resp = app.get(f"/organization/link-ward/scorecard?{query}")
+        assert resp.status_code == 200, query
+        hrefs = re.findall(r'href="([^"]*)"', resp.get_data(as_text=True))
+        assert not [h for h in hrefs if h.strip().lower().startswith("javascript")], query
+        downloads = [h for h in hrefs if "/scorecard.csv" in h or "/scorecard.json" in h]
+        assert downloads and all(h.startswith("/organization/link-ward/scorecard.") for h in downloads), downloads
+
+
+# --- CSRF -------------------------------------------------------------------------------------
+
+def test_our_templates_add_no_post_forms():
+    """Every <form> of ours is a GET filter form: nothing of ours accepts a POST from a page."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / "ckanext" / "wards" / "templates"
+    forms = []
+    for path in root.rglob("*.html"):
+        for tag in re.findall(r"<form\b[^>]*>", path.read_text(encoding="utf-8"), flags=re.I):
+            forms.append((path.name, tag))
+            method = re.search(r"method\s*=\s*[\"']?(\w+)", tag, flags=re.I)
+            assert method and method.group(1).lower() == "get", (path, tag)
+    assert forms, "the scorecard filter form was expected"
+    # and no blueprint of ours has a POST-only (state-changing) route
+    from ckanext.wards.views import compare, scorecard
+    from flask import Flask
+    flask_app = Flask("probe")
+    for bp in compare.get_blueprints() + scorecard.get_blueprints():
+        flask_app.register_blueprint(bp)
+    methods = {r.rule: r.methods - {"HEAD", "OPTIONS"} for r in flask_app.url_map.iter_rules()
+               if r.endpoint != "static"}
+    assert methods and all(m == {"GET"} for m in methods.values()), methods
+
+
+@pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)
+def test_scheming_dataset_form_rejects_a_post_without_token(app):
+    """The dataset form our schema plugin drives (scheming) keeps CKAN's CSRF protection:
+    a logged-in editor's POST without the token is refused and creates nothing; the same
+    POST with the token from the form goes through."""
+    import re
+    import ckan.model as cm
+    editor = factories.User()
+    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    client = app.test_client(user=cm.User.get(editor["name"]))  # cookie login, no API token
+    form = client.get("/dataset/new")
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert 'name="title_en"' in html  # it is our schema's form
+    token = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="_csrf_token"', html)
+    assert token, "the form carries a CSRF token"
+    data = {"name": "csrf-probe", "title": "CSRF probe", "owner_org": org["id"], "save": "continue",
+            "_ckan_phase": "dataset_new_1", "pkg_name": ""}
+    refused = client.post("/dataset/new", data=data, follow_redirects=False)
+    assert refused.status_code == 400, refused.status_code
+    assert cm.Package.get("csrf-probe") is None
+    accepted = client.post("/dataset/new", data={**data, "_csrf_token": token.group(1)},
+                           follow_redirects=False)
+    assert accepted.status_code in (200, 302), accepted.status_code
+    assert cm.Package.get("csrf-probe") is not None

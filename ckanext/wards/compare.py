@@ -178,6 +178,11 @@ def _pct(share: Optional[dict[str, Any]]) -> Optional[float]:
     return None if value is None else round(100.0 * value, 1)
 
 
+def stale_hours() -> int:
+    import ckan.plugins.toolkit as tk
+    return tk.asint(tk.config.get("ckanext.wards.compare.stale_hours") or 72)
+
+
 def comparison_row(doc: dict[str, Any], kind: str, now: Optional[dt.datetime] = None) -> dict[str, Any]:
     """One ward's row on the comparison page (percentages rounded to 0.1)."""
     now = now or dt.datetime.utcnow()
@@ -189,6 +194,7 @@ def comparison_row(doc: dict[str, Any], kind: str, now: Optional[dt.datetime] = 
         "report_url": doc.get("report_url"), "portal_url": doc.get("portal_url"),
         "datasets": doc["counts"]["datasets"], "resources": doc["counts"]["resources"],
         "computed_at": doc["computed_at"], "age_hours": round(max(age.total_seconds(), 0) / 3600, 1),
+        "stale": age.total_seconds() > 3600 * stale_hours(),
         "stars": [s["numerator"] for s in doc["star_levels"]],
         "ratings": {r["band"]: r["numerator"] for r in doc["ratings"]},
         "mqa_points_mean": (doc.get("quality") or {}).get("mqa_points_mean"),
@@ -244,7 +250,8 @@ def comparison_csv(rows: list[dict[str, Any]]) -> str:
         flat = dict(r)
         flat.update({f"stars_{i}": n for i, n in enumerate(r["stars"])})
         flat.update({f"rating_{b}": r["ratings"].get(b, 0) for b in report.RATING_BANDS})
-        writer.writerow(["" if flat.get(c) is None else flat.get(c) for c in COMPARISON_CSV_COLUMNS])
+        writer.writerow(["" if flat.get(c) is None else report.csv_cell(flat.get(c))
+                         for c in COMPARISON_CSV_COLUMNS])
     return buf.getvalue()
 
 

@@ -104,6 +104,20 @@ def resolve_org_id(org: str) -> Optional[str]:
     return group.id if group is not None and group.is_organization else None
 
 
+def org_header(org: str) -> Optional[dict[str, Any]]:
+    """id, name, title and description of an organisation, straight from the database.
+
+    Our pages use this instead of ``organization_show``, which counts the organisation's
+    datasets through Solr: the pages must keep answering while Solr is down.
+    """
+    group = ckan_model.Group.get(org)
+    if group is None or not group.is_organization:
+        return None
+    return {"id": group.id, "name": group.name, "title": group.title or group.name,
+            "display_name": group.title or group.name, "description": group.description,
+            "image_url": group.image_url}
+
+
 def org_rows(org: str, include_private: bool = False) -> list[dict[str, Any]]:
     """Stored dataset scores of an organisation's active datasets, one query.
 

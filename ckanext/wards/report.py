@@ -405,7 +405,7 @@ def to_csv(doc: dict[str, Any]) -> str:
     writer.writerow(CSV_COLUMNS)
     w = doc["ward"]
     for m in measurements(doc):
-        writer.writerow([w["code"], w["name_ja"], w["name_en"], doc["computed_at"],
+        writer.writerow([w["code"], csv_cell(w["name_ja"]), csv_cell(w["name_en"]), doc["computed_at"],
                          doc["schema_version"], m["metric"], METRIC_NS + m["metric"],
                          _blank(m["numerator"]), _blank(m["denominator"]), _blank(m["value"])])
     return buf.getvalue()
@@ -413,6 +413,17 @@ def to_csv(doc: dict[str, Any]) -> str:
 
 def _blank(value: Any) -> Any:
     return "" if value is None else value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell spreadsheets will not run as a formula (OWASP CSV injection): text starting
+    with = + - @ tab or CR gets a leading apostrophe; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def metric_graph():
@@ -575,7 +586,7 @@ def open_data_list_rows(packages: Iterable[dict[str, Any]], ward: dict[str, str]
     for pkg in packages:
         for res in pkg.get("resources") or ():
             values = open_data_list_values(pkg, res, ward)
-            yield [values.get(c["from"], "") if c["from"] else "" for c in spec]
+            yield [csv_cell(values.get(c["from"], "")) if c["from"] else "" for c in spec]
 
 
 def open_data_list_csv(packages: Iterable[dict[str, Any]], ward: dict[str, str]) -> str:

@@ -118,7 +118,8 @@ def _find_ward(org: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, A
     by its code; (None, None) if unknown."""
     try:
         doc = tk.get_action("wards_report")({}, {"organization": org})
-        return doc, tk.get_action("organization_show")({}, {"id": org, "include_datasets": False})
+        from ckanext.wards import model
+        return doc, model.org_header(org)
     except tk.ObjectNotFound:
         pass
     from ckanext.wards import compare

@@ -27,9 +27,12 @@ def _card(org: str) -> dict:
 
 def scorecard(id: str):
     card = _card(id)
-    org = tk.get_action("organization_show")({}, {"id": id, "include_datasets": False})
+    from ckanext.wards import model
+    org = model.org_header(id)
     return tk.render("wards/scorecard/index.html", {
-        "card": card, "org": org, "args": tk.request.args,
+        # only the filter keys: the template passes args to url_for (?id=, ?_external=)
+        "card": card, "org": org, "args": {k: v for k, v in tk.request.args.items()
+                                            if k in ("q", "rating", "sort", "desc")},
         "sort": tk.request.args.get("sort") or "mqa_points",
         "desc": tk.asbool(tk.request.args.get("desc", False))})
 
