@@ -24,8 +24,8 @@ def _install_steps() -> list[list[str]]:
     for line in text.splitlines():
         match = re.match(r"\s*ckan -c \S+ (.+?)(\s+#.*)?$", line)
         if match:
-            args = match.group(1).split(">")[0].split()
-            steps.append([a.replace("<org>", "minato") for a in args])
+            command = match.group(1).replace("<org>", "minato").split(" > ")[0]
+            steps.append(command.split())
     return steps
 
 

@@ -266,22 +266,31 @@ def test_scheming_dataset_form_rejects_a_post_without_token(app):
     POST with the token from the form goes through."""
     import re
     import ckan.model as cm
-    editor = factories.User()
+    editor = factories.User(password="Csrf-probe-2026!")
     org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
-    client = app.test_client(user=cm.User.get(editor["name"]))  # cookie login, no API token
+    client = app.test_client()
+
+    def token_of(html):
+        found = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', html) or \
+            re.search(r'value="([^"]+)"[^>]*name="_csrf_token"', html)
+        assert found, "the form carries a CSRF token"
+        return found.group(1)
+
+    # a real cookie login through the login form (no API token: those skip CSRF)
+    login = client.get("/user/login").get_data(as_text=True)
+    client.post("/user/login", data={"login": editor["name"], "password": "Csrf-probe-2026!",
+                                     "_csrf_token": token_of(login)})
     form = client.get("/dataset/new")
     assert form.status_code == 200
     html = form.get_data(as_text=True)
     assert 'name="title_en"' in html  # it is our schema's form
-    token = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="_csrf_token"', html)
-    assert token, "the form carries a CSRF token"
+    token = token_of(html)
     data = {"name": "csrf-probe", "title": "CSRF probe", "owner_org": org["id"], "save": "continue",
             "_ckan_phase": "dataset_new_1", "pkg_name": ""}
     refused = client.post("/dataset/new", data=data, follow_redirects=False)
     assert refused.status_code == 400, refused.status_code
     assert cm.Package.get("csrf-probe") is None
-    accepted = client.post("/dataset/new", data={**data, "_csrf_token": token.group(1)},
+    accepted = client.post("/dataset/new", data={**data, "_csrf_token": token},
                            follow_redirects=False)
     assert accepted.status_code in (200, 302), accepted.status_code
     assert cm.Package.get("csrf-probe") is not None
