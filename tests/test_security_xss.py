@@ -259,38 +259,68 @@ def test_our_templates_add_no_post_forms():
     assert methods and all(m == {"GET"} for m in methods.values()), methods
 
 
+PASSWORD = "Csrf-probe-2026!"
+
+
+def _token_of(html):
+    import re
+    found = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="_csrf_token"', html)
+    assert found, "the form carries a CSRF token"
+    return found.group(1)
+
+
+def _editor_session(app):
+    """An editor logged in by cookie through the login form (no API token: those skip
+    CSRF), the organisation and the new-dataset form data without a token."""
+    editor = factories.User(password=PASSWORD)
+    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    client = app.test_client()
+    login = client.get("/user/login").get_data(as_text=True)
+    client.post("/user/login", data={"login": editor["name"], "password": PASSWORD,
+                                     "_csrf_token": _token_of(login)})
+    data = {"name": "csrf-probe", "title": "CSRF probe", "owner_org": org["id"], "save": "continue",
+            "_ckan_phase": "dataset_new_1", "pkg_name": ""}
+    return client, editor, data
+
+
 @pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)
 def test_scheming_dataset_form_rejects_a_post_without_token(app):
     """The dataset form our schema plugin drives (scheming) keeps CKAN's CSRF protection:
     a logged-in editor's POST without the token is refused and creates nothing; the same
     POST with the token from the form goes through."""
-    import re
     import ckan.model as cm
-    editor = factories.User(password="Csrf-probe-2026!")
-    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
-    client = app.test_client()
-
-    def token_of(html):
-        found = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', html) or \
-            re.search(r'value="([^"]+)"[^>]*name="_csrf_token"', html)
-        assert found, "the form carries a CSRF token"
-        return found.group(1)
-
-    # a real cookie login through the login form (no API token: those skip CSRF)
-    login = client.get("/user/login").get_data(as_text=True)
-    client.post("/user/login", data={"login": editor["name"], "password": "Csrf-probe-2026!",
-                                     "_csrf_token": token_of(login)})
+    client, _editor, data = _editor_session(app)
     form = client.get("/dataset/new")
     assert form.status_code == 200
     html = form.get_data(as_text=True)
     assert 'name="title_en"' in html  # it is our schema's form
-    token = token_of(html)
-    data = {"name": "csrf-probe", "title": "CSRF probe", "owner_org": org["id"], "save": "continue",
-            "_ckan_phase": "dataset_new_1", "pkg_name": ""}
     refused = client.post("/dataset/new", data=data, follow_redirects=False)
     assert refused.status_code == 400, refused.status_code
     assert cm.Package.get("csrf-probe") is None
-    accepted = client.post("/dataset/new", data={**data, "_csrf_token": token},
+    accepted = client.post("/dataset/new", data={**data, "_csrf_token": _token_of(html)},
                            follow_redirects=False)
     assert accepted.status_code in (200, 302), accepted.status_code
     assert cm.Package.get("csrf-probe") is not None
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "CKAN 2.12 core: a request with an API token calls csrf.exempt(<view>) on the "
+    "process-wide CSRFProtect (ckan/config/middleware/flask_app.py, ckan_before_request), "
+    "so after ONE token request to a view, cookie sessions lose CSRF protection on it too "
+    "until the worker restarts. Not ckanext-wards code; reported for upstream."))
+@pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)
+def test_an_api_token_request_does_not_switch_csrf_off_for_cookie_sessions(app):
+    import ckan.model as cm
+    from ckan.config.middleware.flask_app import csrf
+    exempt_before = set(csrf._exempt_views)
+    try:
+        client, editor, data = _editor_session(app)
+        token = factories.APIToken(user=editor["name"])["token"]
+        # anyone with any token (their own) touches the view once ...
+        app.test_client().get("/dataset/new", headers={"Authorization": token})
+        # ... then a cross-site POST riding a victim's cookie session, without the token
+        client.post("/dataset/new", data=data, follow_redirects=False)
+        assert cm.Package.get("csrf-probe") is None
+    finally:  # the exemption is process-wide: do not leak it into later tests
+        csrf._exempt_views.intersection_update(exempt_before)
