@@ -218,3 +218,26 @@ def test_concurrent_updates_while_jobs_run_end_with_fresh_scores_even_after_a_ki
     stored = _stored_points(stack, org)
     assert {n: stored[n] for n in names} == _fresh_points(stack, names)
     stack.job_worker.kill()
+
+
+def _sql(stack, query: str) -> str:
+    from tests.isolated_stack import PG_BIN, _as_postgres
+
+    return _as_postgres([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(stack.postgres.port),
+                         "-U", "postgres", "-d", "ckan", "-tAc", query]).stdout.strip()
+
+
+def test_concurrent_collections_store_each_new_report_exactly_once(stack, peer):
+    import copy
+
+    count_sql = "select count(*) from wards_compare_snapshot where ward_code = '131075'"
+    before = int(_sql(stack, count_sql))
+    newer = copy.deepcopy(PeerPortal.document)
+    newer["computed_at"] = "2026-11-01T09:00:00+09:00"
+    PeerPortal.document = newer
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: stack.ckan("wards", "collect", "--no-local", timeout=300,
+                                                     check=False), range(3)))
+    assert all(r.returncode == 0 for r in results), [r.stderr[-500:] for r in results]
+    assert int(_sql(stack, count_sql)) == before + 1  # none lost, none duplicated
+    assert _sql(stack, count_sql + " and computed_at = '2026-11-01 00:00:00'") == "1"
