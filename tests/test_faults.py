@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.isolated_stack import IsolatedStack
+from tests.loopback import reply
 
 WARDS_PLUGINS = "activity dcat wards_schema wards_scoring wards_compare wards_dcat"
 
@@ -30,11 +31,7 @@ class PeerPortal(BaseHTTPRequestHandler):
         if self.mode == "hang":
             time.sleep(8)
         body = json.dumps(self.document).encode() if self.mode == "good" else b"\x00garbage{"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, body, "application/json")
 
     def log_message(self, *args):
         pass

@@ -25,6 +25,7 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from tests.conftest import WARDS_PLUGINS
+from tests.loopback import reply
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
@@ -110,11 +111,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         body = json.dumps(self.server.report).encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, body, "application/json")
 
     def log_message(self, *args):
         pass

@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.conftest import WARDS_PLUGINS
+from tests.loopback import reply
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
@@ -68,11 +69,7 @@ def file_server():
             if body is None:
                 self.send_error(404)
                 return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/csv")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            reply(self, body, "text/csv")
 
         def log_message(self, *args):
             pass
