@@ -290,6 +290,18 @@ def test_scheming_dataset_form_rejects_a_post_without_token(app):
     a logged-in editor's POST without the token is refused and creates nothing; the same
     POST with the token from the form goes through."""
     import ckan.model as cm
+    from ckan.config.middleware.flask_app import csrf
+    # Earlier tests that call views with API tokens leave CSRF exemptions behind in this
+    # process (the CKAN core issue pinned below); start from a worker that has seen none.
+    leaked = set(csrf._exempt_views)
+    csrf._exempt_views.clear()
+    try:
+        _check_form_needs_token(app, cm)
+    finally:
+        csrf._exempt_views.update(leaked)
+
+
+def _check_form_needs_token(app, cm):
     client, _editor, data = _editor_session(app)
     form = client.get("/dataset/new")
     assert form.status_code == 200
