@@ -25,6 +25,7 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from ckanext.wards import paths
+from ckanext.wards.schema import lg_check_digit
 
 SCHEMA_VERSION = "1.0"
 METRIC_NS = "https://w3id.org/ckanext-wards/metric#"
@@ -67,11 +68,10 @@ def ward_by_code(code: Optional[str]) -> Optional[dict[str, str]]:
 
 
 def check_digit_ok(code: str) -> bool:
-    """全国地方公共団体コード check digit (JIS X 0402): 11 minus the weighted sum mod 11."""
-    if not (isinstance(code, str) and len(code) == 6 and code.isdigit()):
+    """A 6-digit 全国地方公共団体コード with the right check digit (``schema.lg_check_digit``)."""
+    if not (isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()):
         return False
-    remainder = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2))) % 11
-    return (11 - remainder) % 10 == int(code[5])
+    return lg_check_digit(code[:5]) == int(code[5])
 
 
 def label(entry: dict[str, Any], lang: str) -> str:

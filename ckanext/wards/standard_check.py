@@ -38,6 +38,7 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ckanext.wards import standards
+from ckanext.wards.schema import lg_check_digit
 from ckanext.wards.paths import schema_file
 
 SAMPLE_BYTES = 64 * 1024
@@ -216,10 +217,8 @@ MULTI_SPLIT_URL_RE = re.compile(r"\s*[、,，;；]\s*|\s+")
 
 
 def lg_code_ok(code: str) -> bool:
-    """JIS X 0402 check digit: d6 = (11 - (6a+5b+4c+3d+2e) mod 11) mod 10."""
-    digits = [int(c) for c in code]
-    total = sum(w * d for w, d in zip((6, 5, 4, 3, 2), digits))
-    return (11 - total % 11) % 10 == digits[5]
+    """A 6-digit code (callers checked the digits) whose last digit is its check digit."""
+    return lg_check_digit(code[:5]) == int(code[5])
 
 
 @functools.lru_cache(maxsize=None)
