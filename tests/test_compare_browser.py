@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,10 @@ import pytest
 import ckan.tests.factories as factories
 
 from ckanext.wards import demo
+from tests.browser import CHROMIUM, browser, served  # noqa: F401 (fixtures)
 from tests.conftest import WARDS_PLUGINS
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Words that stay in Latin letters on the Japanese page (format and vocabulary names).
 LATIN_OK = {"CSV", "API", "JSON", "MQA", "RDF", "DQV"}
 
@@ -30,26 +27,6 @@ pytestmark = [
     pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def served(app):
-    """The test app behind a real WSGI server on 127.0.0.1:<free port>."""
-    from werkzeug.serving import make_server
-    server = make_server("127.0.0.1", 0, app.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def codes(page):

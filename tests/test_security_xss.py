@@ -12,7 +12,6 @@ never become links on our pages.
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -20,11 +19,9 @@ import ckan.logic as logic
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
+from tests.browser import CHROMIUM, browser, served  # noqa: F401 (fixtures)
 from tests.conftest import WARDS_PLUGINS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
@@ -85,26 +82,6 @@ def hostile():
     compare.store_snapshot(peer2, "https://peer2.example.jp/wards/report/x.json")
     compare.snapshot_local()
     return {"org": org, "datasets": names, "sysadmin": sysadmin}
-
-
-@pytest.fixture
-def served(app):
-    """The test app behind a real WSGI server on 127.0.0.1:<free port>."""
-    from werkzeug.serving import make_server
-    server = make_server("127.0.0.1", 0, app.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _visit(browser, url, cookie_token=None):

@@ -1,0 +1,35 @@
+"""Headless Debian Chromium (through Playwright) against the test app on a real WSGI server.
+
+Test modules import the fixtures: ``from tests.browser import CHROMIUM, browser, served``.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# No background networking: this machine's network is closed, and Chromium's own
+# connections would only be refused.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def served(app):
+    """The test app behind a real WSGI server on 127.0.0.1:<free port>."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
