@@ -7,11 +7,13 @@ test_standard_check_action.py.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 
+from ckanext.wards import schema
 from ckanext.wards import standard_check as sc
 from ckanext.wards import standards
 
@@ -262,6 +264,58 @@ def test_japanese_dates_recognised_and_normalised(tmp_path, encoding, written, n
 def test_invalid_dates_are_errors(tmp_path, value):
     result = sc.check_file(event_file(tmp_path, "utf-8", 終了日=value), "12_event")
     assert issues(result, "date")[0]["severity"] == "error"
+
+
+# Cells the checker reads as dates, with the day meant; the era table is schemas/standard-datasets/_types.yaml.
+READABLE_DATES = [
+    ("平成31年4月30日", dt.date(2019, 4, 30)),   # last day of 平成
+    ("令和元年5月1日", dt.date(2019, 5, 1)),      # first day of 令和
+    ("昭和64年1月7日", dt.date(1989, 1, 7)),      # last day of 昭和
+    ("H1.1.8", dt.date(1989, 1, 8)),
+    ("M1.1.25", dt.date(1868, 1, 25)),
+    ("T15.12.24", dt.date(1926, 12, 24)),
+    ("r6.4.1", dt.date(2024, 4, 1)),              # lower-case initials
+    ("h31.4.30", dt.date(2019, 4, 30)),
+    ("s64.1.7", dt.date(1989, 1, 7)),
+    ("R06.04.01", dt.date(2024, 4, 1)),
+    ("Ｒ６．４．１", dt.date(2024, 4, 1)),
+    ("令和 6 年 4 月 1 日", dt.date(2024, 4, 1)),
+    ("0999/01/01", dt.date(999, 1, 1)),          # years before 1000 as ISO 0999-01-01 is
+    ("0001/1/1", dt.date(1, 1, 1)),
+    ("2024年4月1日", dt.date(2024, 4, 1)),
+]
+
+
+@pytest.mark.parametrize("text,date", READABLE_DATES)
+def test_parse_date_reads_the_day_meant(text, date):
+    assert sc.parse_date(text) == date
+
+
+@pytest.mark.parametrize("text", [
+    "R0.1.1", "令和0年1月1日",                  # an era has no year 0
+    "令和2024年1月1日", "R100.1.1",             # an era year has one or two digits
+    "平成31年5月1日", "令和元年4月30日",         # 平成 ended on 30 April 2019
+    "昭和64年1月8日", "M1.1.24", "大正15年12月25日",
+    "令和6年2月30日", "2024/2/30",              # no such day
+    "999/1/1",                                   # a Western year has four digits
+])
+def test_parse_date_rejects_days_outside_their_era_or_calendar(text):
+    assert sc.parse_date(text) is None
+
+
+@pytest.mark.parametrize("text,date", READABLE_DATES)
+def test_metadata_validator_agrees_with_the_checker(text, date):
+    assert schema.parse_date(text) == sc.parse_date(text).isoformat() == date.isoformat()
+
+
+def test_day_after_an_era_ended_is_not_a_date_in_a_date_column(tmp_path):
+    path = event_file(tmp_path, "utf-8", 開始日="平成31年5月1日", 終了日="令和元年5月1日")
+    result = sc.check_file(path, "12_event")
+    assert [(i["row"], i["column"], i["severity"], i["message_ja"]) for i in issues(result, "date")] == [
+        (2, "開始日", "error", "2行目: 開始日 は日付として読めません（値: 平成31年5月1日）")]
+    assert [(i["column"], i["severity"]) for i in issues(result, "date_format")] == [("終了日", "warning")]
+    assert "2019-05-01" in issues(result, "date_format")[0]["message"]
+    assert result["counts"]["date"] == 1 and result["conforms"] is False
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp932"])

@@ -20,7 +20,7 @@ import functools
 import json
 import re
 import unicodedata
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, NamedTuple, Optional
 from urllib.parse import urlsplit
 
 import yaml
@@ -214,20 +214,65 @@ def ward_for(value: Any) -> Optional[dict]:
 
 # --- dates: ISO 8601 and Japanese eras --------------------------------------------
 
-# (era names and initials, first day); an era's year 1 is 元年.
-ERAS = (
-    (("令和", "R"), dt.date(2019, 5, 1)),
-    (("平成", "H"), dt.date(1989, 1, 8)),
-    (("昭和", "S"), dt.date(1926, 12, 25)),
-    (("大正", "T"), dt.date(1912, 7, 30)),
-    (("明治", "M"), dt.date(1868, 1, 25)),
-)
+class Era(NamedTuple):
+    name: str                # 令和
+    letter: str              # R
+    start: dt.date           # its first day
+    end: Optional[dt.date]   # the next era's first day; None for the current era
 
-_ERA_RE = re.compile(
-    r"^(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\s*(?P<year>元|\d{1,2})\s*(?:年|[./-])\s*"
-    r"(?P<month>\d{1,2})\s*(?:月|[./-])\s*(?P<day>\d{1,2})\s*日?$", re.IGNORECASE)
-_WESTERN_RE = re.compile(
-    r"^(?P<year>\d{4})\s*(?:年|[./-])\s*(?P<month>\d{1,2})\s*(?:月|[./-])\s*(?P<day>\d{1,2})\s*日?$")
+
+class OutsideEraError(ValueError):
+    """A day that exists but not in the era it is written in (平成31年5月1日)."""
+
+    def __init__(self, era: Era):
+        super().__init__(f"outside the {era.name} era")
+        self.era = era
+
+
+@functools.lru_cache(maxsize=None)
+def eras() -> dict[str, Era]:
+    """Each era under its name and its initial (``令和`` and ``R``)."""
+    # Kept with the file checker's value types, which read dates in cells, so the metadata
+    # validators and the checker convert eras with one table.
+    with open(schema_file("standard-datasets", "_types.yaml"), encoding="utf-8") as f:
+        rows = sorted(yaml.safe_load(f)["eras"], key=lambda row: row["start"])
+    ends = [row["start"] for row in rows[1:]] + [None]
+    by_key = {}
+    for row, end in zip(rows, ends):
+        era = Era(row["name"], row["letter"], row["start"], end)
+        by_key[era.name] = by_key[era.letter] = era
+    return by_key
+
+
+@functools.lru_cache(maxsize=None)
+def _full_date_re() -> re.Pattern:
+    era_keys = "|".join(map(re.escape, eras()))
+    return re.compile(
+        rf"^(?:(?P<era>{era_keys})\s*(?P<era_year>元|\d{{1,2}})|(?P<year>\d{{4}}))\s*(?:年|[./-])\s*"
+        r"(?P<month>\d{1,2})\s*(?:月|[./-])\s*(?P<day>\d{1,2})\s*日?$", re.IGNORECASE)
+
+
+def read_full_date(text: str) -> Optional[dt.date]:
+    """The day written in NFKC-normalised ``text`` as ``令和6年4月1日``, ``R6.4.1``, ``r06.04.01``,
+    ``令和元年5月1日`` (元年 = year 1), ``2024/4/1`` or ``2024年4月1日``; ``None`` when
+    ``text`` is not written so. Raises ``OutsideEraError`` for a day outside its era and
+    ``ValueError`` for a day that does not exist (2月30日, 令和0年)."""
+    match = _full_date_re().match(text)
+    if not match:
+        return None
+    month, day = int(match["month"]), int(match["day"])
+    if match["year"]:
+        return dt.date(int(match["year"]), month, day)
+    era = eras()[match["era"].upper()]
+    year_in_era = 1 if match["era_year"] == "元" else int(match["era_year"])
+    if year_in_era < 1:
+        raise ValueError(f"{era.name} has no year 0")
+    date = dt.date(era.start.year + year_in_era - 1, month, day)
+    if date < era.start or (era.end and date >= era.end):
+        raise OutsideEraError(era)
+    return date
+
+
 _YEAR_MONTH_RE = re.compile(r"^(?P<year>\d{4})(?:\s*(?:年|[./-])\s*(?P<month>\d{1,2})\s*月?)?$")
 
 
@@ -242,12 +287,14 @@ def parse_date(value: Any) -> str:
     text = nfkc(value)
     if not text:
         raise SchemaValueError("A date is required")
-    match = _ERA_RE.match(text)
-    if match:
-        return _era_date(match, value).isoformat()
-    match = _WESTERN_RE.match(text)
-    if match:
-        return _make_date(int(match["year"]), int(match["month"]), int(match["day"]), value).isoformat()
+    try:
+        date = read_full_date(text)
+    except OutsideEraError as error:
+        raise SchemaValueError("{value} is outside the {era} era", value=value, era=error.era.name) from None
+    except ValueError:
+        raise _bad_date(value) from None
+    if date:
+        return date.isoformat()
     match = _YEAR_MONTH_RE.match(text)
     if match:
         if match["month"] is None:
@@ -268,28 +315,6 @@ def _bad_date(value: Any) -> SchemaValueError:
     return SchemaValueError(
         "{value} is not a date: use YYYY-MM-DD (e.g. 2024-04-01) or a Japanese era date "
         "(e.g. 令和6年4月1日)", value=value)
-
-
-def _make_date(year: int, month: int, day: int, original: Any) -> dt.date:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise _bad_date(original) from None
-
-
-def _era_date(match: re.Match, original: Any) -> dt.date:
-    era_key = match["era"].upper() if len(match["era"]) == 1 else match["era"]
-    for index, (names, start) in enumerate(ERAS):
-        if era_key in names:
-            break
-    year_in_era = 1 if match["year"] == "元" else int(match["year"])
-    if year_in_era < 1:
-        raise _bad_date(original)
-    date = _make_date(start.year + year_in_era - 1, int(match["month"]), int(match["day"]), original)
-    end = ERAS[index - 1][1] if index else None  # the next era's first day
-    if date < start or (end and date >= end):
-        raise SchemaValueError("{value} is outside the {era} era", value=original, era=names[0])
-    return date
 
 
 # --- other single values ----------------------------------------------------------

@@ -38,7 +38,7 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ckanext.wards import standards
-from ckanext.wards.schema import lg_check_digit
+from ckanext.wards.schema import eras, lg_check_digit, read_full_date
 from ckanext.wards.paths import schema_file
 
 SAMPLE_BYTES = 64 * 1024
@@ -221,29 +221,11 @@ def lg_code_ok(code: str) -> bool:
     return lg_check_digit(code[:5]) == int(code[5])
 
 
-@functools.lru_cache(maxsize=None)
-def _eras() -> list[tuple[str, str, int]]:
-    return [(e["name"], e["letter"], e["start"]) for e in load_settings()["types"]["eras"]]
-
-
-JA_DATE_RE = re.compile(r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])?\s*(?P<y>\d{1,4}|元)\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?$")
-
-
 def parse_date(value: str) -> dt.date | None:
-    """ISO or Japanese-written dates (2024/4/1, 2024年4月1日, 令和6年4月1日, R6.4.1)."""
-    text = unicodedata.normalize("NFKC", value).strip()
-    match = JA_DATE_RE.match(text)
-    if not match:
-        return None
-    year = 1 if match["y"] == "元" else int(match["y"])
-    era = match["era"]
-    if era:
-        starts = {name: start for name, _, start in _eras()} | {letter: start for _, letter, start in _eras()}
-        year = starts[era.upper() if len(era) == 1 else era] + year - 1
-    elif year < 1000:
-        return None
+    """ISO or Japanese-written dates (2024/4/1, 2024年4月1日, 令和6年4月1日, R6.4.1); ``None``
+    for anything else, a day that does not exist or one outside its era."""
     try:
-        return dt.date(year, int(match["m"]), int(match["d"]))
+        return read_full_date(unicodedata.normalize("NFKC", value).strip())
     except ValueError:
         return None
 
@@ -624,7 +606,6 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
 
 
 BATCH_ROWS = 512
-JA_ERAS = ("明治", "大正", "昭和", "平成", "令和")
 # A space or tab at a cell's edge (cells are joined by \x1f, rows by \x1e), an
 # ideographic space anywhere, or two spaces in a row.
 _SPACE_TOKENS = tuple(a + b for a in "\x1e\x1f" for b in " \t") + tuple(b + a for a in "\x1e\x1f" for b in " \t") \
@@ -650,13 +631,15 @@ class BatchContext:
         # simple regexes run in C); only the rows a screen hits are looked at cell by
         # cell, and only for that rule.
         platform_re = settings["platform_re"]
-        era_letter_re = re.compile(r"[MTSHR][0-9]{1,2}[./年]|[MTSHR] [0-9]")
+        era_names = tuple({era.name for era in eras().values()})
+        era_letters = "".join({era.letter for era in eras().values()})
+        era_letter_re = re.compile(rf"[{era_letters}][0-9]{{1,2}}[./年]|[{era_letters}] [0-9]")
         self.screens = [
             (lambda text: "\ufffd" in text, self._encoding_rule),
             (lambda text: "\n" in text or "\r" in text, self._line_break_rule),
             (lambda text: platform_re.search(text) is not None, self._platform_rule),
             (_has_layout_space, self._space_rule),
-            (lambda text: any(era in text for era in JA_ERAS) or era_letter_re.search(text) is not None,
+            (lambda text: any(era in text for era in era_names) or era_letter_re.search(text) is not None,
              self._era_rule),
         ]
         self.ditto = settings["ditto"]
