@@ -105,29 +105,35 @@ def main() -> None:
             setup = time.perf_counter() - t
         client = flask_app.test_client()
         pages = max(1, min(args.pages, -(-loaded["datasets"] // 100)))
-        # (series, profile, page cache seconds): the stock profile never uses our cache;
-        # ours is timed without it (every page built and serialised) and with it.
-        series = [("stock", "euro_dcat_ap_3", 0), ("ours", "wards_dcat_ap_3", 0),
-                  ("ours+cache", "wards_dcat_ap_3", 600)]
-        times = {name: [] for name, _, _ in series}
-        first = {name: [] for name, _, _ in series}
-        sizes = {name: 0 for name, _, _ in series}
+        # (series, profile, page cache seconds, Turtle writer): the stock profile is served
+        # by ckanext-dcat as shipped (rdflib writes it); ours is timed without the page cache
+        # (every page built and written), written by rdflib as well (like for like), and
+        # with the cache.
+        series = [("stock", "euro_dcat_ap_3", 0, "rdflib"), ("ours", "wards_dcat_ap_3", 0, "wards"),
+                  ("ours, rdflib writer", "wards_dcat_ap_3", 0, "rdflib"),
+                  ("ours+cache", "wards_dcat_ap_3", 600, "wards")]
+        times = {name: [] for name, *_ in series}
+        first = {name: [] for name, *_ in series}
+        sizes = {name: 0 for name, *_ in series}
         from ckan.plugins import toolkit as tk
         from ckan.lib.redis import connect_to_redis
         for key in connect_to_redis().scan_iter("ckanext-wards:dcat-catalog:*"):
             connect_to_redis().delete(key)
         # warm-up: one page each (imports, first queries, vocabulary caches), not timed
-        for name, prof, _ttl in series[:2]:
+        for name, prof, _ttl, writer in series[:3]:
             tk.config["ckanext.wards.dcat.catalog_cache_ttl"] = 0
+            tk.config["ckanext.wards.dcat.turtle_writer"] = writer
             timed_get(client, f"/catalog.{args.format}?page={pages + 1}&profiles={prof}")
         for round_no in range(args.rounds):
             for page in range(1, pages + 1):
-                for name, prof, ttl in series:
+                for name, prof, ttl, writer in series:
                     tk.config["ckanext.wards.dcat.catalog_cache_ttl"] = ttl
+                    tk.config["ckanext.wards.dcat.turtle_writer"] = writer
                     elapsed, size, _body = timed_get(client, f"/catalog.{args.format}?page={page}&profiles={prof}")
                     (first if round_no == 0 else times)[name].append(elapsed)
                     sizes[name] = max(sizes[name], size)
         tk.config["ckanext.wards.dcat.catalog_cache_ttl"] = 0
+        tk.config["ckanext.wards.dcat.turtle_writer"] = "wards"
         if args.profile:
             import cProfile
             import pstats
@@ -143,15 +149,17 @@ def main() -> None:
         print(f"\nckanext-wards DCAT benchmark: /catalog.{args.format}, pages of 100, demo data "
               f"({loaded['datasets']} public datasets, set-up {setup:.0f} s), "
               f"{pages} pages x {args.rounds} rounds (first round reported apart), {os.cpu_count()} CPUs")
-        print(f"  {'series':32} {'first visit':>12} {'median/page':>12} {'min/page':>10} {'page size':>10}")
-        for name, prof, ttl in series:
+        print(f"  {'series':42} {'first visit':>12} {'median/page':>12} {'min/page':>10} {'page size':>10}")
+        for name, prof, *_ in series:
             label = f"{name} ({prof})"
-            print(f"  {label:32} {med_first[name] * 1000:10.0f}ms {med[name] * 1000:10.0f}ms "
+            print(f"  {label:42} {med_first[name] * 1000:10.0f}ms {med[name] * 1000:10.0f}ms "
                   f"{min(times[name]) * 1000:8.0f}ms {sizes[name] / 1024:8.0f}KB")
-        print(f"  ratio ours/stock, no cache (every page built):   {med['ours'] / med['stock']:.2f}x")
-        print(f"  ratio ours/stock, first visit with the cache:    {med_first['ours+cache'] / med_first['stock']:.2f}x")
-        print(f"  ratio ours/stock, cached pages (crawler repeat): {med['ours+cache'] / med['stock']:.2f}x"
+        print(f"  ratio ours/stock, no cache (every page built):     {med['ours'] / med['stock']:.2f}x"
               f"  (target <= 1.5x)")
+        print(f"  ratio ours/stock, both written by rdflib:          "
+              f"{med['ours, rdflib writer'] / med['stock']:.2f}x  (like for like)")
+        print(f"  ratio ours/stock, first visit with the cache:      {med_first['ours+cache'] / med_first['stock']:.2f}x")
+        print(f"  ratio ours/stock, cached pages (crawler repeat):   {med['ours+cache'] / med['stock']:.2f}x")
     finally:
         if args.keep:
             print("reuse with: " + " ".join(f"{k}={os.environ[k]}" for k in

@@ -167,6 +167,9 @@ def test_vocabulary_values_are_uris_and_literals_carry_languages(app, sysadmin, 
         URIRef("http://publications.europa.eu/resource/authority/language/ENG")}
     aed = URIRef("https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#08_aed")
     assert (ds, DCT.conformsTo, aed) in g and (csv, DCT.conformsTo, aed) in g
+    # licences come from a vocabulary: not the stock profile's "UnknownIPR" placeholder type
+    assert (None, DCT.type, URIRef("http://purl.org/adms/licencetype/UnknownIPR")) not in g
+    assert (g.value(csv, DCT.license), RDF.type, DCT.LicenseDocument) in g
     # themes are labelled concepts from schemas/vocab/themes.yaml
     theme = URIRef("http://publications.europa.eu/resource/authority/data-theme/HEAL")
     assert (ds, DCAT.theme, theme) in g
@@ -431,6 +434,45 @@ def test_catalogue_cache_serves_repeats_and_sees_changes(app, sysadmin, ward):
     assert "AED一覧（改訂）" in app.get("/catalog.ttl").body
     private = create(sysadmin, dict(full_dataset(ward, name="private-two"), private=True))
     assert private["id"] not in app.get("/catalog.ttl").body
+
+
+# --- who writes the Turtle -------------------------------------------------------------------------
+
+@pytest.mark.ckan_config("ckanext.wards.dcat.catalog_cache_ttl", "0")
+@pytest.mark.parametrize("path", ["/catalog.ttl", "/dataset/{id}.ttl"])
+def test_our_turtle_writer_and_rdflibs_write_the_same_graph(app, sysadmin, ward, path, monkeypatch):
+    from rdflib.compare import isomorphic
+    from ckan.plugins import toolkit as tk
+    from ckanext.wards import turtle
+    pkg = create(sysadmin, full_dataset(ward))
+    create(sysadmin, minimal_dataset(ward))
+    jobs.rescore_dataset(pkg["id"])
+    url = path.format(id=pkg["id"])
+    calls = []
+    monkeypatch.setattr(turtle, "serialize", lambda g, _real=turtle.serialize: calls.append(1) or _real(g))
+    ours = app.get(url).body
+    assert calls, "the page was not written by our writer"
+    monkeypatch.setitem(tk.config, "ckanext.wards.dcat.turtle_writer", "rdflib")
+    theirs = app.get(url).body
+    assert len(calls) == 1  # the second page came from rdflib
+    graphs = []
+    for body in (ours, theirs):
+        g = rdflib.Graph()
+        g.parse(data=body, format="turtle")
+        graphs.append(g)
+    assert len(graphs[0]) > 100 and isomorphic(*graphs)
+    assert "@prefix dcat: <http://www.w3.org/ns/dcat#>" in ours and " a dcat:Dataset" in ours
+
+
+def test_other_profiles_are_served_by_ckanext_dcat_unchanged(app, sysadmin, ward, monkeypatch):
+    from ckanext.wards import turtle
+    pkg = create(sysadmin, full_dataset(ward))
+    jobs.rescore_dataset(pkg["id"])
+    monkeypatch.setattr(turtle, "serialize", lambda g: pytest.fail("our writer wrote a stock page"))
+    g = graph_of(app, f"/dataset/{pkg['id']}.ttl?profiles=euro_dcat_ap_3", "ttl")
+    assert (URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"), RDF.type, DCAT.Dataset) in g
+    assert (None, DQV.hasQualityMeasurement, None) not in g
+    assert (None, RDF.type, DCAT.Catalog) in graph_of(app, "/catalog.ttl?profiles=euro_dcat_ap_3", "ttl")
 
 
 def test_our_profile_is_used_when_the_ini_names_none(tmp_path):

@@ -30,7 +30,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
-from ckanext.dcat.profiles.base import CleanedURIRef
+from ckanext.dcat.profiles.base import CleanedURIRef, URIRefOrLiteral
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.wards import formats, paths
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-ADMS_UNKNOWN_IPR = URIRef("http://purl.org/adms/licencetype/UnknownIPR")
 IANA_PREFIXES = ("https://www.iana.org/assignments/media-types/",
                  "http://www.iana.org/assignments/media-types/")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
@@ -452,20 +451,44 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
                 g.add((ref, DCT.title, Literal(text, lang=lang)))
         # DCAT 3 allows dct:license on any dcat:Resource: the dataset's own licence, so a
         # harvester can tell it from a distribution's override (DCAT-AP keeps it per file).
+        links = prepared["wards_links"]
         if prepared.get("wards_licence_uri"):
-            licence = CleanedURIRef(prepared["wards_licence_uri"])
-            g.add((dataset_ref, DCT.license, licence))
-            g.add((licence, RDF.type, DCT.LicenseDocument))
+            links = links + [(DCT.license, prepared["wards_licence_uri"], DCT.LicenseDocument)]
+        self._add_links(dataset_ref, links)
         self._enrich_publisher(dataset_ref)
         self._enrich_contacts(dataset_ref)
         self._enrich_spatial(dataset_ref)
         self._enrich_distributions(prepared, dataset_ref)
         self._add_quality(original, dataset_ref)
 
+    def _add_links(self, subject, links: list[tuple[URIRef, str, URIRef]]) -> None:
+        """(predicate, IRI, class) links to vocabulary terms, each term typed once per graph.
+
+        The stock code would write these too, but it cleans every IRI value with twenty-odd
+        string replacements (and types a licence "UnknownIPR", its own TODO); ours come
+        from our vocabularies, already clean, and repeat on every dataset of a page."""
+        g, memo = self.g, _graph_memo(self.g)
+        for predicate, iri, cls in links:
+            ref = _vocabulary_ref(iri)
+            g.add((subject, predicate, ref))
+            if isinstance(ref, URIRef) and (ref, cls) not in memo:
+                memo.add((ref, cls))
+                g.add((ref, RDF.type, cls))
+
+    def _add_agents(self, dataset_ref, dataset_dict, agent_key, rdf_predicate, first_only=False):
+        """The ward as publisher is described once per graph (a catalogue page has a hundred
+        datasets from the same few wards); any other agent the stock way."""
+        if agent_key == "publisher" and dataset_dict.get("wards_publisher"):
+            self.g.add((dataset_ref, rdf_predicate, self._add_ward(dataset_dict["wards_publisher"])))
+            return
+        super()._add_agents(dataset_ref, dataset_dict, agent_key, rdf_predicate, first_only)
+
     def _add_ward(self, publisher: dict[str, Any]):
         """The ward as foaf:Agent + IMI 組織型 (used for the catalogue's publisher)."""
         g = self.g
         ref = URIRef(publisher["uri"])
+        if ref in _graph_memo(g):
+            return ref
         g.add((ref, RDF.type, FOAF.Agent))
         g.add((ref, RDF.type, FOAF.Organization))
         for lang, text in publisher["name_translated"].items():
@@ -531,10 +554,7 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         g = self.g
         for res in prepared.get("resources") or []:
             ref = URIRef(resource_uri(res))
-            # The stock profile types every licence "UnknownIPR" (its own TODO); our
-            # licences come from a vocabulary, so that claim is dropped.
-            for lic in g.objects(ref, DCT.license):
-                g.remove((lic, DCT.type, ADMS_UNKNOWN_IPR))
+            self._add_links(ref, res["wards_links"])
             # DCAT-AP 3: dcat:accessURL is mandatory; an upload has only its download URL.
             if (ref, DCAT.accessURL, None) not in g:
                 url = res.get("access_url") or res.get("download_url") or res.get("url")
@@ -623,6 +643,12 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
 
 
 @functools.lru_cache(maxsize=4096)
+def _vocabulary_ref(iri: str):
+    """The cleaned IRI, or (as the stock code does) a literal if no IRI can be written."""
+    return URIRefOrLiteral(iri)
+
+
+@functools.lru_cache(maxsize=4096)
 def _typed(value: Any, datatype: str) -> Literal:
     """Typed literals are immutable: the few distinct score values are built once."""
     if datatype == "integer":
@@ -695,22 +721,25 @@ def _prepared(dataset: dict[str, Any]) -> dict[str, Any]:
             by_lang.setdefault(_lang_of(tag), []).append(tag)
         d["tags_translated"] = by_lang
     d["url"] = dataset.get("url") or _field(dataset, "landing_page") or None
-    # vocabularies → URIs
+    # vocabularies → URIs, written by _enrich (see _add_links), not by the stock code
     languages = [language_uris().get(str(code).lower(), code) for code in _as_list(_field(dataset, "language"))]
-    d["language"] = [c for c in languages if str(c).startswith("http")] or None
     d["theme"] = [theme_uri(str(t)) for t in _as_list(_field(dataset, "theme"))] or None
     freq = _field(dataset, "frequency")
-    if isinstance(freq, str) and freq:
-        d["frequency"] = frequency_uris().get(freq, freq if freq.startswith("http") else None)
+    freq = frequency_uris().get(freq, freq if freq.startswith("http") else None) \
+        if isinstance(freq, str) and freq else None
     standards_ = [standard_uri(str(s)) for s in _as_list(_field(dataset, "conforms_to"))]
-    d["conforms_to"] = standards_ or None
+    d["wards_links"] = ([(DCT.language, str(c), DCT.LinguisticSystem) for c in languages if str(c).startswith("http")]
+                        + [(DCT.conformsTo, uri, DCT.Standard) for uri in standards_]
+                        + ([(DCT.accrualPeriodicity, freq, DCT.Frequency)] if freq else []))
+    d["language"] = d["conforms_to"] = d["frequency"] = None
     for key in ("contact", "spatial_coverage", "temporal_coverage"):
         value = _field(dataset, key)
         if isinstance(value, str):
             d[key] = _as_list(value)
     publisher = publisher_for(dataset)
     if publisher:
-        d["publisher"] = [publisher]
+        d["publisher"] = [publisher]  # the stock code then skips its organisation fallback
+        d["wards_publisher"] = publisher  # and _add_agents writes the ward
     licence = licence_uri(dataset.get("license_id"), dataset.get("license_url"))
     d["wards_licence_uri"] = licence
     d["resources"] = [_prepared_resource(r, licence, standards_) for r in dataset.get("resources") or []]
@@ -747,9 +776,16 @@ def _prepared_resource(res: dict[str, Any], dataset_licence: Optional[str],
         r["format"] = None  # a label outside the EU table: not a valid dct:format IRI
     mimetype = iana_uri(res.get("mimetype")) or (iana_uri(res.get("format")) if "/" in str(res.get("format") or "") else None)
     r["mimetype"] = mimetype
-    r["license"] = licence_uri(res.get("license")) or dataset_licence
+    licence = licence_uri(res.get("license")) or dataset_licence
     own = [standard_uri(str(s)) for s in _as_list(res.get("conforms_to"))]
-    r["conforms_to"] = own or dataset_standards or None
+    links = [(DCT.license, licence, DCT.LicenseDocument)] if licence else []
+    links += [(DCT.conformsTo, uri, DCT.Standard) for uri in own or dataset_standards]
+    if code or not r.get("format"):  # our IRIs (the stock code's format/media type rules need both)
+        links += [(DCT["format"], r["format"], DCT.MediaTypeOrExtent)] if r.get("format") else []
+        links += [(DCAT.mediaType, mimetype, DCT.MediaType)] if mimetype else []
+        r["format"] = r["mimetype"] = None
+    r["wards_links"] = links
+    r["license"] = r["conforms_to"] = None
     if res.get("name"):
         lang = _lang_of(res["name"])
         if lang:

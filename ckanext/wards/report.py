@@ -571,7 +571,8 @@ def open_data_list_values(pkg: dict[str, Any], res: dict[str, Any], ward: dict[s
         "resource_download_url": res.get("download_url") or ("" if classification["is_api"] else res.get("url") or ""),
         "resource_description": res.get("description") or "",
         "resource_format": res.get("format") or classification.get("code") or "",
-        "resource_licence": res.get("license") or pkg.get("license_title") or pkg.get("license_id") or "",
+        # ids, as the resource-level licence is: a title would follow the request language
+        "resource_licence": res.get("license") or pkg.get("license_id") or "",
         "resource_status": "配信中",
         "resource_size": res.get("size") or "",
         "resource_issued": res.get("issued") or (res.get("created") or "")[:10],

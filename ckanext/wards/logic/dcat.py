@@ -1,4 +1,5 @@
-"""Actions of the wards_dcat plugin: a cache in front of ckanext-dcat's catalogue pages.
+"""Actions of the wards_dcat plugin: ckanext-dcat's endpoints, written by our serializer
+(``dcat_serializer``) when our profile is in effect, and a cache in front of the catalogue.
 
 A crawler reads ``/catalog.ttl?page=N`` again and again while little changes. With our
 profile in effect, ``dcat_catalog_show`` keeps each serialised page in Redis, keyed by the
@@ -11,6 +12,7 @@ catalogue's package_search has no include_private), so one entry serves every us
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -61,13 +63,37 @@ def cache_key(data_dict: dict[str, Any]) -> str:
     return PREFIX + digest
 
 
-@tk.chained_action
-@tk.side_effect_free
-def dcat_catalog_show(original_action, context, data_dict):
+def _for_our_profile(action_name: str):
+    """Chain ckanext-dcat's ``action_name``: ours when our profile is in effect (after the
+    same access check), theirs unchanged otherwise."""
+    def chain(ours):
+        @tk.chained_action
+        @tk.side_effect_free
+        @functools.wraps(ours)
+        def action(original_action, context, data_dict):
+            if "wards_dcat_ap_3" not in _profiles(data_dict):
+                return original_action(context, data_dict)
+            tk.check_access(action_name, context, data_dict)
+            return ours(context, data_dict)
+        return action
+    return chain
+
+
+def _catalog_page(context, data_dict: dict[str, Any]) -> str:
+    """ckanext-dcat's own catalogue page (search, paging), written by our serializer."""
+    from ckanext.dcat.logic import _pagination_info, _search_ckan_datasets
+    from ckanext.wards.dcat_serializer import WardsRDFSerializer
+    query = _search_ckan_datasets(context, data_dict)
+    serializer = WardsRDFSerializer(profiles=data_dict.get("profiles"))
+    return serializer.serialize_catalog({}, query["results"], _format=data_dict.get("format"),
+                                        pagination_info=_pagination_info(query, data_dict))
+
+
+@_for_our_profile("dcat_catalog_show")
+def dcat_catalog_show(context, data_dict):
     ttl = tk.asint(tk.config.get("ckanext.wards.dcat.catalog_cache_ttl"))
-    if ttl <= 0 or "wards_dcat_ap_3" not in _profiles(data_dict):
-        return original_action(context, data_dict)
-    tk.check_access("dcat_catalog_show", context, data_dict)
+    if ttl <= 0:
+        return _catalog_page(context, data_dict)
     try:
         from ckan.lib.redis import connect_to_redis
         redis = connect_to_redis()
@@ -75,10 +101,10 @@ def dcat_catalog_show(original_action, context, data_dict):
         cached = redis.get(key)
     except Exception:  # Redis down: serve uncached
         log.warning("wards: catalogue cache unavailable", exc_info=True)
-        return original_action(context, data_dict)
+        return _catalog_page(context, data_dict)
     if cached is not None:
         return cached.decode("utf-8")
-    output = original_action(context, data_dict)
+    output = _catalog_page(context, data_dict)
     try:
         redis.setex(key, ttl, output.encode("utf-8") if isinstance(output, str) else output)
     except Exception:
@@ -86,5 +112,13 @@ def dcat_catalog_show(original_action, context, data_dict):
     return output
 
 
+@_for_our_profile("dcat_dataset_show")
+def dcat_dataset_show(context, data_dict):
+    from ckanext.wards.dcat_serializer import WardsRDFSerializer
+    dataset = tk.get_action("package_show")(context, data_dict)
+    return WardsRDFSerializer(profiles=data_dict.get("profiles")).serialize_dataset(
+        dataset, _format=data_dict.get("format"))
+
+
 def get_actions() -> dict[str, Any]:
-    return {"dcat_catalog_show": dcat_catalog_show}
+    return {"dcat_catalog_show": dcat_catalog_show, "dcat_dataset_show": dcat_dataset_show}

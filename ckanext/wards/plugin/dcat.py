@@ -65,7 +65,8 @@ class WardsDcatPlugin(_shared.WardsTranslation):
             pass
         return search_results
 
-    # IActions: a cache in front of ckanext-dcat's catalogue pages (logic/dcat.py).
+    # IActions: ckanext-dcat's endpoints written by our serializer, and a catalogue
+    # page cache (logic/dcat.py).
     def get_actions(self):
         from ckanext.wards.logic import dcat as logic
         return logic.get_actions()

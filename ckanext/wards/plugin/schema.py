@@ -6,7 +6,7 @@ import ckan.plugins as p
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
 import ckanext.wards
-from ckanext.wards import cli, paths
+from ckanext.wards import cli, licences, paths
 from ckanext.wards.plugin import _shared
 
 
@@ -35,6 +35,8 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
     p.implements(p.ITemplateHelpers)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
+    p.implements(p.IConfigurable)
+    p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config):
         if not (config.get(self.SCHEMA_OPTION) or "").strip():
@@ -44,6 +46,19 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
 
     def declare_config_options(self, declaration, key):
         _shared.declare_config(declaration, key)
+
+    def configure(self, config):
+        super().configure(config)
+        licences.register_vocabulary()
+
+    # IPackageController: licence titles in the request's language, not the indexer's.
+    def after_dataset_show(self, context, pkg_dict):
+        licences.refresh_licence_title(pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        for pkg_dict in search_results["results"]:
+            licences.refresh_licence_title(pkg_dict)
+        return search_results
 
     # IClick: every wards plugin offers the same `ckan wards` group.
     def get_commands(self):
