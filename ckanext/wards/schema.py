@@ -63,14 +63,21 @@ def nfkc(value: Any) -> str:
 # --- vocabularies -----------------------------------------------------------------
 
 @functools.lru_cache(maxsize=None)
+def vocabulary_file(name: str) -> dict:
+    """All of ``schemas/vocab/<name>.yaml``: the entries under ``name`` and any setting
+    beside them (the frequencies' ``freshness_grace``)."""
+    if name not in VOCABULARIES:
+        raise KeyError(f"unknown vocabulary {name!r}")
+    with open(schema_file("vocab", f"{name}.yaml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@functools.lru_cache(maxsize=None)
 def vocabulary(name: str) -> tuple[dict, ...]:
     """Entries ``{id, label: {ja, en}, aliases?, ...}`` of ``schemas/vocab/<name>.yaml``."""
     if name == STANDARDS:
         return tuple(_standard_entries())
-    if name not in VOCABULARIES:
-        raise KeyError(f"unknown vocabulary {name!r}")
-    with open(schema_file("vocab", f"{name}.yaml"), encoding="utf-8") as f:
-        return tuple(yaml.safe_load(f)[name])
+    return tuple(vocabulary_file(name)[name])
 
 
 def _standard_entries() -> list[dict]:
@@ -88,13 +95,13 @@ def vocabulary_ids(name: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _lookup(name: str) -> dict[str, str]:
-    """Folded id / label / alias → canonical id (the first entry wins on clashes)."""
-    table: dict[str, str] = {}
+def term_lookup(name: str) -> dict[str, dict]:
+    """Folded id / label / alias → vocabulary entry (the first entry wins on clashes)."""
+    table: dict[str, dict] = {}
     for entry in vocabulary(name):
         keys = [entry["id"], *(entry.get("label") or {}).values(), *(entry.get("aliases") or [])]
         for key in keys:
-            table.setdefault(fold(key), str(entry["id"]))
+            table.setdefault(fold(key), entry)
     return table
 
 
@@ -106,9 +113,9 @@ def normalise_term(name: str, value: Any) -> str:
         if found:
             return found["id"]
     else:
-        found = _lookup(name).get(fold(value))
+        found = term_lookup(name).get(fold(value))
         if found:
-            return found
+            return str(found["id"])
     raise SchemaValueError(_UNKNOWN_TERM[name], value=value)
 
 

@@ -26,12 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import unicodedata
 from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
-from ckanext.wards import formats, paths
+from ckanext.wards import formats, paths, schema
 
 # --- data ---------------------------------------------------------------------------------
 
@@ -83,16 +82,11 @@ def text(entry: dict[str, Any], key: str, lang: str = "en") -> str:
     return value.get(lang) or value.get("en") or ""
 
 
-@functools.lru_cache(maxsize=None)
 def licence_table() -> dict[str, dict[str, Any]]:
-    """Lower-cased licence id (canonical or alias) → entry of schemas/scoring/licences.yaml."""
-    with open(paths.schema_file("scoring", "licences.yaml"), encoding="utf-8") as f:
-        entries = yaml.safe_load(f)
-    table: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        for key in [entry["id"]] + list(entry.get("ids") or ()):
-            table[_fold(key)] = entry
-    return table
+    """Folded licence id, label or alias → entry of schemas/vocab/licenses.yaml (``open``,
+    ``known``), matched as the schema's validator matches, so a dataset of any schema is
+    scored by the licence our schema would store."""
+    return schema.term_lookup("licenses")
 
 
 @functools.lru_cache(maxsize=None)
@@ -110,19 +104,8 @@ def _eu_access_rights() -> frozenset[str]:
         return frozenset(v for row in csv.reader(f) for v in row if v)
 
 
-@functools.lru_cache(maxsize=None)
-def frequency_table() -> tuple[dict[str, Optional[int]], float]:
-    with open(paths.schema_file("scoring", "frequencies.yaml"), encoding="utf-8") as f:
-        data = yaml.safe_load(f)
-    table: dict[str, Optional[int]] = {}
-    for key, entry in data["frequencies"].items():
-        for alias in [key] + list(entry.get("aliases") or ()):
-            table[_fold(str(alias))] = entry["days"]
-    return table, float(data.get("grace", 0.5))
-
-
-def _fold(value: str) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip().lower()
+# The schema's comparison key (NFKC, one space, case-folded), the keys of licence_table().
+_fold = schema.fold
 
 
 # --- hooks ----------------------------------------------------------------------------------
@@ -216,6 +199,7 @@ def licence_id(pkg: dict[str, Any], res: Optional[dict[str, Any]] = None) -> Opt
 
 
 def licence_is_open(value: Optional[str]) -> bool:
+    """Our vocabulary's ``open`` for its licences, CKAN's licence register for others."""
     if not value:
         return False
     entry = licence_table().get(_fold(value))
@@ -230,6 +214,8 @@ def licence_is_open(value: Optional[str]) -> bool:
 
 
 def licence_is_known(value: Optional[str]) -> bool:
+    """Our vocabulary's ``known`` for its licences; another licence is known when it is a
+    code or URI of the EU licence authority table (schemas/vocab/eu-licences.csv)."""
     if not value:
         return False
     entry = licence_table().get(_fold(value))
@@ -519,11 +505,11 @@ def frequency_days(pkg: dict[str, Any]) -> tuple[bool, Optional[int]]:
         value = value.get("id") or value.get("uri")
     if not value:
         return False, None
-    key = _fold(str(value).rstrip("/").rsplit("/", 1)[-1])
-    table, _ = frequency_table()
-    if key not in table:
+    # an id, label or alias of schemas/vocab/frequencies.yaml, or an EU frequency URI
+    entry = schema.term_lookup("frequencies").get(_fold(str(value).rstrip("/").rsplit("/", 1)[-1]))
+    if entry is None:
         return False, None
-    return True, table[key]
+    return True, entry["days"]
 
 
 def freshness(pkg: dict[str, Any], now: dt.datetime) -> float:
@@ -536,7 +522,7 @@ def freshness(pkg: dict[str, Any], now: dt.datetime) -> float:
     modified = modified_date(pkg)
     if modified is None:
         return 0.0
-    _, grace = frequency_table()
+    grace = schema.vocabulary_file("frequencies")["freshness_grace"]
     return 1.0 if (now - modified) <= dt.timedelta(days=days * (1.0 + grace)) else 0.0
 
 
