@@ -18,47 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _stack  # benchmarks/_stack.py
+
 PLUGINS = "dcat wards_schema wards_scoring wards_compare wards_dcat"
-
-
-def ensure_stack() -> None:
-    """Database and Solr for the benchmark, unless the environment names them."""
-    if os.environ.get("CKAN_SQLALCHEMY_URL") and os.environ.get("CKAN_SOLR_URL"):
-        return
-    script = f"""
-source {ROOT}/dev/lib.sh
-ensure_stack >&2
-port=$(free_port)
-home="$STATE/solr-bench-dcat"
-stop_solr "$home"
-start_solr "$home" "$port" fresh >&2
-drop_database ckan_bench_dcat; ensure_database ckan_bench_dcat
-echo "$port $home"
-"""
-    out = subprocess.run(["bash", "-c", script], check=True, capture_output=True, text=True)
-    port, home = out.stdout.split()[-2:]
-    os.environ["CKAN_SQLALCHEMY_URL"] = "postgresql://ckan_default:pass@127.0.0.1/ckan_bench_dcat"
-    os.environ["CKAN_SOLR_URL"] = f"http://127.0.0.1:{port}/solr/ckan"
-    os.environ.setdefault("CKAN_REDIS_URL", "redis://127.0.0.1:6379/14")
-    os.environ["WARDS_BENCH_SOLR_HOME"] = home
-    ckan = str(ROOT / ".venv" / "bin" / "ckan")
-    env = dict(os.environ, CKAN__PLUGINS=PLUGINS)
-    ini = str(ROOT / "test.ini")
-    subprocess.run([ckan, "-c", ini, "db", "init"], check=True, env=env, capture_output=True)
-    for plugin in ("wards_scoring", "wards_compare"):
-        subprocess.run([ckan, "-c", ini, "db", "upgrade", "-p", plugin], check=True, env=env, capture_output=True)
-
-
-def stop_stack() -> None:
-    home = os.environ.get("WARDS_BENCH_SOLR_HOME")
-    if home:
-        subprocess.run(["bash", "-c", f"source {ROOT}/dev/lib.sh; stop_solr {home}"], check=False)
 
 
 def timed_get(client, url: str) -> tuple[float, int, bytes]:
@@ -80,15 +45,9 @@ def main() -> None:
                         help="leave Solr running and print the environment to reuse the loaded stack")
     args = parser.parse_args()
     os.environ["CKAN__PLUGINS"] = PLUGINS
-    ensure_stack()
+    _stack.ensure_stack("ckan_bench_dcat", PLUGINS, redis_db=14)
     try:
-        from ckan.cli import load_config
-        from ckan.config.middleware import make_app
-        config = load_config(str(ROOT / "test.ini"))
-        config["ckan.plugins"] = PLUGINS
-        config["ckanext.dcat.datasets_per_page"] = "100"
-        app = make_app(config)
-        flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app
+        flask_app = _stack.flask_app(PLUGINS, {"ckanext.dcat.datasets_per_page": "100"})
         with flask_app.test_request_context():
             from ckanext.wards import demo
             t = time.perf_counter()
@@ -165,7 +124,7 @@ def main() -> None:
             print("reuse with: " + " ".join(f"{k}={os.environ[k]}" for k in
                                             ("CKAN_SQLALCHEMY_URL", "CKAN_SOLR_URL", "CKAN_REDIS_URL")))
         else:
-            stop_stack()
+            _stack.stop_stack()
 
 
 if __name__ == "__main__":

@@ -21,47 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def ensure_stack() -> subprocess.Popen | None:
-    """Database and Solr for the benchmark, unless the environment names them."""
-    if os.environ.get("CKAN_SQLALCHEMY_URL") and os.environ.get("CKAN_SOLR_URL"):
-        return None
-    script = f"""
-source {ROOT}/dev/lib.sh
-ensure_stack >&2
-port=$(free_port)
-home="$STATE/solr-bench"
-stop_solr "$home"
-start_solr "$home" "$port" fresh >&2
-drop_database ckan_bench; ensure_database ckan_bench
-echo "$port $home"
-"""
-    out = subprocess.run(["bash", "-c", script], check=True, capture_output=True, text=True)
-    port, home = out.stdout.split()[-2:]
-    os.environ["CKAN_SQLALCHEMY_URL"] = "postgresql://ckan_default:pass@127.0.0.1/ckan_bench"
-    os.environ["CKAN_SOLR_URL"] = f"http://127.0.0.1:{port}/solr/ckan"
-    os.environ.setdefault("CKAN_REDIS_URL", "redis://127.0.0.1:6379/15")
-    os.environ["WARDS_BENCH_SOLR_HOME"] = home
-    ckan = str(ROOT / ".venv" / "bin" / "ckan")
-    env = dict(os.environ, CKAN__PLUGINS="wards_scoring")
-    subprocess.run([ckan, "-c", str(ROOT / "test.ini"), "db", "init"], check=True, env=env, capture_output=True)
-    subprocess.run([ckan, "-c", str(ROOT / "test.ini"), "db", "upgrade", "-p", "wards_scoring"],
-                   check=True, env=env, capture_output=True)
-    return None
-
-
-def stop_stack() -> None:
-    home = os.environ.get("WARDS_BENCH_SOLR_HOME")
-    if home:
-        subprocess.run(["bash", "-c", f"source {ROOT}/dev/lib.sh; stop_solr {home}"], check=False)
+import _stack  # benchmarks/_stack.py
 
 
 FORMATS = [  # (format label, url suffix, share) — a mix like a ward portal's
@@ -163,17 +127,11 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=10000)
     parser.add_argument("--profile", action="store_true", help="cProfile our re-score (to stderr)")
     args = parser.parse_args()
-    os.environ.setdefault("CKAN_INI", str(ROOT / "test.ini"))
+    os.environ.setdefault("CKAN_INI", _stack.TEST_INI)
     os.environ["CKAN__PLUGINS"] = "wards_scoring"
-    ensure_stack()
+    _stack.ensure_stack("ckan_bench", "wards_scoring", redis_db=15)
     try:
-        from ckan.cli import load_config
-        from ckan.config.middleware import make_app
-        config = load_config(str(ROOT / "test.ini"))
-        config["ckan.plugins"] = "wards_scoring"
-        config["ckan.search.rows_max"] = "1000"
-        app = make_app(config)
-        flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app
+        flask_app = _stack.flask_app("wards_scoring", {"ckan.search.rows_max": "1000"})
         with flask_app.test_request_context():
             import ckan.plugins.toolkit as tk
             t = time.perf_counter()
@@ -210,7 +168,7 @@ def main() -> None:
         print(f"  ratio alt/ours, re-score + scorecard cold: {alt_cold / ours_cold:6.1f}x")
         print(f"  ratio alt/ours, re-score + scorecard warm: {alt_warm / (rescore_warm + card_warm):6.1f}x")
     finally:
-        stop_stack()
+        _stack.stop_stack()
 
 
 if __name__ == "__main__":

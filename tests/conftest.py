@@ -11,6 +11,8 @@ import os
 
 import pytest
 
+from ckan.tests import factories
+
 WARDS_PLUGINS = "activity dcat wards_schema wards_scoring wards_compare wards_dcat"
 
 # Plugins whose own alembic migrations must be applied after CKAN drops and
@@ -37,3 +39,15 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
     for plugin in PLUGINS_WITH_MIGRATIONS:
         if p.plugin_loaded(plugin) and _has_migrations(plugin):
             migrate_db_for(plugin)
+
+
+@pytest.fixture
+def sysadmin():
+    """A sysadmin, with an API token (``sysadmin["token"]``) for calls over HTTP."""
+    return factories.SysadminWithToken()
+
+
+@pytest.fixture
+def org():
+    """An organisation for the tests' datasets (Chiyoda's, without a ward code)."""
+    return factories.Organization(name="chiyoda", title="千代田区")

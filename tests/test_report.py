@@ -22,11 +22,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def sysadmin():
-    return factories.Sysadmin()
-
-
 def _schema_fields_at_top_level() -> bool:
     """The shared schema (scheming) takes fields at the top level; CKAN's default as extras."""
     return p.IDatasetForm.implemented_by(type(p.get_plugin("wards_schema")))

@@ -7,7 +7,7 @@ import pytest
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from tests.conftest import WARDS_PLUGINS
 
@@ -15,16 +15,6 @@ pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
     pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
 ]
-
-
-@pytest.fixture
-def sysadmin():
-    return factories.SysadminWithToken()
-
-
-@pytest.fixture
-def org():
-    return factories.Organization(name="chiyoda", title="千代田区")
 
 
 def toilets(org, **overrides):

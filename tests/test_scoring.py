@@ -21,11 +21,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def sysadmin():
-    return factories.Sysadmin()
-
-
 def _create(sysadmin, org, **kw):
     data = dict(name=kw.pop("name"), owner_org=org["id"], license_id="cc-by",
                 tags=[{"name": "population"}], maintainer_email="steward@example.lg.jp", **kw)

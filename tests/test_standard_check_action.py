@@ -41,16 +41,6 @@ def toilet_csv(encoding="utf-8", overrides=None) -> bytes:
     return out.getvalue().encode(encoding)
 
 
-@pytest.fixture
-def sysadmin():
-    return factories.SysadminWithToken()
-
-
-@pytest.fixture
-def org():
-    return factories.Organization(name="chiyoda", title="千代田区")
-
-
 def make_dataset(sysadmin, org, *, private=False, conforms_to=("13_public_toilet",), name="toilets"):
     return helpers.call_action(
         "package_create", context={"user": sysadmin["name"]},

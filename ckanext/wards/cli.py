@@ -5,7 +5,21 @@ lives in the concern modules so tests can call it without the CLI.
 """
 from __future__ import annotations
 
+import sys
+
 import click
+
+output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+                             help="File (default: stdout).")
+
+
+def write_output(data: bytes, output: str | None) -> None:
+    """The bytes as they are (a CSV keeps its BOM) to the --output file, or to stdout."""
+    if output:
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
 
 
 @click.group(short_help="ckanext-wards: schema, scoring, ward reports, DCAT")
@@ -149,20 +163,15 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 @click.option("--include-private", is_flag=True, help="Include private datasets.")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="File (default: stdout).")
+@output_option
 def scorecard_cmd(org, fmt, include_private, lang, output):
     """Print the stewards' scorecard of an organisation as CSV (UTF-8 with BOM) or JSON."""
-    import sys
     from ckanext.wards import model, scorecard
     if model.resolve_org_id(org) is None:
         raise click.ClickException(f"organisation not found: {org}")
     card = scorecard.build(org, include_private=include_private, lang=lang)
     data = scorecard.to_csv(card) if fmt == "csv" else scorecard.to_json(card).encode("utf-8")
-    if output:
-        with open(output, "wb") as f:
-            f.write(data)
-    else:
-        sys.stdout.buffer.write(data)
+    write_output(data, output)
 
 
 # --- compare commands (report, collect, demo-data) ---
@@ -170,11 +179,10 @@ def scorecard_cmd(org, fmt, include_private, lang, output):
 @wards.command("report")
 @click.option("--org", "org", required=True, help="Organisation id or name.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "ttl", "open-data-list"]), default="json")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="File (default: stdout).")
+@output_option
 def report_cmd(org, fmt, output):
     """Print the standard ward report of an organisation (JSON, CSV, DQV Turtle) or its
     national オープンデータ一覧 CSV."""
-    import sys
     from ckan.plugins import toolkit as tk
     from ckanext.wards import report
     try:
@@ -191,11 +199,7 @@ def report_cmd(org, fmt, output):
     else:
         text = {"json": report.to_json, "csv": report.to_csv, "ttl": report.to_turtle}[fmt](doc)
     data = text.encode("utf-8")
-    if output:
-        with open(output, "wb") as f:
-            f.write(data)
-    else:
-        sys.stdout.buffer.write(data)
+    write_output(data, output)
 
 
 @wards.command("collect")

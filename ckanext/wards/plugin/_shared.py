@@ -1,6 +1,8 @@
 """Pieces every wards plugin wires the same way."""
 from __future__ import annotations
 
+import importlib
+
 import yaml
 
 import ckan.plugins as p
@@ -9,15 +11,19 @@ from ckan.lib.plugins import DefaultTranslation
 
 from pathlib import Path
 
-from ckanext.wards import paths
+from ckanext.wards import cli, paths
 
 _CONFIG_DECLARATION = Path(__file__).resolve().parent.parent / "config_declaration.yaml"
 
 
-class WardsTranslation(p.SingletonPlugin, DefaultTranslation):
-    """ja/en catalogue of ckanext-wards (``i18n/<locale>/LC_MESSAGES/ckanext-wards.mo``)."""
+class WardsPlugin(p.SingletonPlugin, DefaultTranslation):
+    """What every wards plugin offers alike: the ja/en catalogue of ckanext-wards
+    (``i18n/<locale>/LC_MESSAGES/ckanext-wards.mo``), the ``ckanext.wards.*`` options and
+    the ``ckan wards`` command group."""
 
     p.implements(p.ITranslation, inherit=True)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.IClick)
 
     def i18n_directory(self) -> str:
         return str(paths.i18n_dir())
@@ -25,14 +31,41 @@ class WardsTranslation(p.SingletonPlugin, DefaultTranslation):
     def i18n_domain(self) -> str:
         return "ckanext-wards"
 
+    def declare_config_options(self, declaration, key):
+        """Every ``ckanext.wards.*`` option, from config_declaration.yaml (loaded once)."""
+        if key.ckanext.wards.peers in declaration:  # several wards plugins share one declaration
+            return
+        with open(_CONFIG_DECLARATION, encoding="utf-8") as f:
+            declaration.load_dict(yaml.safe_load(f))
+
+    def get_commands(self):
+        return cli.get_commands()
+
+
+class WardsConcernPlugin(WardsPlugin):
+    """A wards plugin whose actions and auth functions come from one logic module
+    (``get_actions()``, ``get_auth_functions()``) and whose pages from one views module
+    (``get_blueprints()``), both named by the subclass.
+
+    The modules are imported when CKAN asks for them, not when the plugin is loaded."""
+
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+
+    logic_module: str
+    views_module: str
+
+    def get_actions(self):
+        return importlib.import_module(self.logic_module).get_actions()
+
+    def get_auth_functions(self):
+        return importlib.import_module(self.logic_module).get_auth_functions()
+
+    def get_blueprint(self):
+        return importlib.import_module(self.views_module).get_blueprints()
+
 
 def add_templates(config) -> None:
     tk.add_template_directory(config, "../templates")
 
-
-def declare_config(declaration, key) -> None:
-    """Every ``ckanext.wards.*`` option, from config_declaration.yaml (loaded once)."""
-    if key.ckanext.wards.peers in declaration:  # several wards plugins share one declaration
-        return
-    with open(_CONFIG_DECLARATION, encoding="utf-8") as f:
-        declaration.load_dict(yaml.safe_load(f))

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import ckan.plugins as p
 
-from ckanext.wards import cli
 from ckanext.wards.plugin import _shared
 
 PROFILES_OPTION = "ckanext.dcat.rdf.profiles"
@@ -28,12 +27,10 @@ def profiles_set_explicitly(config) -> bool:
         return True
 
 
-class WardsDcatPlugin(_shared.WardsTranslation):
+class WardsDcatPlugin(_shared.WardsPlugin):
     """A ckanext-dcat profile for the shared vocabulary, DQV measurements, SHACL."""
 
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
-    p.implements(p.IClick)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IActions)
@@ -44,9 +41,6 @@ class WardsDcatPlugin(_shared.WardsTranslation):
         # name any, our profile is the one used (an ini or environment value always wins).
         if not profiles_set_explicitly(config):
             config[PROFILES_OPTION] = WARDS_PROFILE
-
-    def declare_config_options(self, declaration, key):
-        _shared.declare_config(declaration, key)
 
     # IConfigurable: the scoring plugin's DCAT-AP compliance metric uses our validator.
     def configure(self, config):
@@ -70,7 +64,3 @@ class WardsDcatPlugin(_shared.WardsTranslation):
     def get_actions(self):
         from ckanext.wards.logic import dcat as logic
         return logic.get_actions()
-
-    # IClick: every wards plugin offers the same `ckan wards` group.
-    def get_commands(self):
-        return cli.get_commands()

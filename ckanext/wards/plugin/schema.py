@@ -6,7 +6,7 @@ import ckan.plugins as p
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
 import ckanext.wards
-from ckanext.wards import cli, licences, paths
+from ckanext.wards import licences, paths
 from ckanext.wards.plugin import _shared
 
 
@@ -21,7 +21,7 @@ def default_schema_reference() -> str:
     return f"ckanext.wards:{relative}"
 
 
-class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
+class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     """The shared-vocabulary dataset schema: scheming's dataset plugin serving
     ``schemas/wards_dataset.yaml`` (unless ``scheming.dataset_schemas`` names another),
     plus our validators, vocabulary helpers and the bulk import actions.
@@ -29,8 +29,6 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
     Use it instead of ``scheming_datasets`` in ``ckan.plugins``."""
 
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
-    p.implements(p.IClick)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IActions)
@@ -44,9 +42,6 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
         super().update_config(config)
         _shared.add_templates(config)
 
-    def declare_config_options(self, declaration, key):
-        _shared.declare_config(declaration, key)
-
     def configure(self, config):
         super().configure(config)
         licences.register_vocabulary()
@@ -59,10 +54,6 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsTranslation):
         for pkg_dict in search_results["results"]:
             licences.refresh_licence_title(pkg_dict)
         return search_results
-
-    # IClick: every wards plugin offers the same `ckan wards` group.
-    def get_commands(self):
-        return cli.get_commands()
 
     def get_validators(self):
         from ckanext.wards import schema

@@ -5,48 +5,24 @@ import logging
 
 import ckan.plugins as p
 
-from ckanext.wards import cli
 from ckanext.wards.plugin import _shared
 
 log = logging.getLogger(__name__)
 
 
-class WardsScoringPlugin(_shared.WardsTranslation):
+class WardsScoringPlugin(_shared.WardsConcernPlugin):
     """Resource and dataset scores, the scorecard, score fields in the search index."""
 
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
-    p.implements(p.IClick)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
-    p.implements(p.IBlueprint)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
 
+    logic_module = "ckanext.wards.logic.scoring"
+    views_module = "ckanext.wards.views.scorecard"
+
     def update_config(self, config):
         _shared.add_templates(config)
-
-    def declare_config_options(self, declaration, key):
-        _shared.declare_config(declaration, key)
-
-    # IClick: every wards plugin offers the same `ckan wards` group.
-    def get_commands(self):
-        return cli.get_commands()
-
-    # IActions, IAuthFunctions
-    def get_actions(self):
-        from ckanext.wards.logic import scoring as logic
-        return logic.get_actions()
-
-    def get_auth_functions(self):
-        from ckanext.wards.logic import scoring as logic
-        return logic.get_auth_functions()
-
-    # IBlueprint, ITemplateHelpers
-    def get_blueprint(self):
-        from ckanext.wards.views import scorecard
-        return scorecard.get_blueprints()
 
     def get_helpers(self):
         from ckanext.wards.views import scorecard
