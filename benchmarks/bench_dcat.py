@@ -81,18 +81,18 @@ def main() -> None:
         # warm-up: one page each (imports, first queries, vocabulary caches), not timed
         for name, prof, _ttl, writer in series[:3]:
             tk.config["ckanext.wards.dcat.catalog_cache_ttl"] = 0
-            tk.config["ckanext.wards.dcat.turtle_writer"] = writer
+            tk.config["ckanext.wards.dcat.rdf_writers"] = writer
             timed_get(client, f"/catalog.{args.format}?page={pages + 1}&profiles={prof}")
         for round_no in range(args.rounds):
             for page in range(1, pages + 1):
                 for name, prof, ttl, writer in series:
                     tk.config["ckanext.wards.dcat.catalog_cache_ttl"] = ttl
-                    tk.config["ckanext.wards.dcat.turtle_writer"] = writer
+                    tk.config["ckanext.wards.dcat.rdf_writers"] = writer
                     elapsed, size, _body = timed_get(client, f"/catalog.{args.format}?page={page}&profiles={prof}")
                     (first if round_no == 0 else times)[name].append(elapsed)
                     sizes[name] = max(sizes[name], size)
         tk.config["ckanext.wards.dcat.catalog_cache_ttl"] = 0
-        tk.config["ckanext.wards.dcat.turtle_writer"] = "wards"
+        tk.config["ckanext.wards.dcat.rdf_writers"] = "wards"
         if args.profile:
             import cProfile
             import pstats

@@ -1,10 +1,11 @@
-"""Benchmark: ckanext.wards.turtle.serialize against rdflib's Turtle and N-Triples writers.
+"""Benchmark: ckanext.wards.turtle.serialize against rdflib's Turtle and N-Triples writers,
+and ckanext.wards.jsonld.serialize against rdflib's JSON-LD writer.
 
 The graph is shaped like a /catalog.ttl page of 100 datasets (~10,000 triples): datasets
 as IRIs with ~20 properties, Japanese literals with @ja, typed dates, two distributions
 each, and blank nodes for the contact point, the temporal coverage and the DQV measurements,
 in a ConjunctiveGraph as ckanext-dcat builds it. Prints the median of a few runs each,
-and each time as a multiple of ours.
+and each time as a multiple of our writer of the same format (N-Triples: of our Turtle).
 
 Run: .venv/bin/python benchmarks/bench_turtle.py [--datasets 100] [--runs 5]
 """
@@ -19,7 +20,7 @@ import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, RDF, XSD
 
-from ckanext.wards import turtle
+from ckanext.wards import jsonld, turtle
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -124,10 +125,12 @@ def main() -> None:
         "rdflib turtle": lambda: graph.serialize(format="turtle"),
         "rdflib nt": lambda: graph.serialize(format="nt"),
         "wards turtle": lambda: turtle.serialize(graph),
+        "rdflib json-ld": lambda: graph.serialize(format="json-ld"),
+        "wards json-ld": lambda: jsonld.serialize(graph),
     }
     times = median_times(writers, args.runs)
-    ours = times["wards turtle"]
     for name, seconds in times.items():
+        ours = times["wards json-ld" if "json-ld" in name else "wards turtle"]
         print(f"{name:14} {seconds * 1000:8.1f} ms  {seconds / ours:5.2f}x ours")
 
 

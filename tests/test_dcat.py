@@ -36,11 +36,6 @@ RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "xml": "xml", "jsonld": "json-l
 
 
 @pytest.fixture
-def sysadmin():
-    return factories.Sysadmin()
-
-
-@pytest.fixture
 def ward(sysadmin):
     return helpers.call_action("organization_create", context={"user": sysadmin["name"]},
                                name="chiyoda", title="千代田区")
@@ -439,29 +434,34 @@ def test_catalogue_cache_serves_repeats_and_sees_changes(app, sysadmin, ward):
 # --- who writes the Turtle -------------------------------------------------------------------------
 
 @pytest.mark.ckan_config("ckanext.wards.dcat.catalog_cache_ttl", "0")
-@pytest.mark.parametrize("path", ["/catalog.ttl", "/dataset/{id}.ttl"])
-def test_our_turtle_writer_and_rdflibs_write_the_same_graph(app, sysadmin, ward, path, monkeypatch):
+@pytest.mark.parametrize("path, writer", [("/catalog.ttl", "turtle"), ("/dataset/{id}.ttl", "turtle"),
+                                          ("/catalog.jsonld", "jsonld")])
+def test_our_writers_and_rdflibs_write_the_same_graph(app, sysadmin, ward, path, writer, monkeypatch):
+    import importlib
     from rdflib.compare import isomorphic
     from ckan.plugins import toolkit as tk
-    from ckanext.wards import turtle
+    module = importlib.import_module(f"ckanext.wards.{writer}")
     pkg = create(sysadmin, full_dataset(ward))
     create(sysadmin, minimal_dataset(ward))
     jobs.rescore_dataset(pkg["id"])
     url = path.format(id=pkg["id"])
     calls = []
-    monkeypatch.setattr(turtle, "serialize", lambda g, _real=turtle.serialize: calls.append(1) or _real(g))
+    monkeypatch.setattr(module, "serialize", lambda g, _real=module.serialize: calls.append(1) or _real(g))
     ours = app.get(url).body
     assert calls, "the page was not written by our writer"
-    monkeypatch.setitem(tk.config, "ckanext.wards.dcat.turtle_writer", "rdflib")
+    monkeypatch.setitem(tk.config, "ckanext.wards.dcat.rdf_writers", "rdflib")
     theirs = app.get(url).body
     assert len(calls) == 1  # the second page came from rdflib
     graphs = []
     for body in (ours, theirs):
         g = rdflib.Graph()
-        g.parse(data=body, format="turtle")
+        g.parse(data=body, format="turtle" if writer == "turtle" else "json-ld")
         graphs.append(g)
     assert len(graphs[0]) > 100 and isomorphic(*graphs)
-    assert "@prefix dcat: <http://www.w3.org/ns/dcat#>" in ours and " a dcat:Dataset" in ours
+    if writer == "turtle":
+        assert "@prefix dcat: <http://www.w3.org/ns/dcat#>" in ours and " a dcat:Dataset" in ours
+    else:
+        assert json.loads(ours)[0]["@id"]
 
 
 def test_other_profiles_are_served_by_ckanext_dcat_unchanged(app, sysadmin, ward, monkeypatch):

@@ -39,9 +39,9 @@ _PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _SAFE_LOCAL = re.compile(f"(?:[{_PN_CHARS_BASE}_0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?")
 _PREFIX_NAME = re.compile(f"(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?")
 # A parser resolves a relative IRI against its base: it would not come back as written.
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Written bare only in the form a parser keeps: rdflib normalises "+01" to "1".
-_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
 
 _IRI_FORBIDDEN = [*range(0x21), *map(ord, '<>"{}|^`\\')]
 _IRI_ESCAPES = {code: f"\\u{code:04X}" for code in _IRI_FORBIDDEN}
@@ -65,11 +65,11 @@ _WRAP_OBJECTS_AT = 80
 
 def serialize(graph: Graph) -> str:
     """The graph as Turtle; works for Graph and ConjunctiveGraph (triples over all contexts)."""
-    statements = _group_by_subject(graph.triples((None, None, None)))
+    statements = group_by_subject(graph.triples((None, None, None)))
     return _Writer(statements, graph.namespaces()).write()
 
 
-def _group_by_subject(triples: Iterable[tuple]) -> Statements:
+def group_by_subject(triples: Iterable[tuple]) -> Statements:
     statements: Statements = {}
     for s, p, o in triples:
         predicates = statements.get(s)
@@ -107,7 +107,7 @@ class _Writer:
         self.prefix_of: dict[str, str] = {}
         self.used_prefixes: dict[str, str] = {}
         for prefix, namespace in sorted(namespaces):
-            if _PREFIX_NAME.fullmatch(prefix) and _ABSOLUTE_IRI.match(namespace):
+            if _PREFIX_NAME.fullmatch(prefix) and ABSOLUTE_IRI.match(namespace):
                 self.prefix_of.setdefault(str(namespace), prefix)
         # Namespaces ending in '/' or '#' can only match an IRI cut after its last '/' or
         # '#' (the local part has neither): one dict lookup. The others are tried in turn.
@@ -149,7 +149,9 @@ class _Writer:
         known = self.text.get
         parts = []
         for predicate in order:
-            objects = sorted({known(o) or self.object(o, level) for o in predicates[predicate]})
+            # one text per distinct term: two blank nodes written in place may read alike
+            # ("[]") and must both stay
+            objects = sorted(known(o) or self.object(o, level) for o in dict.fromkeys(predicates[predicate]))
             joined = ", ".join(objects)
             if len(objects) > 1 and ("\n" in joined or len(joined) > _WRAP_OBJECTS_AT):
                 joined = ("," + _indent(level + 1)).join(objects)
@@ -185,7 +187,7 @@ class _Writer:
         return text
 
     def iri(self, iri: str) -> str:
-        if not _ABSOLUTE_IRI.match(iri):
+        if not ABSOLUTE_IRI.match(iri):
             raise UnsupportedGraph(f"relative IRI {iri!r}")
         cut = max(iri.rfind("/"), iri.rfind("#")) + 1
         namespaces = [iri[:cut], *(ns for ns in self.other_namespaces if iri.startswith(ns))]
@@ -205,7 +207,7 @@ class _Writer:
         datatype = literal.datatype
         if datatype is None:
             return f"{_quote(lexical)}@{literal.language}" if literal.language else _quote(lexical)
-        if datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(lexical):
+        if datatype == _XSD_INTEGER and CANONICAL_INTEGER.fullmatch(lexical):
             return lexical
         if datatype == _XSD_BOOLEAN and lexical in _BARE_BOOLEANS:
             return lexical
