@@ -13,7 +13,7 @@ from ckan.tests import helpers
 
 from ckanext.wards import licences
 from tests.conftest import WARDS_PLUGINS
-from tests.test_schema_stack import org, sysadmin, toilets  # noqa: F401 (fixtures)
+from tests.test_schema_stack import toilets
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),

@@ -755,18 +755,23 @@ def licence_uri(licence_id: Optional[str], licence_url: Optional[str] = None) ->
     table = licence_uris()
     if licence_id in table:
         return table[licence_id]
-    try:  # aliases (cc-by, japanese-20, ...) through the licence vocabulary, then ids in
-        # another case (odc-pddl: a CKAN licence id outside our vocabulary)
-        from ckanext.wards import scoring
-        entry = scoring.licence_table().get(scoring._fold(licence_id))
-        if entry and entry["id"] in table:
-            return table[entry["id"]]
-        folded = {scoring._fold(key): uri for key, uri in table.items()}
-        if scoring._fold(licence_id) in folded:
-            return folded[scoring._fold(licence_id)]
-    except Exception:
-        pass
+    # aliases (cc-by, japanese-20, ...) through the licence vocabulary, then ids in another
+    # case (odc-pddl: a CKAN licence id outside our vocabulary)
+    from ckanext.wards import schema
+    key = schema.fold(licence_id)
+    entry = schema.term_lookup("licenses").get(key)
+    if entry and entry["id"] in table:
+        return table[entry["id"]]
+    uri = _folded_licence_uris().get(key)
+    if uri:
+        return uri
     return licence_url if licence_url and licence_url.startswith("http") else None
+
+
+@functools.lru_cache(maxsize=None)
+def _folded_licence_uris() -> dict[str, str]:
+    from ckanext.wards import schema
+    return {schema.fold(key): uri for key, uri in licence_uris().items()}
 
 
 def _prepared_resource(res: dict[str, Any], dataset_licence: Optional[str],
