@@ -49,8 +49,7 @@ from ckanext.wards.turtle import UnsupportedGraph
 
 # rdflib's namespaces build a new URIRef at every attribute access: look them up once.
 _RDF_TYPE, _RDF_FIRST, _RDF_NIL = RDF.type, RDF.first, RDF.nil
-_XSD_INTEGER, _XSD_BOOLEAN, _XSD_DOUBLE = XSD.integer, XSD.boolean, XSD.double
-_BARE_BOOLEANS = ("true", "false")
+_XSD_DOUBLE = XSD.double
 _quote = json.JSONEncoder(ensure_ascii=False).encode
 
 # The layout json.dumps(indent=2) gives the document: nodes at depth 1, their keys at 2,
@@ -79,12 +78,11 @@ def _has_named_graphs(graph: Graph) -> bool:
 def _native_value(literal: Literal) -> str | None:
     """The JSON number or boolean rdflib writes for the literal, if reading it back gives
     the same literal: rdflib's parser writes the Python value in its canonical form."""
-    lexical, datatype = str(literal), literal.datatype
-    if datatype == _XSD_INTEGER:
-        return lexical if turtle.CANONICAL_INTEGER.fullmatch(lexical) else None
-    if datatype == _XSD_BOOLEAN:
-        return lexical if lexical in _BARE_BOOLEANS else None
-    if datatype == _XSD_DOUBLE:
+    bare = turtle.bare_literal(literal)
+    if bare:
+        return bare
+    lexical = str(literal)
+    if literal.datatype == _XSD_DOUBLE:
         value = literal.value
         if isinstance(value, float) and math.isfinite(value) and repr(value) == lexical:
             return lexical

@@ -18,7 +18,7 @@ variables or formulas, relative IRIs) raises UnsupportedGraph; callers then fall
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -41,7 +41,7 @@ _PREFIX_NAME = re.compile(f"(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}]
 # A parser resolves a relative IRI against its base: it would not come back as written.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Written bare only in the form a parser keeps: rdflib normalises "+01" to "1".
-CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
 
 _IRI_FORBIDDEN = [*range(0x21), *map(ord, '<>"{}|^`\\')]
 _IRI_ESCAPES = {code: f"\\u{code:04X}" for code in _IRI_FORBIDDEN}
@@ -67,6 +67,17 @@ def serialize(graph: Graph) -> str:
     """The graph as Turtle; works for Graph and ConjunctiveGraph (triples over all contexts)."""
     statements = group_by_subject(graph.triples((None, None, None)))
     return _Writer(statements, graph.namespaces()).write()
+
+
+def bare_literal(literal: Literal) -> Optional[str]:
+    """The lexical form, when an integer or boolean can be written without quotes and read
+    back as the same literal (a parser normalises "+01" to "1"): Turtle and JSON-LD alike."""
+    lexical, datatype = str(literal), literal.datatype
+    if datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(lexical):
+        return lexical
+    if datatype == _XSD_BOOLEAN and lexical in _BARE_BOOLEANS:
+        return lexical
+    return None
 
 
 def group_by_subject(triples: Iterable[tuple]) -> Statements:
@@ -207,10 +218,9 @@ class _Writer:
         datatype = literal.datatype
         if datatype is None:
             return f"{_quote(lexical)}@{literal.language}" if literal.language else _quote(lexical)
-        if datatype == _XSD_INTEGER and CANONICAL_INTEGER.fullmatch(lexical):
-            return lexical
-        if datatype == _XSD_BOOLEAN and lexical in _BARE_BOOLEANS:
-            return lexical
+        bare = bare_literal(literal)
+        if bare:
+            return bare
         return f"{_quote(lexical)}^^{self.term(datatype)}"
 
     def local_signature(self, node: BNode) -> str:
