@@ -242,7 +242,7 @@ def index_packages(package_ids: list[str], progress: Optional[Callable[[str], No
     plugin's bulk reader), then CKAN's own ``index_package`` with batched Solr adds."""
     import ckan.model as cm
     from ckan.lib.search import index_for, commit
-    from ckanext.wards import bulk
+    from ckanext.wards import bulk, licences
 
     orgs = {g.id: g for g in cm.Session.query(cm.Group).filter(cm.Group.is_organization.is_(True))}
     indexer = index_for(cm.Package)
@@ -256,6 +256,7 @@ def index_packages(package_ids: list[str], progress: Optional[Callable[[str], No
                 pkg["metadata_modified"] = pkg["metadata_modified"].isoformat()
                 pkg["num_resources"] = len(pkg["resources"])
                 pkg["num_tags"] = len(pkg["tags"])
+                pkg.update(licences.licence_fields(pkg.get("license_id")))
                 for res in pkg["resources"]:
                     for key in ("created", "last_modified", "metadata_modified"):
                         if isinstance(res.get(key), dt.datetime):

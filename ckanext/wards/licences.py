@@ -61,6 +61,18 @@ def register_vocabulary() -> list[str]:
     return add_to_register(model.Package.get_license_register())
 
 
+def licence_fields(licence_id: Optional[str]) -> dict[str, Any]:
+    """``license_title``, ``license_url`` and ``isopen`` as CKAN's package_dictize gives
+    them, for code that builds dataset dicts without it (the demo's bulk indexing)."""
+    licence = model.Package.get_license_register().get(licence_id or "")
+    if licence is None:
+        return {"license_title": licence_id, "isopen": False}
+    fields = {"license_title": licence.title, "isopen": licence.isopen()}
+    if licence.url:
+        fields["license_url"] = licence.url
+    return fields
+
+
 def refresh_licence_title(pkg_dict: dict[str, Any]) -> None:
     """Give ``pkg_dict`` its licence title in the request's language.
 
