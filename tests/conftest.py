@@ -11,7 +11,42 @@ import os
 
 import pytest
 
-from ckan.tests import factories
+# Fixtures that need the real stack (CKAN's pytest plugin, PostgreSQL, Solr, Redis). A test
+# that asks for any of them is marked ``stack``; dev/unit deselects those and runs with
+# CKAN's pytest plugin off, so the pure tests run in seconds.
+STACK_FIXTURES = frozenset({
+    "app", "cli", "ckan_config", "clean_db", "clean_index", "clean_redis", "clean_queues",
+    "reset_db", "reset_index", "reset_redis", "reset_queues", "reset_db_once", "non_clean_db",
+    "migrate_db_for", "with_plugins", "with_request_context", "test_request_context",
+    "with_test_worker", "with_extended_cli", "create_with_upload", "reset_storages",
+    "provide_plugin", "make_app", "mail_server", "sysadmin", "org",
+})
+STACK_MARKS = frozenset({"ckan_config", "usefixtures"})
+# Modules that start whole private stacks or Chromium.
+BROWSER_MODULES = frozenset({"test_compare_browser", "test_security_xss"})
+SLOW_MODULES = frozenset({"test_faults", "test_install_path", "test_packaging"})
+
+
+def pytest_configure(config):
+    for name, text in (
+        ("stack", "needs PostgreSQL, Solr and Redis (CKAN's pytest plugin); deselected by dev/unit"),
+        ("browser", "drives Debian's Chromium through Playwright"),
+        ("slow", "starts private stacks or installs packages; minutes, not seconds"),
+    ):
+        config.addinivalue_line("markers", f"{name}: {text}")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        marks = {mark.name for mark in item.iter_markers()}
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        uses_stack = STACK_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if uses_stack or marks & STACK_MARKS or module in BROWSER_MODULES | SLOW_MODULES:
+            item.add_marker(pytest.mark.stack)
 
 WARDS_PLUGINS = "activity dcat wards_schema wards_scoring wards_compare wards_dcat"
 
@@ -44,10 +79,14 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
 @pytest.fixture
 def sysadmin():
     """A sysadmin, with an API token (``sysadmin["token"]``) for calls over HTTP."""
+    from ckan.tests import factories  # imported here: the unit loop never loads CKAN's factories
+
     return factories.SysadminWithToken()
 
 
 @pytest.fixture
 def org():
     """An organisation for the tests' datasets (Chiyoda's, without a ward code)."""
+    from ckan.tests import factories
+
     return factories.Organization(name="chiyoda", title="千代田区")

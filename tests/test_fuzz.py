@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckanext.wards import report, schema, schema_import, standard_check
+from tests.hypothesis_profiles import examples
 
-FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(150), deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 
 japanese_text = st.text(
     alphabet=st.sampled_from(list("令和平成昭和元年月日0123456789０１２３４５６７８９/-.年RHS ①㈱ｱｲ\t\"',\n")),
@@ -93,6 +94,7 @@ def test_checker_survives_broken_csv_in_every_encoding(tmp_path_factory, rows, e
     json.dumps(result)
 
 
+@pytest.mark.slow  # tens of MB through the checker
 def test_checker_reads_deeply_quoted_and_huge_lines_in_bounded_memory(tmp_path):
     # One 30 MB line inside an unterminated quote, then more junk: the checker must not
     # keep the whole file in memory, nor loop forever.

@@ -497,6 +497,7 @@ print(json.dumps({"before_kb": before, "after_kb": after, "rows": result["file"]
 """
 
 
+@pytest.mark.slow  # writes and reads a 50 MB file
 def test_50mb_file_in_bounded_memory(tmp_path):
     """Peak RSS of a fresh process grows by far less than the file while checking it."""
     import json

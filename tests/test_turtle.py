@@ -16,8 +16,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS as DCT, RDF, XSD
 
 from ckanext.wards import turtle
+from tests.hypothesis_profiles import examples
 
-ROUND_TRIP = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+ROUND_TRIP = settings(max_examples=examples(300), deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 
 EX = Namespace("http://example.org/ns#")
 JP = Namespace("https://example.jp/区/")
