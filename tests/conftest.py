@@ -90,3 +90,32 @@ def org():
     from ckan.tests import factories
 
     return factories.Organization(name="chiyoda", title="千代田区")
+
+
+@pytest.fixture
+def allow_fetch(ckan_config, monkeypatch):
+    """``allow_fetch(base_url, ...)`` lets the safe fetcher reach these loopback test servers,
+    and nothing else that is not public: their addresses (/32) and their ports only."""
+    from urllib.parse import urlsplit
+
+    networks: set[str] = set()
+    ports: set[str] = set()
+
+    def allow(*bases: str) -> None:
+        for base in bases:
+            parts = urlsplit(base)
+            networks.add(f"{parts.hostname}/{128 if ':' in parts.hostname else 32}")
+            ports.add(str(parts.port))
+        monkeypatch.setitem(ckan_config, "ckanext.wards.fetch.allowed_networks", " ".join(sorted(networks)))
+        monkeypatch.setitem(ckan_config, "ckanext.wards.fetch.allowed_ports", " ".join(sorted(ports)))
+    return allow
+
+
+@pytest.fixture
+def clean_standard_checks():
+    """No stored standard check results or rate counters from earlier tests (Redis)."""
+    from ckan.lib.redis import connect_to_redis
+
+    conn = connect_to_redis()
+    for key in conn.scan_iter("ckanext-wards:standard-check:*"):  # logic/standard_check.KEY_PREFIX
+        conn.delete(key)

@@ -103,8 +103,9 @@ def redirect_to(location):
 
 
 @pytest.fixture
-def servers():
-    """Two loopback servers (two hosts as far as the collector is concerned)."""
+def servers(allow_fetch):
+    """Two loopback servers (two hosts as far as the collector is concerned), which the
+    safe fetcher may reach (and nothing else on loopback)."""
     started = []
     for _ in range(2):
         handler = type("RouteHandler", (Handler,), {"routes": {}})
@@ -112,6 +113,7 @@ def servers():
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
         started.append(server)
+    allow_fetch(*(f"http://127.0.0.1:{s.server_address[1]}" for s in started))
     yield [(s, f"http://127.0.0.1:{s.server_address[1]}", s.RequestHandlerClass.routes) for s in started]
     for s in started:
         s.shutdown()

@@ -54,6 +54,9 @@ def stack(peer):
     with IsolatedStack(workers=2, plugins=WARDS_PLUGINS, extra_config={
         "ckanext.wards.peers": peer_url,
         "ckanext.wards.collect.timeout": "2",
+        # the safe fetcher refuses loopback: allow this peer's address and port only
+        "ckanext.wards.fetch.allowed_networks": "127.0.0.1/32",
+        "ckanext.wards.fetch.allowed_ports": str(peer.server_address[1]),
     }) as s:
         s.token = s.sysadmin_token()
         s.ckan("wards", "demo-data", "--seed", "7", "--wards", "2", "--scale", "0.05",

@@ -156,10 +156,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def loopback_server():
+def loopback_server(allow_fetch):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    allow_fetch(f"http://127.0.0.1:{server.server_address[1]}")
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
@@ -181,9 +182,11 @@ def test_link_check_job_on_loopback_urls(sysadmin, loopback_server):
     assert check.content_length == 42 and check.host == "127.0.0.1"
 
 
-def test_link_check_records_connection_errors_and_bad_urls():
+def test_link_check_records_connection_errors_and_bad_urls(allow_fetch):
     assert jobs.head("ftp://example.org/a.csv")["status"] == 1300
-    assert jobs.head("http://127.0.0.1:9/nothing")["status"] == 1100
+    assert jobs.head("http://127.0.0.1:9/nothing") == {"status": 1300, "error": "bad_port"}  # not by default
+    allow_fetch("http://127.0.0.1:9")
+    assert jobs.head("http://127.0.0.1:9/nothing") == {"status": 1100, "error": "unreachable"}
 
 
 def test_search_facets_and_filters_on_score_fields(sysadmin):

@@ -118,8 +118,9 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def loopback():
-    """Start recording HTTP servers on loopback addresses; stop them afterwards."""
+def loopback(allow_fetch):
+    """Start recording HTTP servers on loopback addresses, which the safe fetcher may reach
+    (so what refuses a fetch below is the collector's own rule); stop them afterwards."""
     servers = []
 
     def start(host="127.0.0.1", redirect_to=None, doc=None):
@@ -127,6 +128,7 @@ def loopback():
         server.hits, server.redirect_to, server.report = [], redirect_to, doc
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
+        allow_fetch(f"http://{host}:{server.server_port}")
         return server, f"http://{host}:{server.server_port}"
 
     yield start

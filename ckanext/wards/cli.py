@@ -103,7 +103,9 @@ def check_standard(resource_id, file_path, standard_id, output, lang, list_stand
     if bool(resource_id) == bool(file_path):
         raise click.UsageError("give exactly one of --resource ID or --file PATH")
     if file_path:
-        result = standard_check.check_file(file_path, standard_id)
+        from ckanext.wards.logic.standard_check import limits_from_config
+
+        result = standard_check.check_file(file_path, standard_id, limits=limits_from_config())
     else:
         import ckan.plugins.toolkit as tk
 

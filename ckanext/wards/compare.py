@@ -6,9 +6,10 @@ Two ways to know a ward:
   stored scores;
 - peer: a report URL listed in ``ckanext.wards.peers``; ``collect`` fetches it.
 
-Collection is deliberately narrow: only configured URLs, a timeout on the whole
-response, a size limit enforced while streaming, redirects followed only on the same
-host, JSON Schema validation. A rejected report is logged with its reason and changes
+Collection is deliberately narrow: only configured URLs, fetched by the safe fetcher
+(``lib/fetch.py``: public addresses only unless allowed, a timeout on the whole response,
+a size limit enforced while streaming), redirects followed only on the same host, JSON
+Schema validation. A rejected report is logged with its reason and changes
 nothing: the last accepted snapshot stays the one shown. Every accepted report (and
 every local report ``snapshot_local`` takes) is stored as a dated snapshot, the trend.
 """
@@ -18,10 +19,8 @@ import datetime as dt
 import functools
 import json
 import logging
-import time
 import uuid
 from typing import Any, Iterable, Optional
-from urllib.parse import urljoin, urlparse
 
 import yaml
 
@@ -269,60 +268,45 @@ def peer_urls() -> list[str]:
     return [u for u in value if u]
 
 
+# Operators read these in ``ckan wards collect`` and the log; users never see them.
+_REJECTION_TEXT = {
+    "bad_url": "not an http(s) URL",
+    "bad_scheme": "not an http(s) URL",
+    "timeout": "timed out",
+    "too_large": "too large",
+    "redirect_refused": "redirect to another host refused",
+    "refused_address": "address refused",
+    "bad_port": "port refused",
+    "unreachable": "connection failed",
+    "bad_response": "not an HTTP response",
+    "too_many_redirects": "too many redirects",
+}
+
+
 def fetch_report(url: str, timeout: float, max_bytes: int, max_redirects: int = 3) -> dict[str, Any]:
-    """GET one configured report URL within the limits; the parsed JSON or ``Rejected``.
+    """GET one configured report URL through the safe fetcher; the parsed JSON or ``Rejected``.
 
     ``timeout`` bounds the whole exchange (a server trickling bytes is cut off too);
-    redirects are followed by hand and only on the configured URL's scheme and host."""
-    import requests
+    redirects are followed only on the configured URL's scheme, host and port."""
+    from ckanext.wards.lib import fetch
 
-    origin = urlparse(url)
-    if origin.scheme not in ("http", "https") or not origin.hostname:
-        raise Rejected(f"not an http(s) URL: {url}")
-    deadline = time.monotonic() + timeout
-    current = url
-    for _hop in range(max_redirects + 1):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+    try:
+        response = fetch.fetch(url, headers={"Accept": "application/json",
+                                             "User-Agent": "ckanext-wards collect"},
+                               timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+                               accept=(200,), redirect_rule=fetch.same_origin_only)
+    except fetch.FetchError as err:
+        if err.reason == "http_status":
+            raise Rejected(f"HTTP status {err.status}")
+        if err.reason == "timeout":
             raise Rejected(f"timed out after {timeout:g} s")
-        try:
-            resp = requests.get(current, timeout=(min(remaining, timeout), min(remaining, timeout)),
-                                allow_redirects=False, stream=True,
-                                headers={"Accept": "application/json", "User-Agent": "ckanext-wards collect"})
-        except requests.Timeout:
-            raise Rejected(f"timed out after {timeout:g} s")
-        except requests.RequestException as err:
-            raise Rejected(f"connection failed: {err.__class__.__name__}")
-        with resp:
-            if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
-                target = urljoin(current, resp.headers.get("Location", ""))
-                parsed = urlparse(target)
-                if (parsed.scheme, parsed.hostname, parsed.port) != (origin.scheme, origin.hostname, origin.port):
-                    raise Rejected(f"redirect to another host refused: {parsed.scheme}://{parsed.netloc}")
-                current = target
-                continue
-            if resp.status_code != 200:
-                raise Rejected(f"HTTP status {resp.status_code}")
-            declared = resp.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise Rejected(f"too large: {declared} bytes declared, limit {max_bytes}")
-            body = bytearray()
-            try:
-                for chunk in resp.iter_content(chunk_size=16384):
-                    body.extend(chunk)
-                    if len(body) > max_bytes:
-                        raise Rejected(f"too large: more than {max_bytes} bytes")
-                    if time.monotonic() > deadline:
-                        raise Rejected(f"timed out after {timeout:g} s")
-            except requests.RequestException as err:
-                if isinstance(err, (requests.Timeout, requests.exceptions.ConnectionError)):
-                    raise Rejected(f"timed out after {timeout:g} s")
-                raise Rejected(f"read failed: {err.__class__.__name__}")
-            try:
-                return json.loads(bytes(body).decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
-                raise Rejected("not JSON (UTF-8)")
-    raise Rejected(f"more than {max_redirects} redirects")
+        if err.reason in ("bad_url", "bad_scheme"):
+            raise Rejected(f"not an http(s) URL: {url}")
+        raise Rejected(f"{_REJECTION_TEXT[err.reason]}: {err.detail}")
+    try:
+        return json.loads(response.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise Rejected("not JSON (UTF-8)")
 
 
 def collect(urls: Optional[Iterable[str]] = None, timeout: Optional[float] = None,

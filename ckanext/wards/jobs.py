@@ -1,7 +1,8 @@
 """Background jobs (CKAN's RQ queue, run by ``ckan jobs worker``).
 
 Scoring jobs: re-score one dataset after it changed (running the slow pluggable checks
-first), and check resource links with HEAD, a timeout and a per-host rate limit. Link
+first), and check resource links with HEAD through the safe fetcher (``lib/fetch.py``),
+with a timeout and a per-host rate limit. Link
 checks run only when ``ckanext.wards.linkcheck.enabled`` is true, and never on page load.
 """
 from __future__ import annotations
@@ -105,42 +106,63 @@ def resource_urls(pkg: dict[str, Any]) -> list[str]:
 def check_links(package_id: str, urls: list[str]) -> dict[str, int]:
     """HEAD each URL (rate limited per host), store the results, re-score the dataset."""
     from ckanext.wards import bulk
+    host_interval()  # a bad setting stops the job with its message before any request
     results = {url: store_link_result(url, head(url)) for url in urls}
     bulk.score_batch([package_id])
     _reindex(package_id)
     return results
 
 
-def head(url: str) -> dict[str, Any]:
-    """HTTP HEAD with a timeout, following redirects; GET of one byte if HEAD is refused.
+# Reasons of the safe fetcher that mean "not a URL we check" (piveau's 1300) rather than
+# "did not answer" (1100). Internal addresses get 1300 whatever their port's state, so
+# the published statuses tell nothing about the portal's own network.
+NOT_CHECKED_REASONS = ("bad_url", "bad_scheme", "bad_port", "refused_address", "redirect_refused")
 
-    Synthetic statuses as piveau's URL checker: 1100 connection error, 1300 invalid URL.
+
+def head(url: str) -> dict[str, Any]:
+    """HTTP HEAD through the safe fetcher (every redirect hop checked); a GET that reads
+    no body if HEAD is refused.
+
+    Synthetic statuses as piveau's URL checker: 1100 connection error, 1300 invalid URL
+    (or one the fetcher may not reach); ``error`` is the fetcher's reason code.
     """
-    import requests
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        return {"status": 1300, "error": "invalid URL"}
+    from ckanext.wards.lib import fetch
     timeout = float(tk.config.get("ckanext.wards.linkcheck.timeout") or 10)
-    wait_for_host(parsed.hostname)
     headers = {"User-Agent": USER_AGENT}
     try:
-        resp = requests.head(url, timeout=timeout, allow_redirects=True, headers=headers)
-        if resp.status_code in (405, 501):
-            resp = requests.get(url, timeout=timeout, allow_redirects=True, stream=True,
-                                headers=dict(headers, Range="bytes=0-0"))
-            resp.close()
-    except requests.RequestException as e:
-        return {"status": 1100, "error": str(e)[:500]}
-    length = resp.headers.get("Content-Length")
-    return {"status": resp.status_code, "content_type": resp.headers.get("Content-Type"),
+        target = fetch.parse_target(url, fetch.Policy.from_config())
+        wait_for_host(target.host)
+        resp = fetch.fetch(url, method="HEAD", headers=headers, timeout=timeout, raise_for_status=False)
+        if resp.status in (405, 501):
+            resp = fetch.fetch(url, headers=dict(headers, Range="bytes=0-0"), timeout=timeout,
+                               read_body=False, raise_for_status=False)
+    except fetch.FetchError as err:
+        return {"status": 1300 if err.reason in NOT_CHECKED_REASONS else 1100, "error": err.reason}
+    length = resp.header("Content-Length")
+    return {"status": resp.status, "content_type": resp.header("Content-Type"),
             "content_length": int(length) if length and length.isdigit() else None}
+
+
+def host_interval() -> float:
+    """``ckanext.wards.linkcheck.host_interval`` in seconds; 0 means no pause."""
+    value = tk.config.get("ckanext.wards.linkcheck.host_interval")
+    if value is None or str(value).strip() == "":
+        return 1.0
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ValueError(f"ckanext.wards.linkcheck.host_interval must be a number of seconds (0 or more), "
+                         f"not {value!r}")
+    return seconds
 
 
 def wait_for_host(host: str) -> None:
     """At most one request per host per ``ckanext.wards.linkcheck.host_interval`` seconds,
     across all workers (a Redis key that expires)."""
     from ckan.lib.redis import connect_to_redis
-    interval_ms = int(float(tk.config.get("ckanext.wards.linkcheck.host_interval") or 1.0) * 1000)
+    interval_ms = int(host_interval() * 1000)
     if interval_ms <= 0:
         return
     conn = connect_to_redis()

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import io
+import json
 import itertools
 import re
 import unicodedata
@@ -42,6 +45,9 @@ from ckanext.wards.schema import eras, lg_check_digit, read_full_date
 from ckanext.wards.paths import schema_file
 
 SAMPLE_BYTES = 64 * 1024
+# Bumped when a change of this module changes results: stored results of older versions
+# are not reused (the data files under schemas/ are part of the fingerprint anyway).
+CHECKER_VERSION = "2"
 MAX_EXAMPLES = 20          # examples kept per (check, column); totals are always complete
 DELIMITERS = (",", "\t", ";", "|")
 CELL_SEP = "\x1f"          # joins a row's cells so one regex can screen the whole row
@@ -127,6 +133,19 @@ MESSAGES = {
                            "{format} ファイルは機械判読可能ですが、このツールでは確認しません"),
     "file_too_large": ("The file is larger than {limit} bytes",
                        "ファイルが上限 {limit} バイトを超えています"),
+    # limits: the file is not checked (not assessed, not failed)
+    "record_too_long": ("Record {row} is longer than {limit} characters: the file was not checked",
+                        "{row}件目のレコードが {limit} 文字を超えるため、ファイルを確認しませんでした"),
+    "too_many_columns": ("The table has more than {limit} columns ({count}): the file was not checked",
+                         "表の列数 {count} が上限 {limit} を超えるため、ファイルを確認しませんでした"),
+    "xlsx_too_large": ("The workbook expands to {size} bytes, more than {limit}: the file was not checked",
+                       "ブックの展開後のサイズ {size} バイトが上限 {limit} バイトを超えるため、ファイルを確認しませんでした"),
+    "xlsx_compression": ("Part {part} of the workbook expands {ratio} times (a zip bomb?): the file was not checked",
+                         "ブックの {part} が {ratio} 倍に展開されるため（zip爆弾?）、ファイルを確認しませんでした"),
+    "xlsx_too_many_parts": ("The workbook has {count} parts, more than {limit}: the file was not checked",
+                            "ブックの構成要素の数 {count} が上限 {limit} を超えるため、ファイルを確認しませんでした"),
+    "xlsx_too_many_cells": ("The workbook has more than {limit} cells: the file was not checked",
+                            "ブックのセル数が上限 {limit} を超えるため、ファイルを確認しませんでした"),
     # machine-readability rules
     "L1-01": ("Not a machine-readable table: {reason}", "機械判読可能な表ではありません: {reason}"),
     "L1-02": ("Row {row}: a second table starts here", "{row}行目: 2つ目の表が始まっています"),
@@ -161,6 +180,51 @@ def message(code: str, **params) -> tuple[str, str]:
     en, ja = MESSAGES[code]
     params.setdefault("column", "")
     return en.format(**params), ja.format(**params)
+
+
+# --- bounds ---------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one file may cost: memory stays bounded per record and per row, and a workbook
+    is sized up from its zip directory and its sheets' cell tags before it is parsed."""
+
+    max_record_chars: int = 1_000_000      # one CSV record (a file on a single line is one)
+    max_columns: int = 1000                # header cells; cells of a sheet row
+    max_xlsx_bytes: int = 200 * 1024 * 1024  # uncompressed, all parts of the workbook
+    max_xlsx_cells: int = 2_000_000        # cells of the workbook's sheets
+    # A part expanding more than this (and to more than 1 MiB) is a zip bomb, not a sheet:
+    # real sheets compress 5-30 times, a bomb hundreds or thousands of times.
+    max_xlsx_ratio: int = 250
+    max_xlsx_parts: int = 10_000
+
+
+class LimitExceeded(Exception):
+    """The file is beyond a limit: it is reported as not checked (``code`` in MESSAGES)."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+_RATIO_FLOOR = 1024 * 1024
+
+
+def fingerprint(standard_id: str | None) -> str:
+    """Checker version + the data it reads (rules, settings, types, the standard), so a
+    result stored under it is reused only while all of them are unchanged."""
+    return _fingerprint(standard_id or "")
+
+
+@functools.lru_cache(maxsize=None)
+def _fingerprint(standard_id: str) -> str:
+    digest = hashlib.sha256(CHECKER_VERSION.encode())
+    for name in ("machine-readability-rules.csv", "machine-readability-checks.yaml"):
+        digest.update(Path(schema_file(name)).read_bytes())
+    digest.update(Path(schema_file("standard-datasets", "_types.yaml")).read_bytes())
+    std = standards.get_standard(standard_id) if standard_id else None
+    digest.update(json.dumps(std, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()[:16]
 
 
 # --- data files ---------------------------------------------------------------------
@@ -342,12 +406,14 @@ def sniff_format(sample: bytes, path: str | Path | None = None) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-                if "xl/workbook.xml" in names:
+                if "xl/workbook.xml" in names or (
+                        "[Content_Types].xml" in names
+                        and b"spreadsheetml.sheet.main+xml" in _zip_head(archive, "[Content_Types].xml")):
                     return "xlsx"
-                if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+                if "mimetype" in names and b"opendocument.spreadsheet" in _zip_head(archive, "mimetype"):
                     return "ods"
                 return "docx" if "word/document.xml" in names else "zip"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
             return "binary"
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
@@ -358,18 +424,39 @@ def sniff_format(sample: bytes, path: str | Path | None = None) -> str:
     return "csv"
 
 
-def csv_rows(stream: IO[bytes], info: dict, sample: bytes) -> Iterator[list[str]]:
+def _zip_head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The first bytes of a member (never the whole of a member that may be a bomb)."""
+    with archive.open(name) as member:
+        return member.read(SAMPLE_BYTES)
+
+
+def csv_rows(stream: IO[bytes], info: dict, sample: bytes, limits: Limits | None = None) -> Iterator[list[str]]:
     """Rows of a CSV byte stream, decoding as detected from ``sample`` (its first bytes);
-    fills ``info`` (encoding, BOM, delimiter)."""
+    fills ``info`` (encoding, BOM, delimiter). A record longer than
+    ``limits.max_record_chars`` raises LimitExceeded before it is held in memory."""
+    limit = (limits or Limits()).max_record_chars
     encoding, bom = detect_encoding(sample)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    first_line = text.readline()
+    record = {"number": 1, "chars": 0}
+
+    def lines() -> Iterator[str]:
+        while line := text.readline(limit + 1):
+            record["chars"] += len(line)
+            if record["chars"] > limit:  # one line, or a quoted value over many lines
+                raise LimitExceeded("record_too_long", row=record["number"], limit=limit)
+            yield line
+
+    physical = lines()
+    first_line = next(physical, "")
     delimiter = detect_delimiter(first_line)
     info.update(encoding=ENCODING_LABELS.get(encoding, encoding), codec=encoding, bom=bom,
                 delimiter=delimiter)
-    reader = csv.reader(itertools.chain((first_line,), text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((first_line,), physical), delimiter=delimiter)
     try:
-        yield from reader
+        for row in reader:
+            record["number"] += 1
+            record["chars"] = 0
+            yield row
     except csv.Error as exc:
         raise csv.Error(f"CSV line {reader.line_num}: {exc}") from exc
 
@@ -386,30 +473,65 @@ def _xlsx_value(value) -> str:
     return str(value)
 
 
-def xlsx_rows(path: str | Path, info: dict) -> Iterator[list[str]]:
-    """Rows of the first sheet of a workbook (openpyxl read-only mode streams the XML)."""
+def xlsx_rows(path: str | Path, info: dict, limits: Limits | None = None) -> Iterator[list[str]]:
+    """Rows of the first sheet of a workbook (openpyxl read-only mode streams the XML).
+
+    openpyxl is given the open file, not the path: stored uploads and downloads have no
+    ``.xlsx`` suffix, which openpyxl refuses on a path. Rows count against
+    ``limits.max_xlsx_cells`` as openpyxl yields them (gaps filled in included), and a row
+    wider than ``limits.max_columns`` raises LimitExceeded."""
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        info.update(encoding=None, bom=False, delimiter=None, sheet=sheet.title,
-                    sheets=len(workbook.worksheets))
-        for row in sheet.iter_rows(values_only=True):
-            cells = [_xlsx_value(v) for v in row]
-            while cells and cells[-1] == "":
-                cells.pop()
-            yield cells
-    finally:
-        workbook.close()
+    limits = limits or Limits()
+    with open(path, "rb") as raw:
+        workbook = openpyxl.load_workbook(raw, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # rows as written, not padded to a declared (perhaps huge) range
+            info.update(encoding=None, bom=False, delimiter=None, sheet=sheet.title,
+                        sheets=len(workbook.worksheets))
+            cells = 0
+            for row in sheet.iter_rows(values_only=True):
+                cells += max(len(row), 1)
+                if cells > limits.max_xlsx_cells:
+                    raise LimitExceeded("xlsx_too_many_cells", limit=limits.max_xlsx_cells)
+                values = [_xlsx_value(v) for v in row]
+                while values and values[-1] == "":
+                    values.pop()
+                if len(values) > limits.max_columns:
+                    raise LimitExceeded("too_many_columns", limit=limits.max_columns, count=len(values))
+                yield values
+        finally:
+            workbook.close()
+
+
+def inspect_xlsx(path: str | Path, limits: Limits) -> None:
+    """Size a workbook up from its zip directory before anything is expanded: the parts'
+    total uncompressed size, their compression ratios and their number. (zipfile never
+    expands a part beyond the size its directory declares, so the declared sizes hold.)"""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    if len(parts) > limits.max_xlsx_parts:
+        raise LimitExceeded("xlsx_too_many_parts", count=len(parts), limit=limits.max_xlsx_parts)
+    total = sum(part.file_size for part in parts)
+    if total > limits.max_xlsx_bytes:
+        raise LimitExceeded("xlsx_too_large", size=total, limit=limits.max_xlsx_bytes)
+    for part in parts:
+        if part.file_size > _RATIO_FLOOR and part.file_size > limits.max_xlsx_ratio * max(part.compress_size, 1):
+            raise LimitExceeded("xlsx_compression", part=part.filename,
+                                ratio=part.file_size // max(part.compress_size, 1))
 
 
 XML_CHUNK = 1 << 20
 
 
+_CELL_OR_ROW_RE = re.compile(rb"<(?:\w+:)?(c|row)[\s>/]")
+
+
 def xlsx_structure(path: str | Path) -> dict:
-    """Counts of what the Excel-only rules look for, scanning the sheet XML in chunks."""
-    counts = {"objects": 0, "merged": 0, "hidden": 0, "formulas": 0}
+    """Counts of what the Excel-only rules look for, and of the cells and the widest row
+    (for the limits), scanning the sheet XML in chunks before openpyxl parses anything."""
+    counts = {"objects": 0, "merged": 0, "hidden": 0, "formulas": 0, "cells": 0, "widest_row": 0}
     patterns = {
         "merged": re.compile(rb"<mergeCell "),
         "hidden": re.compile(rb"<(?:row|col) [^>]*hidden=\"(?:1|true)\""),
@@ -422,16 +544,28 @@ def xlsx_structure(path: str | Path) -> dict:
         for name in names:
             if not (name.startswith("xl/worksheets/sheet") and name.endswith(".xml")):
                 continue
+            row_cells = 0
             with archive.open(name) as member:
                 tail = b""
-                while chunk := member.read(XML_CHUNK):
+                while True:
+                    chunk = member.read(XML_CHUNK)
                     data = tail + chunk
-                    cut = max(len(data) - 4096, 0)  # a tag starting in the tail is counted next round
+                    # a tag starting in the tail is counted next round (or at the end)
+                    cut = max(len(data) - 4096, 0) if chunk else len(data)
                     for key, pattern in patterns.items():
                         counts[key] += sum(1 for m in pattern.finditer(data) if m.start() < cut)
+                    for m in _CELL_OR_ROW_RE.finditer(data):
+                        if m.start() >= cut:
+                            break
+                        if m.group(1) == b"row":
+                            row_cells = 0
+                        else:
+                            row_cells += 1
+                            counts["cells"] += 1
+                            counts["widest_row"] = max(counts["widest_row"], row_cells)
+                    if not chunk:
+                        break
                     tail = data[cut:]
-                for key, pattern in patterns.items():
-                    counts[key] += len(pattern.findall(tail))
     return counts
 
 
@@ -509,8 +643,11 @@ def match_layout(headers: list[str], std: dict) -> tuple[str | None, dict, dict]
 
 
 def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_format: str = "csv",
-               max_examples: int = MAX_EXAMPLES) -> dict:
-    """Run every check over the rows of one table; ``info`` is filled by the reader."""
+               max_examples: int = MAX_EXAMPLES, limits: Limits | None = None) -> dict:
+    """Run every check over the rows of one table; ``info`` is filled by the reader.
+    A header wider than ``limits.max_columns`` raises LimitExceeded (the per-column
+    statistics are the part of the memory that grows with the width)."""
+    limits = limits or Limits()
     settings = load_settings()
     types = settings["types"]
     report = Report(max_examples)
@@ -528,6 +665,8 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     header_index = _header_index(buffered, report)
     headers = [h for h in buffered[header_index]]
     width = len(headers)
+    if width > limits.max_columns:
+        raise LimitExceeded("too_many_columns", limit=limits.max_columns, count=width)
 
     # Header rules.
     report.evaluated("L1-05")
@@ -977,8 +1116,12 @@ def score_rules(states: dict[str, dict], file_format: str) -> tuple[list[dict], 
 # --- entry points -------------------------------------------------------------------
 
 def check_file(path: str | Path, standard_id: str | None = None, *, max_examples: int = MAX_EXAMPLES,
-               file_format: str | None = None) -> dict:
-    """Check a file on disk (CSV or XLSX, detected from its bytes) against a standard."""
+               file_format: str | None = None, limits: Limits | None = None) -> dict:
+    """Check a file on disk (CSV or XLSX, detected from its bytes) against a standard.
+
+    A file beyond ``limits`` is not checked: the result says so (``not_assessed``, no rule
+    evaluated, ``conforms`` None) instead of costing unbounded memory or time."""
+    limits = limits or Limits()
     std = standards.get_standard(standard_id) if standard_id else None
     path = Path(path)
     info: dict = {"bytes": path.stat().st_size}
@@ -989,29 +1132,46 @@ def check_file(path: str | Path, standard_id: str | None = None, *, max_examples
         kind = "xlsx"
     if kind in UNSUPPORTED_TABLES:
         return _unsupported(std, info, kind)
-    if kind == "xlsx":
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            result = check_rows(xlsx_rows(path, info), std, info, file_format="xlsx", max_examples=max_examples)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            return _not_tabular(std, info, str(exc) or type(exc).__name__)
-        _excel_rules(result, xlsx_structure(path))
-    elif kind == "csv":
-        with open(path, "rb") as raw:
-            try:
-                result = check_rows(csv_rows(raw, info, sample), std, info, file_format="csv",
-                                    max_examples=max_examples)
-            except csv.Error as exc:
-                # e.g. an unterminated quote swallowing the rest of the file: the csv module
-                # stops at its cell-size limit, so memory stays bounded; say where it broke.
-                return _not_tabular(std, info, str(exc))
-    else:
-        return _not_tabular(std, info, kind)
+    try:
+        if kind == "xlsx":
+            result = _check_xlsx(path, std, info, max_examples, limits)
+        elif kind == "csv":
+            with open(path, "rb") as raw:
+                try:
+                    result = check_rows(csv_rows(raw, info, sample, limits), std, info, file_format="csv",
+                                        max_examples=max_examples, limits=limits)
+                except csv.Error as exc:
+                    # e.g. an unterminated quote swallowing the rest of the file: the csv module
+                    # stops at its cell-size limit, so memory stays bounded; say where it broke.
+                    return _not_tabular(std, info, str(exc))
+        else:
+            return _not_tabular(std, info, kind)
+    except LimitExceeded as exc:
+        return _not_checked(std, info, "xlsx" if kind == "xlsx" else "csv", exc)
     if standard_id and not std:
         en, ja = message("unknown_standard", standard=standard_id)
         result["issues"].insert(0, {"code": "unknown_standard", "severity": "error", "message": en, "message_ja": ja})
         result["counts"]["unknown_standard"] = 1
+    return result
+
+
+def _check_xlsx(path: Path, std, info: dict, max_examples: int, limits: Limits) -> dict:
+    """A workbook: sized up (zip directory, then the sheets' cell tags), then parsed."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        inspect_xlsx(path, limits)
+        structure = xlsx_structure(path)
+        if structure["cells"] > limits.max_xlsx_cells:
+            raise LimitExceeded("xlsx_too_many_cells", limit=limits.max_xlsx_cells)
+        if structure["widest_row"] > limits.max_columns:
+            raise LimitExceeded("too_many_columns", limit=limits.max_columns, count=structure["widest_row"])
+        result = check_rows(xlsx_rows(path, info, limits), std, info, file_format="xlsx",
+                            max_examples=max_examples, limits=limits)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError,
+            NotImplementedError) as exc:
+        return _not_tabular(std, info, str(exc) or type(exc).__name__)
+    _excel_rules(result, structure)
     return result
 
 
@@ -1023,6 +1183,18 @@ def _unsupported(std, info, kind: str) -> dict:
     report = Report(MAX_EXAMPLES)
     report.add("unsupported_format", "info", format=kind)
     return _finish(report, std, info, None, {}, [], kind, rows_checked=0)
+
+
+def _not_checked(std, info, file_format: str, exc: LimitExceeded) -> dict:
+    """A file beyond a limit: one error saying which, no rule evaluated (not assessed is
+    not failed), conformance undecided."""
+    report = Report(MAX_EXAMPLES)
+    report.add(exc.code, "error", **exc.params)
+    result = _finish(report, std, info, None, {}, [], file_format, rows_checked=0)
+    result["conforms"] = None
+    en, ja = message(exc.code, **exc.params)
+    result["not_assessed"] = {"code": exc.code, "message": en, "message_ja": ja}
+    return result
 
 
 def _not_tabular(std, info, reason: str) -> dict:
