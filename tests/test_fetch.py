@@ -104,7 +104,8 @@ def _start(host: str = "127.0.0.1") -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((host, 0), _Handler)
     server.daemon_threads = True
     server.hits, server.lock, server.in_flight, server.peak = [], threading.Lock(), 0, 0
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # a short poll interval: shutdown() in every teardown waits for one poll
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     return server
 
 

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 
 from ckanext.wards import standard_check as sc
 from tests.workbooks import toilet_rows, workbook_bytes, zip_bomb
@@ -51,6 +53,7 @@ def test_a_10_mb_csv_on_one_line_is_refused_in_bounded_memory(tmp_path):
     assert peak["conforms"] is None and peak["levels"] == [None, None, None]  # not assessed, not failed
 
 
+@pytest.mark.slow  # builds and measures a 300 MB-uncompressed workbook in a subprocess
 def test_an_xlsx_zip_bomb_is_refused_before_it_is_expanded(tmp_path):
     bomb = zip_bomb(tmp_path / "bomb", 300 * 1024 * 1024)
     assert bomb.stat().st_size < 2 * 1024 * 1024
@@ -68,6 +71,7 @@ def test_a_part_expanding_a_thousand_times_is_refused_as_a_zip_bomb(tmp_path):
     assert "xl/worksheets/sheet1.xml" in peak["not_assessed"]["message"]
 
 
+@pytest.mark.slow  # a subprocess with a memory ceiling
 def test_a_shared_strings_bomb_is_refused(tmp_path):
     bomb = zip_bomb(tmp_path / "bomb", 300 * 1024 * 1024, part="xl/sharedStrings.xml")
     result = sc.check_file(bomb, None)
