@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-
 from ckanext.wards import standard_check as sc
 from tests.workbooks import toilet_rows, workbook_bytes, zip_bomb
 
