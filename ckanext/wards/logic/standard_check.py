@@ -105,7 +105,9 @@ def wards_standard_check(context: Context, data_dict: DataDict) -> dict[str, Any
     :param max_examples: optional cap on examples per check (default 20, at most 200)
     :returns: the checker's result (``ckanext.wards.standard_check``), messages in en and ja
     """
-    res_id = tk.get_or_bust(data_dict, "id")
+    from ckanext.wards.logic import params
+    data_dict = params.validated(params.standard_check_schema(), data_dict)
+    res_id = data_dict["id"]
     tk.check_access("wards_standard_check", context, data_dict)
     resource = tk.get_action("resource_show")(dict(context), {"id": res_id})
     dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
