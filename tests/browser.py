@@ -14,6 +14,16 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+# Pixels with ink on a canvas that Chart.js owns (0 if Chart.js did not take it).
+CANVAS_INKED = """id => {
+  const c = document.getElementById(id);
+  if (!c || !window.Chart || !window.Chart.getChart(c)) return 0;
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let inked = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) inked++; }
+  return inked;
+}"""
+
 
 @pytest.fixture
 def served(app):

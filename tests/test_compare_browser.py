@@ -15,7 +15,7 @@ import pytest
 import ckan.tests.factories as factories
 
 from ckanext.wards import demo
-from tests.browser import CHROMIUM, browser, served  # noqa: F401 (fixtures)
+from tests.browser import CANVAS_INKED, CHROMIUM, browser, served  # noqa: F401 (fixtures)
 from tests.conftest import WARDS_PLUGINS
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -39,14 +39,6 @@ def csv_values(page):
         "cells => cells.map(c => parseFloat(c.dataset.value))")
 
 
-CANVAS_INKED = """id => {
-  const c = document.getElementById(id);
-  if (!c || !window.Chart || !window.Chart.getChart(c)) return 0;
-  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let inked = 0;
-  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) inked++; }
-  return inked;
-}"""
 
 
 def test_comparison_page_in_chromium(served, browser):

@@ -11,7 +11,7 @@ import ckan.logic as logic
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import scorecard, scoring
+from ckanext.wards import scoring
 from tests.conftest import WARDS_PLUGINS
 
 
@@ -19,9 +19,12 @@ from tests.conftest import WARDS_PLUGINS
     ("=SUM(A1:A2)", "'=SUM(A1:A2)"), ("+81 3", "'+81 3"), ("-1+2", "'-1+2"), ("@cmd", "'@cmd"),
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("千代田区", "千代田区"), ("a=b", "a=b"), (12, "12"),
     (True, "true"), (None, ""), (["=a", "b"], "'=a; b"),
+    ("＝SUM(A1)", "'＝SUM(A1)"), ("＋81", "'＋81"), ("－1", "'－1"), ("＠cmd", "'＠cmd"), (-3, "-3"),
 ])
 def test_safe_cell_neutralises_formulas(value, expected):
-    assert scorecard.safe_cell(value) == expected
+    """The one CSV cell rule of every export (lib/csvout), full-width signs included."""
+    from ckanext.wards.lib import csvout
+    assert csvout.cell(value) == expected
 
 
 

@@ -33,8 +33,8 @@ pytestmark = [
 ]
 
 FORMULAS = ['=HYPERLINK("http://evil.example/","click")', "+81-3-1234", "-2+3", "@SUM(1+1)",
-            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0", "＝1+1", "＋81", "－2+3", "＠SUM(1+1)"]
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 WARD_CODE = "011002"  # Sapporo: not one of the 23 wards, so the org title is the ward name
 PEER_CODE = "012025"
 
@@ -96,6 +96,64 @@ def test_open_data_list_csv(app, hostile):
     resp = app.get("/wards/report/formula-ward/open-data-list.csv")
     assert resp.status_code == 200
     _assert_neutral(resp.get_data(as_text=True), FORMULAS)
+
+
+def test_report_csv_ward_code_column_is_neutralised():
+    """Issue 11 M3: the ward_code column arrived raw (``=cmd|' /C calc'!A0``)."""
+    from ckanext.wards import report
+    doc = _peer_report()
+    doc["ward"].update(code=FORMULAS[6], name_ja="＝1+1")
+    rows = _cells(report.to_csv(doc))
+    assert {row[0] for row in rows[1:]} == {"'" + FORMULAS[6]}
+    assert {row[1] for row in rows[1:]} == {"'＝1+1"}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ('probe-rfd.bat";x=.csv', "probe-rfd_bat_x.csv"), ('probe-rfd.bat";_open_data_list.csv', "probe-rfd_bat__open_data_list.csv"),
+    ("ward-report-chiyoda.csv", "ward-report-chiyoda.csv"), ("../../etc/passwd.csv", "etc_passwd.csv"),
+    ("a\r\nSet-Cookie: x=1.csv", "a_Set-Cookie_x_1.csv"), ("千代田区_open_data_list.csv", "open_data_list.csv"),
+    ("x.bat_open_data_list.csv", "x_bat_open_data_list.csv"), (".csv", "download.csv"),
+])
+def test_download_file_names_are_sanitised(name, expected):
+    """Issue 11 M2: the only extension kept is the last one (chosen by our code)."""
+    from ckanext.wards.lib import download
+    assert download.safe_filename(name) == expected
+    header = download.content_disposition(name)
+    assert header.startswith('attachment; filename="' + expected + '"')
+    assert "\r" not in header and "\n" not in header and header.count('"') == 2
+
+
+def test_japanese_file_names_keep_their_letters_in_filename_star():
+    from ckanext.wards.lib import download
+    header = download.content_disposition("千代田区.csv")
+    assert header == "attachment; filename=\"download.csv\"; filename*=UTF-8''%E5%8D%83%E4%BB%A3%E7%94%B0%E5%8C%BA.csv"
+
+
+def test_hostile_ward_code_cannot_choose_the_download_name(app, hostile):
+    """Chromium saved the オープンデータ一覧 as ``probe-rfd.bat`` from a ward_code. The code
+    is written straight into the database (as an old row would hold it). Where the
+    organisation still counts as a ward, the file name is sanitised; where the code is
+    refused (the ward-code validation of issue 11 M1), the answer is a 4xx, not a file."""
+    import ckan.model as cm
+    group = cm.Group.get("formula-ward")
+    group.extras = {**(group.extras or {}), "ward_code": 'probe-rfd.bat";'}
+    cm.repo.commit_and_remove()
+    resp = app.get("/wards/report/formula-ward/open-data-list.csv")
+    if resp.status_code == 200:
+        disposition = resp.headers["Content-Disposition"]
+        assert ".bat" not in disposition and disposition.count('"') == 2, disposition
+        assert disposition.startswith('attachment; filename="probe-rfd_bat_') and disposition.endswith('.csv"')
+    else:
+        assert resp.status_code in (400, 404, 409)
+    # (the .ttl of an organisation with an invalid code is the ward-code validation's: M1)
+    for url in ("/wards/report/formula-ward.csv", "/wards/report/formula-ward.json",
+                "/organization/formula-ward/scorecard.csv",
+                "/organization/formula-ward/scorecard.json", "/wards/compare?format=csv",
+                "/wards/compare?format=json"):
+        resp = app.get(url)
+        if resp.status_code == 200:
+            name = resp.headers["Content-Disposition"].split('filename="')[1].split('"')[0]
+            assert name.rsplit(".", 1)[1] in ("csv", "json", "ttl") and name.count(".") == 1, (url, name)
 
 
 # --- the peer collector cannot be pointed at arbitrary hosts --------------------------------

@@ -198,10 +198,10 @@ def rescore(package_ids: Optional[Iterable[str]] = None, org_id: Optional[str] =
         if resolved is None:
             raise ValueError(f"organisation not found: {org_id}")
         ids = active_package_ids(resolved)
-        _drop_stale(resolved)
+        drop_orphan_scores(resolved)
     elif all_datasets:
         ids = active_package_ids()
-        _drop_stale(None)
+        drop_orphan_scores(None)
     else:
         raise ValueError("give package ids, an organisation or all_datasets=True")
     count = 0
@@ -231,18 +231,21 @@ def outdated_package_ids(org_id: Optional[str] = None) -> list[str]:
     return [r[0] for r in ckan_model.Session.execute(query.order_by(p.c.id))]
 
 
-def _drop_stale(org_id: Optional[str]) -> None:
-    """Remove scores of datasets deleted (or moved away) since they were scored."""
-    t, p = model.DatasetScore.__table__, ckan_model.package_table
-    active = sa.select(p.c.id).where(p.c.state == "active", p.c.type == "dataset")
-    if org_id:
-        active = active.where(p.c.owner_org == org_id)
+def drop_orphan_scores(org_id: Optional[str] = None) -> int:
+    """Remove the score rows of datasets deleted, purged or moved away since they were
+    scored (resource rows of a dataset that is no longer an active dataset too); returns
+    how many datasets' rows went."""
+    t, rt, p = model.DatasetScore.__table__, model.ResourceScore.__table__, ckan_model.package_table
+    every_active = sa.select(p.c.id).where(p.c.state == "active", p.c.type == "dataset")
+    active = every_active.where(p.c.owner_org == org_id) if org_id else every_active
     stale = sa.select(t.c.package_id).where(t.c.package_id.not_in(active))
     if org_id:
         stale = stale.where(t.c.owner_org == org_id)
-    ids = [r[0] for r in ckan_model.Session.execute(stale)]
+    orphans = sa.select(rt.c.package_id).where(rt.c.package_id.not_in(every_active)).distinct()
+    ids = {r[0] for r in ckan_model.Session.execute(stale)} | {r[0] for r in ckan_model.Session.execute(orphans)}
     if ids:
-        delete_scores(ids)
+        delete_scores(sorted(ids))
+    return len(ids)
 
 
 def _validate_dcat(package_ids: list[str]) -> dict[str, Optional[bool]]:

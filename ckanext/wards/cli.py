@@ -58,24 +58,39 @@ def migrate_cmd(dry_run, org, datasets, as_json):
 def import_cmd(path, dry_run, update):
     """Import datasets from JSON or JSONL, validated against schemas/dataset.schema.json
     (then by the schema's validators) before anything is written."""
+    with _portal_language():
+        _import(path, dry_run, update)
+
+
+def _portal_language():
+    """A request context of the portal, so tk._ speaks ``ckan.locale_default`` (outside one
+    it answers in English)."""
+    import contextlib
+    app = click.get_current_context().meta.get("flask_app")
+    return app.test_request_context() if app is not None else contextlib.nullcontext()
+
+
+def _import(path, dry_run, update):
     import ckan.plugins.toolkit as tk
     from ckanext.wards import schema_import
     try:
         records = schema_import.read_records(path)
     except ValueError as e:
-        raise click.ClickException(f"not JSON or JSONL: {e}")
+        raise click.ClickException(tk._("Not JSON or JSONL: {error}").format(error=e))
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     report = schema_import.import_records(records, {"user": site_user["name"], "ignore_auth": True},
-                                          update=update, dry_run=dry_run)
+                                          update=update, dry_run=dry_run, gettext=tk._)
     for entry in report["records"]:
         for error in entry["errors"]:
-            click.echo(f"record {entry['index'] + 1} ({entry['name']}): {error['path']}: {error['message']}")
+            click.echo(tk._("record {number} ({name}): {path}: {message}").format(
+                number=entry["index"] + 1, name=entry["name"], path=error["path"], message=error["message"]))
     if not report["valid"]:
-        raise click.ClickException(f"nothing imported: {report['invalid']} of {report['count']} records are invalid")
+        raise click.ClickException(tk._("Nothing was imported: {count} of {total} records are invalid").format(
+            count=report["invalid"], total=report["count"]))
     if dry_run:
-        click.echo(f"{report['count']} records valid, nothing written (dry run)")
+        click.echo(tk._("{count} records valid, nothing written (dry run)").format(count=report["count"]))
     else:
-        click.echo(f"imported {len(report['written'])} datasets")
+        click.echo(tk._("imported {count} datasets").format(count=len(report["written"])))
 
 # --- standard-check commands (check-standard) ---
 
@@ -143,6 +158,9 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
         if org and org_id is None:
             raise click.ClickException(f"organisation not found: {org}")
         ids = bulk.outdated_package_ids(org_id)
+        dropped = bulk.drop_orphan_scores(org_id)
+        if dropped:
+            click.echo(f"dropped the scores of {dropped} datasets that no longer exist or are not active")
     if datasets:
         import ckan.model as model
         ids = []

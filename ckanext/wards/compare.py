@@ -240,18 +240,14 @@ COMPARISON_CSV_COLUMNS = (
 
 
 def comparison_csv(rows: list[dict[str, Any]]) -> str:
-    import csv
-    import io
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COMPARISON_CSV_COLUMNS)
-    for r in rows:
-        flat = dict(r)
-        flat.update({f"stars_{i}": n for i, n in enumerate(r["stars"])})
-        flat.update({f"rating_{b}": r["ratings"].get(b, 0) for b in report.RATING_BANDS})
-        writer.writerow(["" if flat.get(c) is None else report.csv_cell(flat.get(c))
-                         for c in COMPARISON_CSV_COLUMNS])
-    return buf.getvalue()
+    from ckanext.wards.lib import csvout
+
+    def flat(r: dict[str, Any]) -> list[Any]:
+        values = dict(r)
+        values.update({f"stars_{i}": n for i, n in enumerate(r["stars"])})
+        values.update({f"rating_{b}": r["ratings"].get(b, 0) for b in report.RATING_BANDS})
+        return [values.get(c) for c in COMPARISON_CSV_COLUMNS]
+    return csvout.write(COMPARISON_CSV_COLUMNS, (flat(r) for r in rows))
 
 
 # --- collection from peers -------------------------------------------------------------------

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import io
 import json
 from typing import Any, Iterable, Optional
 
@@ -400,30 +399,12 @@ CSV_COLUMNS = ("ward_code", "ward_name_ja", "ward_name_en", "computed_at", "sche
 
 def to_csv(doc: dict[str, Any]) -> str:
     """One row per measurement (long form): every share keeps numerator and denominator."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    from ckanext.wards.lib import csvout
     w = doc["ward"]
-    for m in measurements(doc):
-        writer.writerow([w["code"], csv_cell(w["name_ja"]), csv_cell(w["name_en"]), doc["computed_at"],
-                         doc["schema_version"], m["metric"], METRIC_NS + m["metric"],
-                         _blank(m["numerator"]), _blank(m["denominator"]), _blank(m["value"])])
-    return buf.getvalue()
-
-
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A cell spreadsheets will not run as a formula (OWASP CSV injection): text starting
-    with = + - @ tab or CR gets a leading apostrophe; numbers are left as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return csvout.write(CSV_COLUMNS, ([w["code"], w["name_ja"], w["name_en"], doc["computed_at"],
+                                       doc["schema_version"], m["metric"], METRIC_NS + m["metric"],
+                                       m["numerator"], m["denominator"], m["value"]]
+                                      for m in measurements(doc)))
 
 
 def metric_graph():
@@ -587,17 +568,13 @@ def open_data_list_rows(packages: Iterable[dict[str, Any]], ward: dict[str, str]
     for pkg in packages:
         for res in pkg.get("resources") or ():
             values = open_data_list_values(pkg, res, ward)
-            yield [csv_cell(values.get(c["from"], "")) if c["from"] else "" for c in spec]
+            yield [values.get(c["from"], "") if c["from"] else "" for c in spec]
 
 
 def open_data_list_csv(packages: Iterable[dict[str, Any]], ward: dict[str, str]) -> str:
     """The national オープンデータ一覧 CSV (UTF-8 with BOM, CRLF, as spreadsheet tools expect)."""
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(open_data_list_columns())
-    writer.writerows(open_data_list_rows(packages, ward))
-    return buf.getvalue()
+    from ckanext.wards.lib import csvout
+    return csvout.write(open_data_list_columns(), open_data_list_rows(packages, ward), bom=True)
 
 
 def public_packages(org_id: str, batch: int = 500) -> Iterable[dict[str, Any]]:

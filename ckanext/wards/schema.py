@@ -335,6 +335,23 @@ def normalise_url(value: Any) -> str:
     return text
 
 
+RESOURCE_URL_SCHEMES = ("http", "https", "ftp")
+
+
+def resource_url(key, data, errors, context):
+    """A resource's URL is an http, https or ftp address (never ``javascript:`` or
+    ``data:``, which would be published as dcat:accessURL), or the name of a CKAN upload."""
+    import ckan.plugins.toolkit as tk
+    value = data.get(key)
+    if not isinstance(value, str) or not value or data.get(key[:-1] + ("url_type",)) == "upload":
+        return
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in RESOURCE_URL_SCHEMES or not parts.hostname:
+        errors[key].append(tk._(
+            "{value} is not a resource address: use an http://, https:// or ftp:// URL, or upload "
+            "the file").format(value=value[:100]))
+
+
 def normalise_byte_size(value: Any) -> int:
     text = nfkc(value).replace(",", "")
     if not re.fullmatch(r"\d+", text):
@@ -438,6 +455,7 @@ def validators() -> dict[str, Any]:
         "wards_date": _ckan_validator(parse_date),
         "wards_license": _ckan_validator(lambda v: normalise_term("licenses", v)),
         "wards_url": _ckan_validator(normalise_url),
+        "wards_resource_url": resource_url,
         "wards_byte_size": _ckan_validator(normalise_byte_size),
         "wards_media_type": _ckan_validator(normalise_media_type),
         "wards_bool": _ckan_validator(normalise_bool),

@@ -7,20 +7,30 @@ Three passes over the whole batch; the batch is written only if every record pas
    are left as they are, so the next pass reports them;
 2. validate each record against ``schemas/dataset.schema.json`` (JSON Schema 2020-12),
    and check that names are unique in the batch;
-3. run CKAN's own validation of ``package_create`` (or ``package_update`` for an
-   existing name with ``update=True``) on each record: the scheming validators, the
-   check digit of ``publisher_code``, organisation rights, names already taken.
+3. check that the user may create (or, for an existing name with ``update=True``, update)
+   the record's dataset, and run CKAN's own validation of ``package_create`` or
+   ``package_update`` on it: the scheming validators, the check digit of
+   ``publisher_code``, names already taken. This pass runs even when pass 2 found
+   problems, so every problem of a record is listed at once.
 
-Then each record is written with ``package_create``/``package_update``.
+A name counts as existing only where the user may read that dataset: otherwise the record
+is a ``package_create`` and gets the answer ``package_create`` itself would give.
+
+Then the batch is written in ONE database transaction (``defer_commit``, one commit at the
+end; any failure rolls everything back) and indexed in Solr after the commit, so a failure
+half-way leaves neither rows nor index entries behind.
 """
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Iterable, Optional
 
 import jsonschema
 
 from ckanext.wards import schema
+
+log = logging.getLogger(__name__)
 
 # field → normaliser for pass 1 (lists: one call per item)
 _SINGLE = {
@@ -108,8 +118,10 @@ def json_schema_errors(record: dict, gettext=lambda s: s) -> list[dict]:
     """Pass 2 for one record: ``[{"path", "message"}]``, every problem, in order."""
     errors = []
     for error in sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
-        path = "/".join(str(p) for p in error.absolute_path)
-        errors.append({"path": path or "(record)", "message": _message(error, gettext)})
+        parts = [str(p) for p in error.absolute_path]
+        if error.validator == "required" and "'" in error.message:
+            parts.append(error.message.split("'")[1])  # the missing field is the place
+        errors.append({"path": "/".join(parts) or "(record)", "message": _message(error, gettext)})
     return errors
 
 
@@ -153,39 +165,78 @@ def validate_records(records: Iterable[dict], context: dict, update: bool = Fals
         if isinstance(name, str):
             seen.setdefault(name, index)
         action = None
-        if not errors:
-            action, ckan_errors = _ckan_validation(record, context, update)
-            errors += ckan_errors
+        if isinstance(name, str) and name:
+            action, ckan_errors = _ckan_validation(record, context, update, gettext,
+                                                   shape_checked=not errors)
+            errors = merge_errors(errors, ckan_errors)
         report.append({"index": index, "name": name, "action": action, "errors": errors})
     invalid = sum(1 for r in report if r["errors"])
     return {"valid": invalid == 0, "count": len(report), "invalid": invalid, "records": report,
             "normalised": records}
 
 
-def _existing_id(name: str) -> Optional[str]:
+def merge_errors(schema_errors: list[dict], ckan_errors: list[dict]) -> list[dict]:
+    """Both passes' problems, each place once: where the validators speak about a field their
+    message is kept (it is package_create's own, and says more than the JSON Schema's)."""
+    ckan_paths = {e["path"] for e in ckan_errors}
+    kept = [e for e in schema_errors if e["path"] not in ckan_paths]
+    return sorted(kept + ckan_errors, key=lambda e: e["path"])
+
+
+def _existing_id(name: str, context: dict) -> Optional[str]:
+    """The id of the dataset of this name, if there is one the user may read."""
+    import ckan.authz as authz
     import ckan.model as model
     pkg = model.Package.get(name)
-    return pkg.id if pkg is not None and pkg.state != "deleted" else None
+    if pkg is None or pkg.state == "deleted":
+        return None
+    if context.get("ignore_auth"):
+        return pkg.id
+    readable = authz.is_authorized("package_show", _user_context(context), {"id": pkg.id})
+    return pkg.id if readable.get("success") else None
 
 
-def _ckan_validation(record: dict, context: dict, update: bool) -> tuple[str, list[dict]]:
-    """Pass 3: the validation package_create/package_update would run, without writing."""
+def _user_context(context: dict) -> dict:
+    import ckan.model as model
+    return {"model": model, "session": model.Session, "user": context.get("user"),
+            "auth_user_obj": context.get("auth_user_obj"), "ignore_auth": context.get("ignore_auth", False)}
+
+
+def _ckan_validation(record: dict, context: dict, update: bool, gettext=lambda s: s,
+                     shape_checked: bool = True) -> tuple[str, list[dict]]:
+    """Pass 3: the rights and the validation package_create/package_update would check,
+    without writing. ``shape_checked``: pass 2 found nothing, so a validator that breaks
+    is a bug to raise, not a consequence of a value of the wrong shape."""
     import ckan.lib.plugins as lib_plugins
     import ckan.model as model
+    import ckan.plugins.toolkit as tk
 
     data = dict(record, type=record.get("type") or "dataset")
-    existing = _existing_id(data["name"]) if update else None
+    existing = _existing_id(data["name"], context) if update else None
     action = "package_update" if existing else "package_create"
     if existing:
         data["id"] = existing
+    try:
+        tk.check_access(action, _user_context(context), dict(data))
+    except tk.NotAuthorized:
+        message = (gettext("You may not update the dataset {name}") if existing else gettext(
+            "You may not create datasets in the organization {org}")).format(
+                name=data["name"], org=data.get("owner_org") or "-")
+        # nothing more is said: the validators would tell whether the name is taken
+        return action, [{"path": "owner_org", "message": message}]
     plugin = lib_plugins.lookup_package_plugin(data["type"])
     ckan_schema = plugin.update_package_schema() if existing else plugin.create_package_schema()
-    ctx = {"model": model, "session": model.Session, "user": context.get("user"),
-           "auth_user_obj": context.get("auth_user_obj")}
+    ctx = _user_context(context)
     if existing:
         ctx["package"] = model.Package.get(existing)
-    _data, errors = lib_plugins.plugin_validate(plugin, ctx, data, ckan_schema, action)
-    model.Session.rollback()  # validators may have touched the session; write nothing
+    try:
+        _data, errors = lib_plugins.plugin_validate(plugin, ctx, data, ckan_schema, action)
+    except Exception:
+        if shape_checked:
+            raise
+        errors = {}  # a value of the wrong shape (pass 2 has said which) broke a validator
+    finally:
+        model.Session.rollback()  # validators may have touched the session; write nothing
     return action, [{"path": path, "message": message} for path, message in _flatten(errors)]
 
 
@@ -205,20 +256,56 @@ def _flatten(errors: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
 def import_records(records: Iterable[dict], context: dict, update: bool = False,
                    dry_run: bool = False, gettext=lambda s: s) -> dict:
     """Validate the whole batch; if every record passes and not ``dry_run``, write it."""
-    import ckan.plugins.toolkit as tk
-
     report = validate_records(records, context, update, gettext)
     report["written"] = []
     if not report["valid"] or dry_run:
         return _public(report)
-    for entry, record in zip(report["records"], report["normalised"]):
-        data = dict(record, type=record.get("type") or "dataset")
-        if entry["action"] == "package_update":
-            data["id"] = _existing_id(data["name"])
-        result = tk.get_action(entry["action"])(
-            {"user": context.get("user"), "ignore_auth": context.get("ignore_auth", False)}, data)
-        report["written"].append({"name": result["name"], "id": result["id"], "action": entry["action"]})
+    report["written"] = write_batch(zip(report["records"], report["normalised"]), context)
     return _public(report)
+
+
+def write_batch(entries: Iterable[tuple[dict, dict]], context: dict) -> list[dict]:
+    """Write every (report entry, record) in one transaction: all of them or none."""
+    import ckan.model as model
+    from ckan.lib import search
+
+    ctx = {"user": context.get("user"), "ignore_auth": context.get("ignore_auth", False),
+           "defer_commit": True}
+    written = []
+    try:
+        for entry, record in entries:
+            written.append(write_record(entry, record, ctx))
+        model.repo.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    for item in written:  # package_create does not index with defer_commit
+        search.rebuild(item["id"])
+    _rescore_after_commit([item["id"] for item in written])
+    return written
+
+
+def _rescore_after_commit(package_ids: list[str]) -> None:
+    """The re-score jobs queued by the writes may have run before the commit (and found no
+    dataset): queue them again now that the datasets exist."""
+    import ckan.plugins as p
+    if not p.plugin_loaded("wards_scoring"):
+        return
+    from ckanext.wards import jobs
+    for package_id in package_ids:
+        try:
+            jobs.enqueue_rescore(package_id)
+        except Exception:  # Redis down: the nightly `ckan wards score --stale` catches up
+            log.exception("wards: could not enqueue re-score of %s", package_id)
+
+
+def write_record(entry: dict, record: dict, ctx: dict) -> dict:
+    import ckan.plugins.toolkit as tk
+    data = dict(record, type=record.get("type") or "dataset")
+    if entry["action"] == "package_update":
+        data["id"] = _existing_id(data["name"], ctx)
+    result = tk.get_action(entry["action"])(dict(ctx), data)
+    return {"name": result["name"], "id": result["id"], "action": entry["action"]}
 
 
 def _public(report: dict) -> dict:

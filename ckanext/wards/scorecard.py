@@ -6,9 +6,7 @@ all call ``build``.
 """
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 from typing import Any, Optional
 
@@ -144,33 +142,13 @@ def sort_rows(rows: list[dict[str, Any]], key: str, descending: bool) -> list[di
 CSV_COLUMNS = ("name", "title", "private", "rating", "mqa_points", "japan_points", "stars",
                "machine_readable", "has_csv", "has_api", "open_licence", "conforms_to",
                "failing", "top_fix", "top_fix_points", "scored_at")
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell that spreadsheets will not run as a formula (OWASP CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        value = "; ".join(str(v) for v in value)
-    text = str(value)
-    if isinstance(value, (int, float)):
-        return text
-    if text.startswith(_DANGEROUS_START):
-        return "'" + text
-    return text
 
 
 def to_csv(card: dict[str, Any]) -> bytes:
     """UTF-8 with BOM, so Excel opens the Japanese text correctly."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in card["rows"]:
-        writer.writerow([safe_cell(row.get(c)) for c in CSV_COLUMNS])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    from ckanext.wards.lib import csvout
+    return csvout.write(CSV_COLUMNS, ([row.get(c) for c in CSV_COLUMNS] for row in card["rows"]),
+                        bom=True).encode("utf-8")
 
 
 def to_json(card: dict[str, Any]) -> str:

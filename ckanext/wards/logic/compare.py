@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.wards import compare, report
+from ckanext.wards.logic import params
 
 
 def _org_dict(org: str) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def wards_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
     :param organization: organisation id or name
     """
-    org = tk.get_or_bust(data_dict, "organization")
+    org = params.validated(params.identifier_schema("organization"), data_dict)["organization"]
     tk.check_access("wards_report", context, data_dict)
     doc = report.report_for_org(_org_dict(org))
     if doc is None:

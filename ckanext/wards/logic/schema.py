@@ -13,27 +13,35 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.wards import schema_import
+from ckanext.wards.logic import params
 
 
 def _records(data_dict: dict) -> list:
     records = data_dict.get("datasets")
     if not isinstance(records, list):
         raise tk.ValidationError({"datasets": [tk._("Give the datasets as a list of JSON objects")]})
+    limit = tk.config.get("ckanext.wards.import.max_records")
+    if len(records) > limit:
+        raise tk.ValidationError({"datasets": [tk._(
+            "Too many records: {count} given, at most {limit} per call "
+            "(split the file, or use ckan wards import)").format(count=len(records), limit=limit)]})
     return records
 
 
 @tk.side_effect_free
 def wards_validate_import(context, data_dict) -> dict[str, Any]:
     tk.check_access("wards_validate_import", context, data_dict)
+    flags = params.validated(params.import_schema(), data_dict)
     return schema_import.validate_records_public(
-        _records(data_dict), context, update=tk.asbool(data_dict.get("update")), gettext=tk._)
+        _records(data_dict), context, update=flags.get("update", False), gettext=tk._)
 
 
 def wards_import(context, data_dict) -> dict[str, Any]:
     tk.check_access("wards_import", context, data_dict)
+    flags = params.validated(params.import_schema(), data_dict)
     report = schema_import.import_records(
-        _records(data_dict), context, update=tk.asbool(data_dict.get("update")),
-        dry_run=tk.asbool(data_dict.get("dry_run")), gettext=tk._)
+        _records(data_dict), context, update=flags.get("update", False),
+        dry_run=flags.get("dry_run", False), gettext=tk._)
     if not report["valid"]:
         raise tk.ValidationError({"datasets": [r for r in report["records"] if r["errors"]],
                                   "message": [tk._("Nothing was imported: {count} of {total} records are invalid").format(

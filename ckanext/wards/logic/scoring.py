@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.wards import model, scorecard, scoring
+from ckanext.wards.logic import params
 
 
 def _lang(data_dict: DataDict) -> str:
@@ -38,7 +39,8 @@ def wards_resource_score(context: Context, data_dict: DataDict) -> dict[str, Any
 
     :param id: resource id
     """
-    res_id = tk.get_or_bust(data_dict, "id")
+    data_dict = params.validated(params.identifier_schema(), data_dict)
+    res_id = data_dict["id"]
     tk.check_access("wards_resource_score", context, data_dict)
     res = tk.get_action("resource_show")(dict(context), {"id": res_id})
     pkg = tk.get_action("package_show")(dict(context), {"id": res["package_id"]})
@@ -55,7 +57,8 @@ def wards_dataset_score(context: Context, data_dict: DataDict) -> dict[str, Any]
     :param id: dataset id or name
     :param lang: ``ja`` or ``en`` for labels (default: the request's language)
     """
-    pkg_id = tk.get_or_bust(data_dict, "id")
+    data_dict = params.validated(params.dataset_score_schema(), data_dict)
+    pkg_id = data_dict["id"]
     tk.check_access("wards_dataset_score", context, data_dict)
     pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
     score = _live_score(pkg)
@@ -76,18 +79,36 @@ def wards_scorecard(context: Context, data_dict: DataDict) -> dict[str, Any]:
         sysadmins only)
     :param rating, q, sort, desc: optional row filter and order
     """
-    org = tk.get_or_bust(data_dict, "organization")
+    data_dict = params.validated(params.scorecard_schema(), data_dict)
+    org = data_dict["organization"]
     if model.resolve_org_id(org) is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
     tk.check_access("wards_scorecard", context, data_dict)
     return scorecard.build(
-        org, include_private=tk.asbool(data_dict.get("include_private", False)),
+        org, include_private=data_dict.get("include_private", False),
         lang=_lang(data_dict), rating=data_dict.get("rating"), query=data_dict.get("q"),
-        sort=data_dict.get("sort") or "mqa_points", descending=tk.asbool(data_dict.get("desc", False)))
+        sort=data_dict.get("sort") or "mqa_points", descending=data_dict.get("desc", False))
+
+
+@tk.chained_action
+def dataset_purge(original_action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's purge, then our score rows of the dataset (they hold its name and title).
+
+    Purging is not a delete: no IPackageController hook runs, so the action is chained."""
+    import ckan.model as cm
+    ref = data_dict.get("id")
+    pkg = cm.Package.get(ref) if isinstance(ref, str) and ref else None
+    package_id = pkg.id if pkg is not None else None
+    result = original_action(context, data_dict)
+    if package_id:
+        from ckanext.wards import bulk
+        bulk.delete_scores([package_id])
+    return result
 
 
 def get_actions() -> dict[str, Any]:
-    return {"wards_resource_score": wards_resource_score,
+    return {"dataset_purge": dataset_purge,
+            "wards_resource_score": wards_resource_score,
             "wards_dataset_score": wards_dataset_score,
             "wards_scorecard": wards_scorecard}
 

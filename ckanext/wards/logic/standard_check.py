@@ -300,7 +300,9 @@ def wards_standard_check(context: Context, data_dict: DataDict) -> dict[str, Any
     :returns: the checker's result (``ckanext.wards.standard_check``), messages in en and ja,
         with ``state: "checked"`` and ``check`` (file SHA-256, time, whether reused)
     """
-    res_id = tk.get_or_bust(data_dict, "id")
+    from ckanext.wards.logic import params
+    data_dict = params.validated(params.standard_check_schema(), data_dict)
+    res_id = data_dict["id"]
     tk.check_access("wards_standard_check", context, data_dict)
     resource = tk.get_action("resource_show")(dict(context), {"id": res_id})
     dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})

@@ -9,7 +9,12 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.wards.lib import download
+from ckanext.wards.logic import params
+from ckanext.wards.views import security
+
 compare_blueprint = Blueprint("wards_compare", __name__)
+security.protect(compare_blueprint)
 
 SORT_KEYS = ("code", "name", "datasets", "resources", "csv", "api", "machine_readable_strict",
              "machine_readable_broad", "open_licence", "standard_conformance", "mqa_points_mean",
@@ -71,19 +76,18 @@ def _script_json(value: Any) -> str:
 
 
 def compare_page():
+    desc = params.query_flag("desc")
     data = tk.get_action("wards_compare")({}, {})
     fmt = tk.request.args.get("format")
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
-                        mimetype="application/json")
+                        headers=download.headers("wards-compare.json", "application/json", inline=True))
     if fmt == "csv":
         from ckanext.wards import compare
-        return Response(compare.comparison_csv(data["rows"]), headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="wards-compare.csv"'})
+        return Response(compare.comparison_csv(data["rows"]),
+                        headers=download.headers("wards-compare.csv", "text/csv; charset=utf-8"))
     lang = _lang()
     sort = tk.request.args.get("sort") or "code"
-    desc = tk.asbool(tk.request.args.get("desc", False))
     rows = sort_rows(data["rows"], sort, desc, lang)
     from ckanext.wards import compare
     trend = compare.trends()
@@ -167,20 +171,21 @@ def _report_or_404(org: str) -> dict[str, Any]:
 
 def report_json(org: str):
     from ckanext.wards import report
-    return Response(report.to_json(_report_or_404(org)), mimetype="application/json",
-                    headers={"Access-Control-Allow-Origin": "*"})
+    return Response(report.to_json(_report_or_404(org)), headers={
+        "Access-Control-Allow-Origin": "*",
+        **download.headers(f"ward-report-{org}.json", "application/json", inline=True)})
 
 
 def report_csv(org: str):
     from ckanext.wards import report
-    return Response(report.to_csv(_report_or_404(org)), headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="ward-report-{org}.csv"'})
+    return Response(report.to_csv(_report_or_404(org)),
+                    headers=download.headers(f"ward-report-{org}.csv", "text/csv; charset=utf-8"))
 
 
 def report_ttl(org: str):
     from ckanext.wards import report
-    return Response(report.to_turtle(_report_or_404(org)), headers={"Content-Type": "text/turtle; charset=utf-8"})
+    return Response(report.to_turtle(_report_or_404(org)), headers=download.headers(
+        f"ward-report-{org}.ttl", "text/turtle; charset=utf-8", inline=True))
 
 
 def open_data_list(org: str):
@@ -192,9 +197,7 @@ def open_data_list(org: str):
         "lg_code": doc["ward"]["code"], "name_ja": doc["ward"]["name_ja"], "prefecture_ja": ""}
     body = report.open_data_list_csv(report.public_packages(org_dict["id"]), ward)
     filename = report.open_data_list_spec()["file_name"].format(code=doc["ward"]["code"])
-    return Response(body.encode("utf-8"), headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(body.encode("utf-8"), headers=download.headers(filename, "text/csv; charset=utf-8"))
 
 
 compare_blueprint.add_url_rule("/wards/compare", view_func=compare_page)

@@ -5,7 +5,12 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.wards.lib import download
+from ckanext.wards.logic import params
+from ckanext.wards.views import security
+
 scorecard_blueprint = Blueprint("wards_scorecard", __name__)
+security.protect(scorecard_blueprint)
 
 
 def _card(org: str) -> dict:
@@ -15,10 +20,12 @@ def _card(org: str) -> dict:
         "organization": org,
         "include_private": can_see_private(org, tk.current_user.name if tk.current_user.is_authenticated else None),
         "rating": args.get("rating") or None, "q": args.get("q") or None,
-        "sort": args.get("sort") or "mqa_points", "desc": args.get("desc", "false"),
+        "sort": args.get("sort") or "mqa_points", "desc": params.query_flag("desc"),
     }
     try:
         return tk.get_action("wards_scorecard")({}, data_dict)
+    except tk.ValidationError as exc:
+        return tk.abort(400, "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.error_dict.items()))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Organization not found"))
     except tk.NotAuthorized:
@@ -34,20 +41,19 @@ def scorecard(id: str):
         "card": card, "org": org, "args": {k: v for k, v in tk.request.args.items()
                                             if k in ("q", "rating", "sort", "desc")},
         "sort": tk.request.args.get("sort") or "mqa_points",
-        "desc": tk.asbool(tk.request.args.get("desc", False))})
+        "desc": params.query_flag("desc")})
 
 
 def scorecard_csv(id: str):
     from ckanext.wards import scorecard as sc
     card = _card(id)
-    return Response(sc.to_csv(card), mimetype="text/csv",
-                    headers={"Content-Type": "text/csv; charset=utf-8",
-                             "Content-Disposition": f'attachment; filename="scorecard-{id}.csv"'})
+    return Response(sc.to_csv(card), headers=download.headers(f"scorecard-{id}.csv", "text/csv; charset=utf-8"))
 
 
 def scorecard_json(id: str):
     from ckanext.wards import scorecard as sc
-    return Response(sc.to_json(_card(id)), mimetype="application/json")
+    return Response(sc.to_json(_card(id)),
+                    headers=download.headers(f"scorecard-{id}.json", "application/json", inline=True))
 
 
 scorecard_blueprint.add_url_rule("/organization/<id>/scorecard", view_func=scorecard)
