@@ -73,6 +73,7 @@ setup(
         "pyshacl>=0.26",
         "rdflib>=7.0",
         "PyYAML>=6.0",
+        "openpyxl>=3.1",  # XLSX files in the standard checker and the file checks
     ],
     entry_points="""
         [ckan.plugins]

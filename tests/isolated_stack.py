@@ -148,7 +148,15 @@ class Solr:
 class IsolatedStack:
     """Everything a portal runs. Use as a context manager; it cleans up after itself."""
 
-    def __init__(self, workers: int = 3, plugins: str | None = None, extra_config: dict | None = None):
+    def __init__(self, workers: int = 3, plugins: str | None = None, extra_config: dict | None = None,
+                 venv_bin: Path | None = None, ini_template: Path | None = None,
+                 wsgi_dir: Path | None = None):
+        """``venv_bin``: the venv whose ``ckan`` and ``gunicorn`` run the portal (default: this
+        test run's own); ``ini_template``: the ini the portal starts from (default: test.ini);
+        ``wsgi_dir``: where gunicorn finds ``wsgi.py`` (default: dev/)."""
+        self.venv_bin = Path(venv_bin) if venv_bin else VENV_BIN
+        self.ini_template = Path(ini_template) if ini_template else ROOT / "test.ini"
+        self.wsgi_dir = Path(wsgi_dir) if wsgi_dir else ROOT / "dev"
         self.workdir = Path(tempfile.mkdtemp(prefix="wards-stack-"))
         os.chmod(self.workdir, 0o755)
         self.postgres = Postgres(self.workdir)
@@ -174,14 +182,23 @@ class IsolatedStack:
             CKAN_SITE_URL=self.base_url,
             CKAN_STORAGE_PATH=str(self.workdir / "storage"),
         )
+        if self.venv_bin != VENV_BIN:  # another venv: nothing of this run's Python path leaks in
+            env.pop("PYTHONPATH", None)
+            env["VIRTUAL_ENV"] = str(self.venv_bin.parent)
+            env["PATH"] = f"{self.venv_bin}{os.pathsep}{env.get('PATH', '')}"
         return env
+
+    @property
+    def cwd(self) -> Path | None:
+        """Another venv's commands run outside the checkout (as on a portal); ours as before."""
+        return self.workdir if self.venv_bin != VENV_BIN else None
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
     def _write_ini(self) -> None:
-        text = (ROOT / "test.ini").read_text(encoding="utf-8")
+        text = self.ini_template.read_text(encoding="utf-8")
         lines = []
         overrides = dict(self.extra_config)
         if self.plugins is not None:
@@ -197,8 +214,9 @@ class IsolatedStack:
         self.ini.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def ckan(self, *args: str, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([str(VENV_BIN / "ckan"), "-c", str(self.ini), *args], env=self.env,
-                              capture_output=True, text=True, timeout=timeout, check=check)
+        return subprocess.run([str(self.venv_bin / "ckan"), "-c", str(self.ini), *args], env=self.env,
+                              capture_output=True, text=True, timeout=timeout, check=check,
+                              cwd=self.cwd)
 
     def start(self) -> "IsolatedStack":
         self._write_ini()
@@ -213,8 +231,8 @@ class IsolatedStack:
 
     def start_web(self) -> None:
         self.web = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--bind",
-             f"127.0.0.1:{self.web_port}", "--timeout", "120", "--chdir", str(ROOT / "dev"),
+            [str(self.venv_bin / "gunicorn"), "--workers", str(self.workers), "--bind",
+             f"127.0.0.1:{self.web_port}", "--timeout", "120", "--chdir", str(self.wsgi_dir),
              "--log-level", "warning", "wsgi:application"],
             env=self.env, stdout=open(self.workdir / "web.log", "ab"), stderr=subprocess.STDOUT,
         )
@@ -235,7 +253,8 @@ class IsolatedStack:
 
     def start_job_worker(self) -> subprocess.Popen:
         self.job_worker = subprocess.Popen(
-            [str(VENV_BIN / "ckan"), "-c", str(self.ini), "jobs", "worker"], env=self.env,
+            [str(self.venv_bin / "ckan"), "-c", str(self.ini), "jobs", "worker"], env=self.env,
+            cwd=self.cwd,
             stdout=open(self.workdir / "worker.log", "ab"), stderr=subprocess.STDOUT,
         )
         return self.job_worker

@@ -122,3 +122,18 @@ def test_classification_of_a_resource():
 
     nothing = formats.classify({"url": ""})
     assert nothing["code"] is None and nothing["stars"] == 0
+
+
+@pytest.mark.parametrize("resource, code", [
+    ({"format": "エクセル", "url": "https://x.lg.jp/a.xlsx"}, "XLSX"),
+    ({"format": "Excel", "url": "https://x.lg.jp/download?id=3",
+      "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, "XLSX"),
+    ({"format": "エクセル", "url": "https://x.lg.jp/a.xls"}, "XLS"),
+    ({"format": "エクセル", "url": "https://x.lg.jp/a"}, "XLS"),
+    ({"format": "JSON API", "url": "https://x.lg.jp/api/v1/shelters"}, "REST"),
+    ({"format": "JSON", "url": "https://x.lg.jp/a.json"}, "JSON"),
+])
+def test_version_less_excel_takes_the_urls_version_and_json_api_is_an_api(resource, code):
+    classified = formats.classify(resource)
+    assert classified["code"] == code
+    assert classified["is_api"] == (code == "REST")

@@ -49,3 +49,48 @@ def test_installed_wheel_finds_its_data_without_the_checkout(wheel, tmp_path):
     schemas, i18n = result.stdout.split()
     assert schemas == str(site / "ckanext" / "wards" / "_data" / "schemas")
     assert i18n == str(site / "ckanext" / "wards" / "_data" / "i18n")
+
+
+def _install_requires() -> set[str]:
+    """Distribution names in setup.py's install_requires (read, not run)."""
+    import ast
+    import re
+    tree = ast.parse(ROOT.joinpath("setup.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "install_requires":
+            return {re.split(r"[<>=!~ ;\[]", ast.literal_eval(item))[0].lower().replace("_", "-")
+                    for item in node.value.elts}
+    raise AssertionError("setup.py has no install_requires")
+
+
+def _imported_top_level_modules() -> set[str]:
+    import ast
+    names = set()
+    for path in ROOT.joinpath("ckanext").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_every_runtime_import_is_declared_or_comes_with_ckan():
+    """A wheel installed into a portal's venv (CKAN and its requirements only) imports
+    everything it needs: openpyxl was missing and XLSX checks answered 500."""
+    import importlib.metadata as md
+    import re
+    ckan_requires = {re.split(r"[<>=!~ ;\[(]", r)[0].lower().replace("_", "-")
+                     for r in md.requires("ckan") or [] if "extra ==" not in r or '"requirements"' in r}
+    declared = _install_requires()
+    distributions = md.packages_distributions()
+    missing = {}
+    for module in sorted(_imported_top_level_modules() - {"ckan", "ckanext"}):
+        if module in sys.stdlib_module_names:
+            continue
+        dists = {d.lower().replace("_", "-") for d in distributions.get(module, [])}
+        assert dists, f"{module}: imported but installed by no distribution"
+        if not dists & (declared | ckan_requires):
+            missing[module] = dists
+    assert missing == {}
+    assert "openpyxl" in declared

@@ -128,5 +128,6 @@ def test_cli_dry_run_prints_the_plan():
     assert result.exit_code == 0, result.output
     assert "legacy-budget: would update" in result.output
     assert "map   extras.更新頻度 -> frequency = monthly" in result.output
-    assert "1 datasets, 0 updated (dry run: nothing written)" in result.output
+    assert "1 datasets, 0 updated, 0 skipped (already in the shared schema), 0 would fail " \
+        "(dry run: nothing written)" in result.output
     assert helpers.call_action("package_show", id="legacy-budget")["license_id"] == "cc-by"

@@ -161,3 +161,29 @@ def test_default_schema_reference_resolves_like_scheming_does():
     assert module == "ckanext.wards"
     resolved = os.path.join(os.path.dirname(ckanext.wards.__file__), relative)
     assert os.path.samefile(resolved, paths.schema_file("wards_dataset.yaml"))
+
+
+@pytest.mark.parametrize("spelling", ["UTF-8(BOM付き)", "UTF-8（BOM付き）", "ＵＴＦ－８(BOM付き)", "BOM付きUTF-8"])
+def test_utf8_with_bom_spellings_are_utf8(spelling):
+    assert schema.normalise_term("encodings", spelling) == "UTF-8"
+
+
+@pytest.mark.parametrize("label, themes", [
+    ("子育て・教育", ["SOCI", "EDUC"]), ("防災・安全", ["JUST"]), ("健康・福祉", ["HEAL", "SOCI"]),
+    ("司法・安全・環境", ["JUST"]),  # a whole e-Stat label wins over its parts
+])
+def test_compound_categories_map_part_by_part(label, themes):
+    assert schema.normalise_terms("themes", [label]) == themes
+
+
+def test_a_compound_with_an_unknown_part_is_unknown():
+    with pytest.raises(schema.SchemaValueError):
+        schema.normalise_terms("themes", ["子育て・宇宙"])
+
+
+@pytest.mark.parametrize("text, period", [
+    ("令和5年度", ("2023-04-01", "2024-03-31")), ("R元年度", ("2019-04-01", "2020-03-31")),
+    ("２０２３年度", ("2023-04-01", "2024-03-31")), ("令和5年", None), ("2023", None),
+])
+def test_fiscal_years(text, period):
+    assert schema.fiscal_year(text) == period

@@ -247,3 +247,16 @@ def test_shared_schema_dataset_scores_its_fields(sysadmin):
         assert metrics[metric_id] == scoring.metric_by_id()[metric_id]["points"], metric_id
     live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["id"])
     assert live["mqa_points"] == wards_model.dataset_score_row(pkg["id"])["mqa_points"]
+
+
+@pytest.mark.ckan_config("ckan.locale_default", "ja")
+def test_cli_scorecard_speaks_the_portals_default_language(sysadmin, cli):
+    import json
+    from ckanext.wards.cli import wards
+    org = factories.Organization(name="chiyoda")
+    _create(sysadmin, org, name="a-dataset", resources=[{"url": "https://x.lg.jp/a.pdf", "format": "PDF"}])
+    assert cli.invoke(wards, ["score", "--org", "chiyoda"]).exit_code == 0
+    cards = {lang: json.loads(cli.invoke(wards, ["scorecard", "--org", "chiyoda", "--format", "json",
+                                                 *(["--lang", lang] if lang else [])]).output)
+             for lang in (None, "ja", "en")}
+    assert cards[None] == cards["ja"] != cards["en"]

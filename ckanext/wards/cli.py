@@ -13,6 +13,13 @@ output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), 
                              help="File (default: stdout).")
 
 
+def portal_language() -> str:
+    """``ckan.locale_default`` when we have labels in it (ja, en), else en."""
+    import ckan.plugins.toolkit as tk
+    locale = (tk.config.get("ckan.locale_default") or "en").split("_")[0]
+    return locale if locale in ("ja", "en") else "en"
+
+
 def write_output(data: bytes, output: str | None) -> None:
     """The bytes as they are (a CSV keeps its BOM) to the --output file, or to stdout."""
     if output:
@@ -47,6 +54,14 @@ def migrate_cmd(dry_run, org, datasets, as_json):
     reports = migrate.migrate(ids, {"user": site_user["name"], "ignore_auth": True}, dry_run=dry_run)
     click.echo(json.dumps(reports, ensure_ascii=False, indent=2) if as_json
                else migrate.format_report(reports, dry_run))
+    updated = [r["id"] for r in reports if r["applied"]]
+    import ckan.plugins as p
+    if updated and p.plugin_loaded("wards_scoring"):
+        # updates queued no job each: score them once, in bulk
+        from ckanext.wards import scoring
+        count = scoring.rescore(package_ids=updated)
+        if not as_json:
+            click.echo(f"scored {count} updated datasets")
     if any(r["errors"] for r in reports):
         raise SystemExit(1)
 
@@ -182,11 +197,13 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
 @click.option("--org", "org", required=True, help="Organisation id or name.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 @click.option("--include-private", is_flag=True, help="Include private datasets.")
-@click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None,
+              help="Language of the labels; default: the portal's ckan.locale_default.")
 @output_option
 def scorecard_cmd(org, fmt, include_private, lang, output):
     """Print the stewards' scorecard of an organisation as CSV (UTF-8 with BOM) or JSON."""
     from ckanext.wards import model, scorecard
+    lang = lang or portal_language()
     if model.resolve_org_id(org) is None:
         raise click.ClickException(f"organisation not found: {org}")
     card = scorecard.build(org, include_private=include_private, lang=lang)

@@ -49,35 +49,32 @@ def reference_figures() -> dict[str, Any]:
 # --- local wards --------------------------------------------------------------------------
 
 def local_wards() -> list[dict[str, Any]]:
-    """Organisations of this portal that are wards: [{org: {...}, ward: {...}}] by code."""
+    """The wards of this portal's organisations, by code: ``[{ward, org, org_ids}]``
+    (``org`` names the ward's report; ``org_ids`` all add up, see ``report.group_wards``)."""
     import ckan.model as cm
 
     orgs = (cm.Session.query(cm.Group.id, cm.Group.name, cm.Group.title, cm.Group.extras)
-            .filter(cm.Group.is_organization.is_(True), cm.Group.state == "active").all())
-    out = []
-    seen = set()
-    for org_id, name, title, extras in orgs:
-        org = {"id": org_id, "name": name, "title": title, "ward_code": (extras or {}).get("ward_code")}
-        ward = report.ward_for_org(org)
-        if ward and ward["lg_code"] not in seen:
-            seen.add(ward["lg_code"])
-            out.append({"org": org, "ward": ward})
-    return sorted(out, key=lambda w: w["ward"]["lg_code"])
+            .filter(cm.Group.is_organization.is_(True), cm.Group.state == "active")
+            .order_by(cm.Group.created, cm.Group.id).all())
+    return report.group_wards(
+        {"id": org_id, "name": name, "title": title, "ward_code": (extras or {}).get("ward_code")}
+        for org_id, name, title, extras in orgs)
 
 
 def local_reports(computed_at: Optional[str] = None, fresh: bool = False) -> list[dict[str, Any]]:
     """Reports of every local ward from one aggregate query for all of them (the report
     cache's, unless ``fresh``: snapshots are always computed anew)."""
     wards = local_wards()
-    org_ids = [w["org"]["id"] for w in wards]
+    org_ids = [i for w in wards for i in w["org_ids"]]
     if fresh:
         figures, when = report.org_figures(org_ids), report.now_utc()
     else:
         figures, when = report.cached_org_figures(org_ids)
     when = computed_at or when
     base = report.site_url()
-    return [report.build_report(w["ward"], figures[w["org"]["id"]], base, computed_at=when,
-                                org_name=w["org"]["name"], report_url=report.report_url_for(w["org"]["name"]))
+    return [report.build_report(w["ward"], report.add_figures([figures[i] for i in w["org_ids"]]), base,
+                                computed_at=when, org_name=w["org"]["name"],
+                                report_url=report.report_url_for(w["org"]["name"]))
             for w in wards]
 
 

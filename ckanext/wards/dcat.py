@@ -703,6 +703,10 @@ def _translated(ja: Any, en: Any) -> Optional[dict[str, str]]:
     return out or None
 
 
+LEGACY_CONTACT_FIELDS = ("contact_uri", "contact_name", "contact_email", "maintainer", "maintainer_email",
+                         "author", "author_email")
+
+
 def _prepared(dataset: dict[str, Any]) -> dict[str, Any]:
     """A shallow copy of ``dataset`` with values the stock profile writes as proper DCAT-AP 3."""
     d = dict(dataset)
@@ -736,6 +740,11 @@ def _prepared(dataset: dict[str, Any]) -> dict[str, Any]:
         value = _field(dataset, key)
         if isinstance(value, str):
             d[key] = _as_list(value)
+    if d.get("contact"):
+        # the stock profile writes one more contact point from these (maintainer, else
+        # author): beside the shared schema's contact, a migrated dataset had two
+        for key in LEGACY_CONTACT_FIELDS:
+            d[key] = None
     publisher = publisher_for(dataset)
     if publisher:
         d["publisher"] = [publisher]  # the stock code then skips its organisation fallback

@@ -255,6 +255,10 @@ def classify(resource: dict[str, Any], sniffed: Optional[str] = None) -> dict[st
     declared = code_from_label(declared_format)
     from_media = code_from_media_type(declared_media)
     from_url = code_from_url(url)
+    refined = [c for c in (from_media, from_url)
+               if c and c in (file_types().get(declared or "", {}).get("refined_by") or ())]
+    if refined:
+        declared = refined[0]
     detected = sniffed or from_url
     code = sniffed or declared or from_media or from_url
 

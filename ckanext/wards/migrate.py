@@ -5,7 +5,8 @@ extras), build the shared-schema dict:
 
 * extras whose key is a known spelling (``schemas/migrate.yaml``: 更新頻度, 言語,
   全国地方公共団体コード ...) become the schema's fields; other extras stay extras;
-* the licence id goes through the licence aliases (``cc-by`` → ``CC-BY-4.0``);
+* the licence id goes through the licence aliases (``cc-by`` → ``CC-BY-4.0``); a rewritten
+  id is kept in the extra ``wards_original_license_id`` and reported;
 * ``contact`` from maintainer / author (which stay, as every core field does);
 * ``publisher_code`` from the organisation when it is one of the 23 wards (by name,
   title or Tokyo catalogue id), else ``ckanext.wards.ward_code``;
@@ -15,7 +16,12 @@ extras), build the shared-schema dict:
 The result is validated with the schema's own validators (what ``package_update`` will
 run); every value they reject is moved to the extra ``wards_unmapped_<field>`` (on the
 resource for resource fields) and the field is left empty, so nothing is ever lost and
-the update cannot fail on old data. ``dry_run`` reports the plan without writing.
+the update cannot fail on old data. ``dry_run`` reports the plan without writing, with
+the errors the update would meet (the same validation, nothing written).
+
+A dataset whose plan validates to what it already stores (already in the shared schema,
+or migrated before) is skipped: no update, no activity, no job. Updates do not queue a
+re-score each; the command scores the updated datasets once, in bulk, afterwards.
 """
 from __future__ import annotations
 
@@ -30,6 +36,10 @@ from ckanext.wards import schema
 from ckanext.wards.paths import schema_file
 
 UNMAPPED_PREFIX = "wards_unmapped_"
+ORIGINAL_LICENCE_EXTRA = "wards_original_license_id"
+# in the update's context: the scoring plugin queues no re-score (one bulk score follows),
+# and the validators normalise every value (an unchanged form save keeps stored ids)
+CONTEXT_FLAG = "wards_migrate"
 
 
 @functools.lru_cache(maxsize=None)
@@ -53,8 +63,9 @@ def plan_dataset(raw: dict, context: dict) -> dict:
     "extras_kept": [keys], "missing": [fields], "errors": {}, "dataset": <dict for package_update>}``."""
     new = copy.deepcopy(raw)
     mapped: list[dict] = []
+    rewrites: list[dict] = []
     _extras_to_fields(new, mapped)
-    _fill_from_core(new, mapped)
+    _fill_from_core(new, mapped, rewrites)
     for resource in new.get("resources") or []:
         _resource_fields(resource, mapped)
 
@@ -65,7 +76,7 @@ def plan_dataset(raw: dict, context: dict) -> dict:
         parked = {u["field"] for u in unmapped}
         mapped[:] = [m for m in mapped if m["field"] not in parked]
         count = len(mapped)
-        _fill_from_core(new, mapped)
+        _fill_from_core(new, mapped, rewrites)
         if len(mapped) > count:
             more, errors, validated = _validate_and_park(new, context)
             unmapped += more
@@ -74,16 +85,17 @@ def plan_dataset(raw: dict, context: dict) -> dict:
             entry["value"] = _shown(entry["field"], validated[entry["field"]])
     return {
         "name": raw["name"], "id": raw["id"],
-        "mapped": mapped, "unmapped": unmapped,
-        "extras_kept": [e["key"] for e in new.get("extras") or [] if not e["key"].startswith(UNMAPPED_PREFIX)],
+        "mapped": mapped, "unmapped": unmapped, "rewrites": rewrites,
+        "extras_kept": [e["key"] for e in new.get("extras") or []
+                        if not e["key"].startswith((UNMAPPED_PREFIX, ORIGINAL_LICENCE_EXTRA))],
         "missing": [f for f in schema.recommended_fields() if _empty(validated.get(f))],
         "errors": errors,
         "dataset": new,
     }
 
 
-def _fill_from_core(new: dict, mapped: list) -> None:
-    _licence(new, mapped)
+def _fill_from_core(new: dict, mapped: list, rewrites: list) -> None:
+    _licence(new, mapped, rewrites)
     _contact(new, mapped)
     _publisher_code(new, mapped)
     _themes_from_groups(new, mapped)
@@ -115,16 +127,25 @@ def _extras_to_fields(new: dict, mapped: list) -> None:
 
 
 def _period(text: str) -> Optional[dict]:
+    """A period from ``2024-04-01～2025-03-31``, ``令和5年度`` (a fiscal year) or
+    ``令和5年度～令和6年度``; None for text we cannot read."""
     parts = [p.strip() for p in re.split(r"\s*(?:/|～|〜|~|から|–)\s*", schema.nfkc(text)) if p.strip()]
+    if len(parts) == 1:
+        parts = parts * 2  # one fiscal year: its first and last day
     if len(parts) != 2:
         return None
     try:
-        return {"start": schema.parse_date(parts[0]), "end": schema.parse_date(parts[1])}
+        return {"start": _period_bound(parts[0], 0), "end": _period_bound(parts[1], 1)}
     except ValueError:
         return None
 
 
-def _licence(new: dict, mapped: list) -> None:
+def _period_bound(text: str, end: int) -> str:
+    fiscal = schema.fiscal_year(text)
+    return fiscal[end] if fiscal else schema.parse_date(text)
+
+
+def _licence(new: dict, mapped: list, rewrites: list) -> None:
     value = new.get("license_id")
     if _empty(value):
         return
@@ -135,6 +156,23 @@ def _licence(new: dict, mapped: list) -> None:
     if canonical != value:
         new["license_id"] = canonical
         mapped.append({"field": "license_id", "source": "license_id", "value": canonical})
+        _add_extra(new, ORIGINAL_LICENCE_EXTRA, value)
+        rewrites.append({"field": "license_id", "from": value, "to": canonical,
+                         "kept_as": ORIGINAL_LICENCE_EXTRA})
+
+
+def _add_extra(new: dict, key: str, value: str) -> None:
+    """Add an extra unless one of that key holds that value (keys are unique: a second,
+    different value gets ``_2``, ``_3`` ...)."""
+    extras = new.setdefault("extras", [])
+    taken = {e["key"]: e.get("value") for e in extras}
+    candidate, n = key, 1
+    while candidate in taken:
+        if taken[candidate] == value:
+            return
+        n += 1
+        candidate = f"{key}_{n}"
+    extras.append({"key": candidate, "value": value})
 
 
 def _contact(new: dict, mapped: list) -> None:
@@ -152,13 +190,18 @@ def _contact(new: dict, mapped: list) -> None:
 def _publisher_code(new: dict, mapped: list) -> None:
     if not _empty(new.get("publisher_code")):
         return
-    org = new.get("organization") or {}
-    for key in ("name", "title"):
-        ward = schema.ward_for(org.get(key)) if org.get(key) else None
-        if ward:
-            new["publisher_code"] = ward["lg_code"]
-            mapped.append({"field": "publisher_code", "source": f"organization.{key}", "value": ward["lg_code"]})
-            return
+    from ckanext.wards import report
+    org = dict(new.get("organization") or {})
+    if org.get("id"):
+        import ckan.model as model
+        group = model.Group.get(org["id"])
+        org["ward_code"] = (group.extras or {}).get("ward_code") if group else None
+    match = report.ward_match(org)  # the rules of the comparison: code, name, title if turned on
+    if match:
+        source = {report.BY_CODE: "ward_code", report.BY_NAME: "name", report.BY_TITLE: "title"}[match[1]]
+        new["publisher_code"] = match[0]["lg_code"]
+        mapped.append({"field": "publisher_code", "source": f"organization.{source}", "value": match[0]["lg_code"]})
+        return
     import ckan.plugins.toolkit as tk
     configured = tk.config.get("ckanext.wards.ward_code")
     if configured:
@@ -172,12 +215,11 @@ def _themes_from_groups(new: dict, mapped: list) -> None:
     themes = []
     for group in new.get("groups") or []:
         for key in ("name", "title", "display_name"):
-            try:
-                theme = schema.normalise_term("themes", group.get(key) or "")
+            try:  # one label (a list is not split on commas); compounds such as 子育て・教育 map part by part
+                found = schema.normalise_terms("themes", [group.get(key) or ""])
             except ValueError:
                 continue
-            if theme not in themes:
-                themes.append(theme)
+            themes += [theme for theme in found if theme not in themes]
             break
     if themes:
         new["theme"] = themes
@@ -203,7 +245,7 @@ def _validate(new: dict, context: dict) -> tuple[dict, dict]:
 
     plugin = lib_plugins.lookup_package_plugin(new.get("type") or "dataset")
     ctx = {"model": model, "session": model.Session, "user": context.get("user"),
-           "package": model.Package.get(new["id"]), "ignore_auth": True}
+           "package": model.Package.get(new["id"]), "ignore_auth": True, CONTEXT_FLAG: True}
     data, errors = lib_plugins.plugin_validate(plugin, ctx, copy.deepcopy(new),
                                                plugin.update_package_schema(), "package_update")
     model.Session.rollback()
@@ -227,7 +269,7 @@ def _validate_and_park(new: dict, context: dict) -> tuple[list, dict, dict]:
                                          "error": _first(res_messages)})
         elif field in new and field not in ("name", "owner_org", "id", "type", "extras"):
             value = new.pop(field)
-            new.setdefault("extras", []).append({"key": UNMAPPED_PREFIX + field, "value": _as_text(value)})
+            _add_extra(new, UNMAPPED_PREFIX + field, _as_text(value))
             unmapped.append({"field": field, "value": value, "error": _first(messages)})
     data, errors = _validate(new, context)
     return unmapped, errors, data
@@ -277,24 +319,51 @@ def migrate(ids: Iterable[str], context: dict, dry_run: bool = True) -> list[dic
 
     reports = []
     for package_id in ids:
-        raw = tk.get_action("package_show")({"user": context.get("user"), "ignore_auth": True,
-                                             "validate": False}, {"id": package_id})
+        show = {"user": context.get("user"), "ignore_auth": True}
+        raw = tk.get_action("package_show")(dict(show, validate=False), {"id": package_id})
         plan = plan_dataset(raw, context)
         plan["applied"] = False
-        if not dry_run and not plan["errors"]:
-            tk.get_action("package_update")({"user": context.get("user"), "ignore_auth": context.get("ignore_auth", False)},
+        plan["skipped"] = not plan["errors"] and _stores_the_same(
+            plan["dataset"], tk.get_action("package_show")(dict(show), {"id": package_id}), context)
+        if not dry_run and not plan["errors"] and not plan["skipped"]:
+            tk.get_action("package_update")({"user": context.get("user"), CONTEXT_FLAG: True,
+                                             "ignore_auth": context.get("ignore_auth", False)},
                                             plan["dataset"])
             plan["applied"] = True
         reports.append({k: v for k, v in plan.items() if k != "dataset"})
     return reports
 
 
+def _stores_the_same(planned: dict, shown: dict, context: dict) -> bool:
+    """Would the update store what the dataset holds now? (the plan and the dataset as the
+    shared schema shows it validate to the same data: already in the shared schema)"""
+    def stored(data: dict) -> dict:
+        validated, errors = _validate(data, context)
+        if errors:
+            return {"errors": errors}
+        validated = {k: v for k, v in validated.items() if k not in _VOLATILE}
+        validated["extras"] = sorted((e["key"], e["value"]) for e in validated.get("extras") or [])
+        return validated
+    return stored(planned) == stored(shown)
+
+
+_VOLATILE = ("metadata_modified", "revision_id")
+
+
 def format_report(reports: list[dict], dry_run: bool) -> str:
     """Plain-text report for the CLI, one block per dataset."""
     lines = []
     for r in reports:
-        state = "would update" if dry_run else ("updated" if r["applied"] else "NOT updated")
+        if r.get("skipped"):
+            lines.append(f"{r['name']}: already in the shared schema, skipped")
+            continue
+        if r["errors"]:
+            state = "would FAIL, left as it is" if dry_run else "NOT updated"
+        else:
+            state = "would update" if dry_run else "updated"
         lines.append(f"{r['name']}: {state}")
+        for w in r.get("rewrites") or ():
+            lines.append(f"  rewrite {w['field']} {w['from']} -> {w['to']} (original kept as extra {w['kept_as']})")
         for m in r["mapped"]:
             lines.append(f"  map   {m['source']} -> {m['field']} = {_as_text(m['value'])}")
         for u in r["unmapped"]:
@@ -306,5 +375,9 @@ def format_report(reports: list[dict], dry_run: bool) -> str:
         for field, messages in (r["errors"] or {}).items():
             lines.append(f"  error {field}: {messages}")
     done = sum(1 for r in reports if r["applied"])
-    lines.append(f"{len(reports)} datasets, {done} updated" + (" (dry run: nothing written)" if dry_run else ""))
+    failing = sum(1 for r in reports if r["errors"])
+    skipped = sum(1 for r in reports if r.get("skipped"))
+    verb = "would fail" if dry_run else "failed"
+    lines.append(f"{len(reports)} datasets, {done} updated, {skipped} skipped (already in the shared schema), "
+                 f"{failing} {verb}" + (" (dry run: nothing written)" if dry_run else ""))
     return "\n".join(lines)

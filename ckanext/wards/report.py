@@ -24,7 +24,7 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from ckanext.wards import paths
-from ckanext.wards.schema import lg_check_digit
+from ckanext.wards.schema import SchemaValueError, lg_check_digit, normalise_lg_code
 
 SCHEMA_VERSION = "1.0"
 METRIC_NS = "https://w3id.org/ckanext-wards/metric#"
@@ -89,26 +89,116 @@ def _org_extra(org: dict[str, Any], key: str) -> Optional[str]:
     return None
 
 
-def ward_for_org(org: dict[str, Any]) -> Optional[dict[str, str]]:
-    """The ward an organisation stands for: its ``ward_code`` extra, else a match of its
-    name or title on wards.csv (slug, ``<slug>-city``, romaji, 千代田区, Tokyo catalogue id).
-    An organisation with a code not in wards.csv still is a ward (other municipalities)."""
+# How an organisation is known to be a ward, strongest first: its own ``ward_code`` (only
+# sysadmins set it, validated), its name (``chiyoda``, ``chiyoda-city``), its title (千代田区,
+# only with ckanext.wards.match_org_titles: anyone may create an organisation of any title).
+BY_CODE, BY_NAME, BY_TITLE, AS_DEPARTMENT = range(4)
+
+
+def own_ward_code(org: dict[str, Any]) -> Optional[str]:
+    """An organisation's ``ward_code`` extra when it is a valid code (else None: an
+    unvalidated or mistyped extra makes no ward)."""
     code = _org_extra(org, "ward_code")
+    try:
+        return normalise_lg_code(code) if code else None
+    except SchemaValueError:
+        return None
+
+
+def portal_ward_code() -> Optional[str]:
+    """``ckanext.wards.ward_code`` (checked at start-up), or None."""
+    from ckan.plugins import toolkit as tk
+    code = (tk.config.get("ckanext.wards.ward_code") or "").strip()
+    return code if check_digit_ok(code) else None
+
+
+def _ward_for_code(code: str, org: dict[str, Any]) -> dict[str, str]:
+    """wards.csv's row, or one made from the organisation (another municipality)."""
+    known = ward_by_code(code)
+    if known:
+        return known
+    label = org.get("title") or org.get("name") or code
+    return {"lg_code": code, "name_ja": label, "name_en": label, "slug": org.get("name") or "",
+            "prefecture_ja": "", "website": ""}
+
+
+def ward_match(org: dict[str, Any]) -> Optional[tuple[dict[str, str], int]]:
+    """(ward, how it matched: BY_CODE, BY_NAME or BY_TITLE) of an organisation, or None."""
+    from ckan.plugins import toolkit as tk
+    code = own_ward_code(org)
     if code:
-        known = ward_by_code(code)
-        if known:
-            return known
-        return {"lg_code": code, "name_ja": org.get("title") or org.get("name") or code,
-                "name_en": org.get("title") or org.get("name") or code, "slug": org.get("name") or "",
-                "prefecture_ja": "", "website": ""}
+        return _ward_for_code(code, org), BY_CODE
     name = (org.get("name") or "").lower()
-    title = (org.get("title") or "").strip()
     for w in wards():
         slug = w["slug"]
-        if name in (slug, f"{slug}-city", f"{slug}-ku", f"{slug}ku", w["tokyo_catalog_org_id"], w["lg_code"]) \
-                or title in (w["name_ja"], w["name_en_conventional"], "東京都" + w["name_ja"]):
-            return w
+        if name in (slug, f"{slug}-city", f"{slug}-ku", f"{slug}ku", w["tokyo_catalog_org_id"], w["lg_code"]):
+            return w, BY_NAME
+    if tk.asbool(tk.config.get("ckanext.wards.match_org_titles")):
+        title = (org.get("title") or "").strip()
+        for w in wards():
+            if title in (w["name_ja"], w["name_en_conventional"], "東京都" + w["name_ja"]):
+                return w, BY_TITLE
     return None
+
+
+def ward_for_org(org: dict[str, Any]) -> Optional[dict[str, str]]:
+    """The ward an organisation stands for by itself (``ward_match``), or None."""
+    match = ward_match(org)
+    return match[0] if match else None
+
+
+def portal_ward_organizations() -> list[str]:
+    """``ckanext.wards.ward_organizations``: the organisations (names) that make up the
+    portal's ward; empty = every organisation that is no other ward."""
+    from ckan.plugins import toolkit as tk
+    return tk.aslist(tk.config.get("ckanext.wards.ward_organizations"))
+
+
+def group_wards(orgs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Organisations (oldest first) grouped into wards: ``[{ward, org, org_ids}]`` by code.
+
+    The portal's own ward (``ckanext.wards.ward_code``) gathers every organisation that
+    matches it and its departments: organisations that are no ward by themselves (or,
+    when ``ckanext.wards.ward_organizations`` is set, exactly those listed). Another code
+    gathers the organisations that carry it as their own ``ward_code``; a code known only
+    from names or titles goes to the one best match (code, then name, then title; oldest,
+    then smallest id), so a later look-alike never takes a ward's row."""
+    portal, listed = portal_ward_code(), portal_ward_organizations()
+    candidates: dict[str, list[tuple[int, int, dict[str, Any], dict[str, str]]]] = {}
+    for order, org in enumerate(orgs):
+        match = ward_match(org)
+        if portal and org.get("name") in listed:
+            match = (_ward_for_code(portal, org), AS_DEPARTMENT if match is None else match[1])
+        elif match is None and portal and not listed:
+            match = (_ward_for_code(portal, org), AS_DEPARTMENT)
+        if match:
+            candidates.setdefault(match[0]["lg_code"], []).append((match[1], order, org, match[0]))
+    out = []
+    for code, found in candidates.items():
+        found.sort(key=lambda c: (c[0], c[1], c[2]["id"]))
+        if code == portal:
+            members = found
+            by_list = [c for name in listed for c in found if c[2].get("name") == name]
+            first = (by_list or found)[0]
+        else:
+            members = [c for c in found if c[0] == BY_CODE] or found[:1]
+            first = members[0]
+        out.append({"ward": first[3], "org": first[2], "org_ids": [c[2]["id"] for c in members]})
+    return sorted(out, key=lambda w: w["ward"]["lg_code"])
+
+
+def add_figures(figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of several organisations as one (a ward's departments): counts add,
+    means are weighted by the scored datasets."""
+    total: dict[str, Any] = {}
+    for key in figures[0]:
+        if key.endswith("_mean"):
+            weighted = [(f[key], f["datasets"] - f["rating_unscored"]) for f in figures if f[key] is not None]
+            weight = sum(w for _, w in weighted)
+            total[key] = sum(float(v) * w for v, w in weighted) / weight if weight else None
+        else:
+            total[key] = sum(f[key] for f in figures)
+    return total
 
 
 def ward_identity(ward: dict[str, str], org_name: Optional[str] = None) -> dict[str, str]:
@@ -280,24 +370,26 @@ def ward_of(org: dict[str, Any]) -> Optional[dict[str, str]]:
     for an organisation without one (a single-ward portal's departments)."""
     ward = ward_for_org(org)
     if ward is None:
-        from ckan.plugins import toolkit as tk
-        code = (tk.config.get("ckanext.wards.ward_code") or "").strip()
-        if code:
+        code = portal_ward_code()
+        if code and (not portal_ward_organizations() or org.get("name") in portal_ward_organizations()):
             ward = ward_by_code(code) or {"lg_code": code, "name_ja": code, "name_en_conventional": code}
     return ward
 
 
 def report_for_org(org: dict[str, Any], figures: Optional[dict[str, Any]] = None,
                    computed_at: Optional[str] = None) -> Optional[dict[str, Any]]:
-    """The standard report of an organisation dict (None if it is no ward)."""
-    ward = ward_of(org)
-    if ward is None:
+    """The standard report of the ward an organisation belongs to (None if it is none):
+    every organisation of that ward adds up (a one-ward portal's departments)."""
+    from ckanext.wards import compare
+    entry = next((w for w in compare.local_wards() if org["id"] in w["org_ids"]), None)
+    if entry is None:
         return None
     if figures is None:
-        all_figures, computed_at = cached_org_figures([org["id"]])
-        figures = all_figures[org["id"]]
-    return build_report(ward, figures, site_url(), computed_at=computed_at,
-                        org_name=org.get("name"), report_url=report_url_for(org["name"]))
+        all_figures, computed_at = cached_org_figures(entry["org_ids"])
+        figures = add_figures([all_figures[i] for i in entry["org_ids"]])
+    name = entry["org"]["name"]
+    return build_report(entry["ward"], figures, site_url(), computed_at=computed_at,
+                        org_name=name, report_url=report_url_for(name))
 
 
 # --- validation ------------------------------------------------------------------------------

@@ -138,15 +138,31 @@ def normalise_terms(name: str, value: Any) -> list[str]:
     out, unknown = [], []
     for item in items:
         try:
-            term = normalise_term(name, item)
+            terms = [normalise_term(name, item)]
         except SchemaValueError:
-            unknown.append(str(item))
-            continue
-        if term not in out:
-            out.append(term)
+            terms = _compound_terms(name, item)
+            if not terms:
+                unknown.append(str(item))
+                continue
+        out += [term for term in terms if term not in out]
     if unknown:
         raise SchemaValueError(_UNKNOWN_TERM[name], value=", ".join(unknown))
     return out
+
+
+def _compound_terms(name: str, value: Any) -> list[str]:
+    """The terms of a compound label (子育て・教育 → SOCI, EDUC) split on the vocabulary's
+    ``part_separators``; [] unless every part is a term."""
+    separators = vocabulary_file(name).get("part_separators") if name in VOCABULARIES else None
+    if not separators:
+        return []
+    parts = [p for p in re.split("[" + re.escape(separators) + "]", nfkc(value)) if p.strip()]
+    if len(parts) < 2:
+        return []
+    try:
+        return list(dict.fromkeys(normalise_term(name, part) for part in parts))
+    except SchemaValueError:
+        return []
 
 
 def as_list(value: Any) -> list[str]:
@@ -280,6 +296,27 @@ def read_full_date(text: str) -> Optional[dt.date]:
     return date
 
 
+@functools.lru_cache(maxsize=None)
+def _fiscal_year_re() -> re.Pattern:
+    era_keys = "|".join(map(re.escape, eras()))
+    return re.compile(rf"^(?:(?P<era>{era_keys})\s*(?P<era_year>元|\d{{1,2}})|(?P<year>\d{{4}}))\s*年度$",
+                      re.IGNORECASE)
+
+
+def fiscal_year(value: Any) -> Optional[tuple[str, str]]:
+    """(first day, last day) of a Japanese fiscal year written ``令和5年度``, ``R5年度`` or
+    ``2023年度`` (1 April to 31 March); None when ``value`` is not written so."""
+    match = _fiscal_year_re().match(nfkc(value))
+    if not match:
+        return None
+    if match["year"]:
+        year = int(match["year"])
+    else:
+        era = eras()[match["era"].upper()]
+        year = era.start.year + (1 if match["era_year"] == "元" else int(match["era_year"])) - 1
+    return dt.date(year, 4, 1).isoformat(), dt.date(year + 1, 3, 31).isoformat()
+
+
 _YEAR_MONTH_RE = re.compile(r"^(?P<year>\d{4})(?:\s*(?:年|[./-])\s*(?P<month>\d{1,2})\s*月?)?$")
 
 
@@ -397,6 +434,21 @@ def _ckan_validator(normalise):
     return validator
 
 
+def licence_validator(value, context):
+    """A licence of the vocabulary, stored as its canonical id; a dataset's stored
+    ``license_id`` sent back unchanged (CKAN's ``cc-by`` on an existing dataset, through an
+    unchanged form save) is kept as it is: ``migrate`` rewrites ids, keeping the original."""
+    from ckanext.wards.migrate import CONTEXT_FLAG  # migrate rewrites ids, keeping the original
+    package = context.get("package")
+    if package is not None and value and value == getattr(package, "license_id", None) \
+            and not context.get(CONTEXT_FLAG):
+        return value
+    return _normalise_licence(value, context)
+
+
+_normalise_licence = _ckan_validator(lambda v: normalise_term("licenses", v))
+
+
 def vocabulary_validator(field, schema):
     """Scheming validator: the value(s) of ``field['wards_vocabulary']``, stored as ids.
 
@@ -415,7 +467,11 @@ def vocabulary_validator(field, schema):
             return
         try:
             if multiple:
-                data[key] = json.dumps(normalise_terms(name, value), ensure_ascii=False)
+                terms = normalise_terms(name, value)
+                stored = _stored_list(context, key)
+                # a form lists boxes in vocabulary order: the same terms keep their order
+                data[key] = json.dumps(stored if sorted(stored) == sorted(terms) else terms,
+                                       ensure_ascii=False)
             else:
                 data[key] = normalise_term(name, value)
         except SchemaValueError as e:
@@ -426,6 +482,17 @@ def vocabulary_validator(field, schema):
 vocabulary_validator.is_a_scheming_validator = True
 
 
+def _stored_list(context, key) -> list[str]:
+    """The list the dataset being updated stores under a top-level field (else [])."""
+    package = context.get("package")
+    if package is None or len(key) != 1:
+        return []
+    try:
+        return as_list(package.extras.get(key[0]))
+    except Exception:  # not a dataset (a resource, a group): no stored order to keep
+        return []
+
+
 def default_publisher_code(key, data, errors, context):
     """An empty ``publisher_code`` takes ``ckanext.wards.ward_code`` (this portal's ward)."""
     import ckan.plugins.toolkit as tk
@@ -434,6 +501,31 @@ def default_publisher_code(key, data, errors, context):
         configured = tk.config.get("ckanext.wards.ward_code") or ""
         if configured:
             data[key] = configured
+
+
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def empty_is_none(key, data, errors, context):
+    """An empty input is a missing value: ``None`` in a table column, never ``''``.
+
+    Without it an empty byte size reached PostgreSQL as ``''`` (a 500 that also broke the
+    session), and an unchanged form save turned ``None`` into ``''``. Fields kept as
+    extras use ``ignore_blank`` instead, which leaves the key out."""
+    value = data.get(key)
+    if value is None or _blank(value):
+        from ckan.lib.navl.dictization_functions import StopOnError
+        data[key] = None  # kept (ignore_missing would drop the key and leave the old value)
+        raise StopOnError
+
+
+def ignore_blank(key, data, errors, context):
+    """CKAN's ``ignore_empty`` that also takes whitespace for empty: no value, no key."""
+    if _blank(data.get(key)):
+        data.pop(key, None)
+    from ckan.lib.navl.validators import ignore_empty
+    ignore_empty(key, data, errors, context)
 
 
 def temporal_order(key, data, errors, context):
@@ -453,7 +545,7 @@ def validators() -> dict[str, Any]:
     return {
         "wards_lg_code": _ckan_validator(normalise_lg_code),
         "wards_date": _ckan_validator(parse_date),
-        "wards_license": _ckan_validator(lambda v: normalise_term("licenses", v)),
+        "wards_license": licence_validator,
         "wards_url": _ckan_validator(normalise_url),
         "wards_resource_url": resource_url,
         "wards_byte_size": _ckan_validator(normalise_byte_size),
@@ -461,6 +553,8 @@ def validators() -> dict[str, Any]:
         "wards_bool": _ckan_validator(normalise_bool),
         "wards_vocabulary": vocabulary_validator,
         "wards_default_publisher_code": default_publisher_code,
+        "wards_empty_is_none": empty_is_none,
+        "wards_ignore_blank": ignore_blank,
         "wards_temporal_order": temporal_order,
     }
 

@@ -60,7 +60,8 @@ def wards_compare_auth(context: Context, data_dict: DataDict) -> dict[str, bool]
 
 
 def get_actions() -> dict[str, Any]:
-    return {"wards_report": wards_report, "wards_compare": wards_compare}
+    from ckanext.wards.logic import organization  # who may say an organisation is a ward
+    return {"wards_report": wards_report, "wards_compare": wards_compare, **organization.get_actions()}
 
 
 def get_auth_functions() -> dict[str, Any]:

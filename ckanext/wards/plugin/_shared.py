@@ -24,6 +24,10 @@ class WardsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation, inherit=True)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IClick)
+    p.implements(p.IConfigurable, inherit=True)
+
+    def configure(self, config):
+        check_config(config)
 
     def i18n_directory(self) -> str:
         return str(paths.i18n_dir())
@@ -67,5 +71,29 @@ class WardsConcernPlugin(WardsPlugin):
 
 
 def add_templates(config) -> None:
+    """Our templates, searched before every directory added so far: CKAN configures the
+    plugins last to first, so without the move scheming's directory (added by
+    wards_schema) would hide our overrides of its templates."""
+    ours = str(Path(__file__).resolve().parent.parent / "templates")
+    config["plugin_template_paths"] = [
+        path for path in config.get("plugin_template_paths", [])
+        if str(Path(path).resolve()) != ours]
     tk.add_template_directory(config, "../templates")
 
+
+def check_config(config) -> None:
+    """Refuse to start with a ``ckanext.wards.ward_code`` that is no valid code: CKAN's
+    ini keeps a comment after a value as part of it, and every publisher code, report
+    and migrated dataset would carry it."""
+    from ckan.exceptions import CkanConfigurationException
+    from ckanext.wards import schema
+    value = str(config.get("ckanext.wards.ward_code") or "").strip()
+    if not value:
+        return
+    try:
+        valid = schema.normalise_lg_code(value) == value
+    except schema.SchemaValueError as error:
+        raise CkanConfigurationException(f"ckanext.wards.ward_code = {value!r}: {error}") from None
+    if not valid:
+        raise CkanConfigurationException(
+            f"ckanext.wards.ward_code = {value!r}: write the 6 ASCII digits alone (e.g. 131016)")

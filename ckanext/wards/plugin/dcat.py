@@ -44,6 +44,7 @@ class WardsDcatPlugin(_shared.WardsPlugin):
 
     # IConfigurable: the scoring plugin's DCAT-AP compliance metric uses our validator.
     def configure(self, config):
+        super().configure(config)
         from ckanext.wards import dcat, scoring
         scoring.register_hook("dcat_validator", dcat.dcat_validator)
 

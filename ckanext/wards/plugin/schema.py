@@ -40,10 +40,11 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
         if not (config.get(self.SCHEMA_OPTION) or "").strip():
             config[self.SCHEMA_OPTION] = default_schema_reference()
         super().update_config(config)
-        _shared.add_templates(config)
+        _shared.add_templates(config)  # prepended: our overrides of scheming's templates win
 
     def configure(self, config):
-        super().configure(config)
+        super().configure(config)  # scheming's: it does not pass the call on
+        _shared.check_config(config)
         licences.register_vocabulary()
 
     # IPackageController: licence titles in the request's language, not the indexer's.

@@ -33,7 +33,9 @@ class WardsScoringPlugin(_shared.WardsConcernPlugin):
         _enqueue(pkg_dict.get("id"))
 
     def after_dataset_update(self, context, pkg_dict):
-        _enqueue(pkg_dict.get("id"))
+        from ckanext.wards.migrate import CONTEXT_FLAG
+        if not context.get(CONTEXT_FLAG):  # a migration scores its datasets once, in bulk
+            _enqueue(pkg_dict.get("id"))
 
     def after_dataset_delete(self, context, pkg_dict):
         _enqueue(pkg_dict.get("id"))

@@ -1,0 +1,84 @@
+"""Who may say an organisation is a ward: ``organization_create`` / ``organization_update``
+chained so that the ``ward_code`` extra is a valid 全国地方公共団体コード (6 digits, check
+digit), set or changed by sysadmins only, and held by one organisation, except the
+departments of this portal's own ward (``ckanext.wards.ward_code``), which may all
+carry it. Without this, any user could create an organisation that took over a ward's
+comparison row (issue 11, M1)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.wards import report, schema
+
+WARD_CODE = "ward_code"
+
+
+def _given_code(data_dict: dict[str, Any]) -> Optional[str]:
+    for extra in data_dict.get("extras") or ():
+        if isinstance(extra, dict) and extra.get("key") == WARD_CODE and not extra.get("deleted"):
+            value = extra.get("value")
+            return str(value).strip() if value is not None and str(value).strip() else None
+    return None
+
+
+def _set_code(data_dict: dict[str, Any], code: str) -> None:
+    for extra in data_dict.get("extras") or ():
+        if isinstance(extra, dict) and extra.get("key") == WARD_CODE:
+            extra["value"] = code
+
+
+def _holders(code: str, except_id: Optional[str]) -> list[str]:
+    """Names of the other active organisations whose own ward_code is ``code``."""
+    import ckan.model as cm
+    rows = (cm.Session.query(cm.Group.id, cm.Group.name, cm.Group.extras)
+            .filter(cm.Group.is_organization.is_(True), cm.Group.state == "active")
+            .order_by(cm.Group.created, cm.Group.id))
+    return [name for org_id, name, extras in rows
+            if org_id != except_id and report.own_ward_code({"ward_code": (extras or {}).get(WARD_CODE)}) == code]
+
+
+def check_ward_code(context: dict, data_dict: dict[str, Any], stored: Optional[str],
+                    org_id: Optional[str]) -> None:
+    """Raise ValidationError unless the ``ward_code`` of ``data_dict`` may be stored."""
+    given = _given_code(data_dict)
+    if given is None and stored is None:
+        return
+    code = given
+    if given is not None:
+        try:
+            code = schema.normalise_lg_code(given)
+        except schema.SchemaValueError as e:
+            raise tk.ValidationError({WARD_CODE: [e.translated(tk._)]})
+        _set_code(data_dict, code)
+    from ckan import authz
+    if code != stored and not (context.get("ignore_auth") or authz.is_sysadmin(context.get("user"))):
+        raise tk.ValidationError({WARD_CODE: [tk._(
+            "Only a sysadmin may set, change or remove an organization's ward_code")]})
+    if code and code != report.portal_ward_code():
+        holders = _holders(code, org_id)
+        if holders:
+            raise tk.ValidationError({WARD_CODE: [tk._(
+                "Ward code {code} already belongs to the organization {org}: one organization per "
+                "ward (the departments of this portal's own ward, ckanext.wards.ward_code, may share it)"
+            ).format(code=code, org=holders[0])]})
+
+
+@tk.chained_action
+def organization_create(original_action, context, data_dict):
+    check_ward_code(context, data_dict, None, None)
+    return original_action(context, data_dict)
+
+
+@tk.chained_action
+def organization_update(original_action, context, data_dict):
+    import ckan.model as cm
+    group = cm.Group.get(data_dict.get("id") or data_dict.get("name") or "")
+    stored = report.own_ward_code({WARD_CODE: (group.extras or {}).get(WARD_CODE)}) if group else None
+    check_ward_code(context, data_dict, stored, group.id if group else None)
+    return original_action(context, data_dict)
+
+
+def get_actions() -> dict[str, Any]:
+    return {"organization_create": organization_create, "organization_update": organization_update}
