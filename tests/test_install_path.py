@@ -587,13 +587,18 @@ def admin_page(portal):
         chromium.close()
 
 
-def save_unchanged(page, url: str) -> dict:
+def save_unchanged(page, url: str, screenshot: str = "") -> dict:
     response = page.goto(url)
     outcome = {"open": response.status if response else None}
+    if screenshot:  # the form and the page after the save, for a person to look at
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{screenshot}-form.png"), full_page=True)
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.click("form#dataset-edit button.btn-primary[name=save], "
                    "form#resource-edit button.btn-primary[name=save]")
     outcome["url"] = page.url
+    if screenshot:
+        page.screenshot(path=str(ARTIFACTS / f"{screenshot}-saved.png"), full_page=True)
     errors = page.locator(".error-explanation, .error-block")
     outcome["errors"] = [t.strip() for t in errors.all_inner_texts()] if errors.count() else []
     return outcome
@@ -602,9 +607,10 @@ def save_unchanged(page, url: str) -> dict:
 def test_saving_each_form_unchanged_changes_nothing(portal, admin_page):
     stack, token = portal["stack"], portal["token"]
     saved, changed = {}, {}
-    for record in SEED["datasets"]:
+    for number, record in enumerate(SEED["datasets"]):
         name = record["name"]
-        outcome = save_unchanged(admin_page, f"{stack.base_url}/dataset/edit/{name}")
+        outcome = save_unchanged(admin_page, f"{stack.base_url}/dataset/edit/{name}",
+                                 screenshot="install-dataset" if number == 0 else "")
         status, body = stack.action("package_show", {"id": name}, token)
         assert status == 200, body
         saved[name] = outcome
