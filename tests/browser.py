@@ -4,9 +4,9 @@ Test modules import the fixtures: ``from tests.browser import CHROMIUM, browser,
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
+
+from tests import loopback
 
 CHROMIUM = "/usr/bin/chromium"
 # No background networking: this machine's network is closed, and Chromium's own
@@ -29,11 +29,9 @@ CANVAS_INKED = """id => {
 def served(app):
     """The test app behind a real WSGI server on 127.0.0.1:<free port>."""
     from werkzeug.serving import make_server
-    server = make_server("127.0.0.1", 0, app.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    server = loopback.serve(make_server("127.0.0.1", 0, app.app, threaded=True))
+    yield loopback.url(server)
+    loopback.stop(server)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 import time
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 import ckan.tests.helpers as helpers
 
 from ckanext.wards import compare, report
+from tests import loopback
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -109,15 +109,11 @@ def servers(allow_fetch):
     started = []
     for _ in range(2):
         handler = type("RouteHandler", (Handler,), {"routes": {}})
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        started.append(server)
-    allow_fetch(*(f"http://127.0.0.1:{s.server_address[1]}" for s in started))
-    yield [(s, f"http://127.0.0.1:{s.server_address[1]}", s.RequestHandlerClass.routes) for s in started]
+        started.append(loopback.start(handler))
+    allow_fetch(*(loopback.url(s) for s in started))
+    yield [(s, loopback.url(s), s.RequestHandlerClass.routes) for s in started]
     for s in started:
-        s.shutdown()
-        s.server_close()
+        loopback.stop(s)
 
 
 def outcome(outcomes, url):

@@ -8,14 +8,14 @@ are never touched.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from tests.isolated_stack import IsolatedStack
+from tests import loopback
 from tests.loopback import reply
 
 WARDS_PLUGINS = "activity dcat wards_schema wards_scoring wards_compare wards_dcat"
@@ -42,10 +42,9 @@ def peer():
     from tests.test_report import good_report
 
     PeerPortal.document = good_report()  # 墨田区 (131075), not one of the stack's own wards
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PeerPortal)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = loopback.start(PeerPortal)
     yield server
-    server.shutdown()
+    loopback.stop(server)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ckanext.wards.lib import fetch
+from tests import loopback
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,11 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _start(host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, 0), _Handler)
-    server.daemon_threads = True
+    server = loopback.start(_Handler, host)
     server.hits, server.lock, server.in_flight, server.peak = [], threading.Lock(), 0, 0
-    # a short poll interval: shutdown() in every teardown waits for one poll
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     return server
 
 
@@ -113,8 +111,7 @@ def _start(host: str = "127.0.0.1") -> ThreadingHTTPServer:
 def server():
     s = _start()
     yield s
-    s.shutdown()
-    s.server_close()
+    loopback.stop(s)
 
 
 @pytest.fixture
@@ -122,8 +119,7 @@ def other_server():
     """A second server, on 127.0.0.2: not allowed by the policies below."""
     s = _start("127.0.0.2")
     yield s
-    s.shutdown()
-    s.server_close()
+    loopback.stop(s)
 
 
 def base(s) -> str:

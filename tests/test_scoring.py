@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import http.server
-import threading
 
 import pytest
 
@@ -13,6 +12,7 @@ import ckan.tests.helpers as helpers
 
 from ckanext.wards import bulk, jobs, scoring
 from ckanext.wards import model as wards_model
+from tests import loopback
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -157,12 +157,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def loopback_server(allow_fetch):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    allow_fetch(f"http://127.0.0.1:{server.server_address[1]}")
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    server = loopback.start(_Handler)
+    allow_fetch(loopback.url(server))
+    yield loopback.url(server)
+    loopback.stop(server)
 
 
 @pytest.mark.ckan_config("ckanext.wards.linkcheck.enabled", "true")

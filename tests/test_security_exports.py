@@ -17,7 +17,6 @@ import csv
 import http.server
 import io
 import json
-import threading
 
 import pytest
 
@@ -25,6 +24,7 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from tests.conftest import WARDS_PLUGINS
+from tests import loopback as loopback_server
 from tests.loopback import reply
 
 pytestmark = [
@@ -182,17 +182,15 @@ def loopback(allow_fetch):
     servers = []
 
     def start(host="127.0.0.1", redirect_to=None, doc=None):
-        server = http.server.ThreadingHTTPServer((host, 0), _Recorder)
+        server = loopback_server.start(_Recorder, host)
         server.hits, server.redirect_to, server.report = [], redirect_to, doc
-        threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
-        allow_fetch(f"http://{host}:{server.server_port}")
-        return server, f"http://{host}:{server.server_port}"
+        allow_fetch(loopback_server.url(server))
+        return server, loopback_server.url(server)
 
     yield start
     for server in servers:
-        server.shutdown()
-        server.server_close()
+        loopback_server.stop(server)
 
 
 def _peer_report(code=PEER_CODE):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 
 import pytest
 
@@ -22,6 +21,7 @@ from ckanext.wards import compare, jobs
 from ckanext.wards import model as wards_model
 from ckanext.wards.lib import fetch
 from tests.conftest import WARDS_PLUGINS
+from tests import loopback
 from tests.loopback import reply
 
 pytestmark = [
@@ -59,17 +59,14 @@ def servers():
     started = []
 
     def start(host="127.0.0.1", redirect_to=None):
-        server = http.server.ThreadingHTTPServer((host, 0), _Internal)
-        server.daemon_threads = True
+        server = loopback.start(_Internal, host)
         server.hits, server.redirect_to = [], redirect_to
-        threading.Thread(target=server.serve_forever, daemon=True).start()
         started.append(server)
         return server, server.server_address[1]
 
     yield start
     for server in started:
-        server.shutdown()
-        server.server_close()
+        loopback.stop(server)
 
 
 def allow_ports_only(ckan_config, monkeypatch, *ports):

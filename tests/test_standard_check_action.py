@@ -10,7 +10,6 @@ import hashlib
 import http.server
 import io
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.wards.lib import fetch
 from tests.conftest import WARDS_PLUGINS
+from tests import loopback
 from tests.loopback import reply
 
 pytestmark = [
@@ -67,15 +67,12 @@ def file_server(allow_fetch):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    allow_fetch(f"http://127.0.0.1:{server.server_address[1]}")
+    server = loopback.start(Handler)
+    allow_fetch(loopback.url(server))
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", files
+        yield loopback.url(server), files
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.stop(server)
 
 
 def api_check(app, resource_id, token=None, **params):
@@ -240,15 +237,13 @@ def validating_server(allow_fetch):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server = loopback.start(Handler)
+    base = loopback.url(server)
     allow_fetch(base)
     try:
         yield base, files, hits
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.stop(server)
 
 
 def test_an_uploaded_xlsx_without_suffix_is_checked_from_its_content(app, sysadmin, org, create_with_upload):

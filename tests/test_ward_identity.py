@@ -160,9 +160,9 @@ def test_of_two_look_alikes_the_older_wins_whatever_the_order_of_edits():
 
 def test_a_title_names_a_ward_only_when_the_operator_turns_it_on(ckan_config, monkeypatch):
     org = _create_org(factories.User(), name="some-club", title="千代田区")
-    assert report.ward_for_org(org) is None and compare.local_wards() == []
+    assert report.ward_of(org) is None and compare.local_wards() == []
     monkeypatch.setitem(ckan_config, "ckanext.wards.match_org_titles", "true")
-    assert report.ward_for_org(org)["lg_code"] == CHIYODA
+    assert report.ward_of(org)["lg_code"] == CHIYODA
     assert [w["org"]["id"] for w in compare.local_wards()] == [org["id"]]
 
 
@@ -171,7 +171,7 @@ def test_an_unvalidated_stored_code_makes_no_ward():
     group = model.Group.get(org["id"])
     group.extras = {"ward_code": "999999"}  # written before validation existed
     model.repo.commit_and_remove()
-    assert report.ward_for_org({"id": org["id"], "name": "legacy", "ward_code": "999999"}) is None
+    assert report.ward_of({"id": org["id"], "name": "legacy", "ward_code": "999999"}) is None
 
 
 @pytest.mark.parametrize("value", ["131016          # this portal's ward", "131017", "13101", "１３１０１６"])
@@ -181,3 +181,75 @@ def test_an_invalid_portal_ward_code_stops_the_start_up_naming_the_option(value)
     assert "ckanext.wards.ward_code" in str(e.value)
     _shared.check_config({"ckanext.wards.ward_code": CHIYODA})
     _shared.check_config({})
+
+
+def _legacy_org(name, stored_code, **data):
+    """An organisation whose ``ward_code`` extra was stored before validation existed
+    (written through the model: the actions refuse it now)."""
+    org = factories.Organization(name=name, **data)
+    group = model.Group.get(org["id"])
+    group.extras = {"ward_code": stored_code}
+    model.repo.commit_and_remove()
+    return org
+
+
+@pytest.mark.parametrize("stored", ["131017", "=cmd|' /C calc'!A0", "１３１０１６x", "99999999999"])
+def test_a_report_of_an_organisation_with_an_invalid_stored_code_is_no_500(app, stored):
+    """The invalid code is ignored: a ward by its name answers 200 with the right code,
+    an organisation that is no ward otherwise answers 404 with a ja/en message."""
+    _legacy_org("chiyoda", stored, title="千代田区")
+    _legacy_org("legacy-club", stored, title="昔の団体")
+    for fmt in ("json", "csv", "ttl"):
+        response = app.get(f"/wards/report/chiyoda.{fmt}", status=200)
+        assert CHIYODA in response.body and stored not in response.body
+        assert "This organization is not a ward" in app.get(f"/wards/report/legacy-club.{fmt}", status=404).body
+        assert "この組織は区ではありません" in app.get(f"/ja/wards/report/legacy-club.{fmt}", status=404).body
+
+
+def _publishers(app, dataset_id):
+    import rdflib
+    from rdflib.namespace import DCTERMS
+    response = app.get(f"/dataset/{dataset_id}.ttl", status=200)
+    g = rdflib.Graph().parse(data=response.body, format="turtle")
+    return {str(o) for o in g.objects(None, DCTERMS.publisher)}
+
+
+def test_a_rogue_organisation_gets_no_wards_dcat_publisher(app):
+    """The DCAT publisher follows the comparison's rule (``report.ward_of``): the real ward's
+    datasets are published by Chiyoda, a look-alike's (by name or title) are not."""
+    chiyoda_iri = f"https://w3id.org/ckanext-wards/lg/{CHIYODA}"
+    sysadmin = factories.Sysadmin()
+    real = _create_org(sysadmin, name="chiyoda-city-hall", title="千代田区役所", extras=_code(CHIYODA))
+    rogue_user = factories.User()
+    by_name = _create_org(rogue_user, name="chiyoda", title="千代田区")
+    by_title = _create_org(rogue_user, name="some-club", title="千代田区")
+    datasets = {org["name"]: factories.Dataset(owner_org=org["id"], name=f"{org['name']}-data")
+                for org in (real, by_name, by_title)}
+    assert _publishers(app, datasets["chiyoda-city-hall"]["id"]) == {chiyoda_iri}
+    assert chiyoda_iri not in _publishers(app, datasets["chiyoda"]["id"])
+    assert chiyoda_iri not in _publishers(app, datasets["some-club"]["id"])
+    assert report.ward_of(by_name) is None and report.ward_of(real)["lg_code"] == CHIYODA
+
+
+@pytest.mark.ckan_config("ckanext.wards.ward_code", CHIYODA)
+@pytest.mark.ckan_config("ckanext.wards.ward_organizations", "somu")
+def test_on_a_one_ward_portal_only_the_wards_organisations_get_its_dcat_publisher(app):
+    chiyoda_iri = f"https://w3id.org/ckanext-wards/lg/{CHIYODA}"
+    somu = factories.Organization(name="somu", title="総務部")
+    guest = factories.Organization(name="npo-guest", title="協働団体")
+    mine = factories.Dataset(owner_org=somu["id"], name="somu-data")
+    theirs = factories.Dataset(owner_org=guest["id"], name="guest-data")
+    assert _publishers(app, mine["id"]) == {chiyoda_iri}
+    assert chiyoda_iri not in _publishers(app, theirs["id"])
+
+
+def test_a_dataset_of_a_rogue_organisation_cannot_claim_a_wards_publisher_code(app):
+    chiyoda_iri = f"https://w3id.org/ckanext-wards/lg/{CHIYODA}"
+    sysadmin = factories.Sysadmin()
+    real = _create_org(sysadmin, name="chiyoda-city-hall", extras=_code(CHIYODA))
+    rogue = _create_org(factories.User(), name="some-club", title="同好会")
+    claimed = factories.Dataset(owner_org=rogue["id"], name="claimed", publisher_code=CHIYODA)
+    assert helpers.call_action("package_show", id="claimed")["publisher_code"] == CHIYODA  # stored as written
+    own = factories.Dataset(owner_org=real["id"], name="own", publisher_code=CHIYODA)
+    assert chiyoda_iri not in _publishers(app, claimed["id"])
+    assert _publishers(app, own["id"]) == {chiyoda_iri}

@@ -262,17 +262,20 @@ def iana_uri(media_type: Optional[str]) -> Optional[str]:
 
 def publisher_for(dataset: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The ward that publishes a dataset: its ``publisher_code``, else its organisation's
-    ward (report.ward_of: ward_code extra, name/title match, ``ckanext.wards.ward_code``)."""
+    ward (``report.ward_of``, the rule the comparison follows). A dataset names a ward
+    (wards.csv or one of this portal's) as publisher only from that ward's organisations:
+    anyone may create an organisation and a dataset that claims Chiyoda's code."""
     from ckanext.wards import report
+    org = dataset.get("organization") if isinstance(dataset.get("organization"), dict) else None
+    org_ward = report.ward_of(org) if org else None
     code = str(_field(dataset, "publisher_code") or "").strip()
+    if code and org is not None and report.is_ward_code(code) and (org_ward or {}).get("lg_code") != code:
+        code = ""
     ward = report.ward_by_code(code) if code else None
     if ward is None and code:
-        org = dataset.get("organization") or {}
-        name = org.get("title") or org.get("name") or code
+        name = (org or {}).get("title") or (org or {}).get("name") or code
         ward = {"lg_code": code, "name_ja": name, "name_en_conventional": "", "website": ""}
-    if ward is None and isinstance(dataset.get("organization"), dict):
-        ward = _org_ward(dataset["organization"].get("id"), dataset["organization"].get("name"),
-                         dataset["organization"].get("title"))
+    ward = ward or org_ward
     if ward is None:
         return None
     names = {"ja": ward.get("name_ja")}
@@ -286,12 +289,6 @@ def publisher_for(dataset: dict[str, Any]) -> Optional[dict[str, Any]]:
         "identifier": ward["lg_code"],
         "type": spec()["publisher_type"]["uri"],
     }
-
-
-@functools.lru_cache(maxsize=256)
-def _org_ward(org_id: Optional[str], name: Optional[str], title: Optional[str]) -> Optional[dict[str, str]]:
-    from ckanext.wards import report
-    return report.ward_of({"id": org_id, "name": name or "", "title": title or ""})
 
 
 # --- stored scores --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
@@ -143,9 +143,10 @@ def head(url: str) -> dict[str, Any]:
             "content_length": int(length) if length and length.isdigit() else None}
 
 
-def host_interval() -> float:
-    """``ckanext.wards.linkcheck.host_interval`` in seconds; 0 means no pause."""
-    value = tk.config.get("ckanext.wards.linkcheck.host_interval")
+def host_interval(config: Optional[Mapping[str, Any]] = None) -> float:
+    """``ckanext.wards.linkcheck.host_interval`` of ``config`` (CKAN's by default) in
+    seconds; 0 means no pause."""
+    value = (tk.config if config is None else config).get("ckanext.wards.linkcheck.host_interval")
     if value is None or str(value).strip() == "":
         return 1.0
     try:

@@ -191,22 +191,13 @@ def _publisher_code(new: dict, mapped: list) -> None:
     if not _empty(new.get("publisher_code")):
         return
     from ckanext.wards import report
-    org = dict(new.get("organization") or {})
-    if org.get("id"):
-        import ckan.model as model
-        group = model.Group.get(org["id"])
-        org["ward_code"] = (group.extras or {}).get("ward_code") if group else None
-    match = report.ward_match(org)  # the rules of the comparison: code, name, title if turned on
-    if match:
-        source = {report.BY_CODE: "ward_code", report.BY_NAME: "name", report.BY_TITLE: "title"}[match[1]]
-        new["publisher_code"] = match[0]["lg_code"]
-        mapped.append({"field": "publisher_code", "source": f"organization.{source}", "value": match[0]["lg_code"]})
-        return
-    import ckan.plugins.toolkit as tk
-    configured = tk.config.get("ckanext.wards.ward_code")
-    if configured:
-        new["publisher_code"] = configured
-        mapped.append({"field": "publisher_code", "source": "ckanext.wards.ward_code", "value": configured})
+    found = report.ward_membership((new.get("organization") or {}).get("id"))
+    if found:
+        ward, how = found
+        source = {report.BY_CODE: "organization.ward_code", report.BY_NAME: "organization.name",
+                  report.BY_TITLE: "organization.title", report.AS_DEPARTMENT: "ckanext.wards.ward_code"}[how]
+        new["publisher_code"] = ward["lg_code"]
+        mapped.append({"field": "publisher_code", "source": source, "value": ward["lg_code"]})
 
 
 def _themes_from_groups(new: dict, mapped: list) -> None:

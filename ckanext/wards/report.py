@@ -122,8 +122,9 @@ def _ward_for_code(code: str, org: dict[str, Any]) -> dict[str, str]:
             "prefecture_ja": "", "website": ""}
 
 
-def ward_match(org: dict[str, Any]) -> Optional[tuple[dict[str, str], int]]:
-    """(ward, how it matched: BY_CODE, BY_NAME or BY_TITLE) of an organisation, or None."""
+def _ward_match(org: dict[str, Any]) -> Optional[tuple[dict[str, str], int]]:
+    """(ward, how: BY_CODE, BY_NAME or BY_TITLE) an organisation claims by itself, or
+    None; only ``group_wards`` weighs the claims against each other (ask ``ward_of``)."""
     from ckan.plugins import toolkit as tk
     code = own_ward_code(org)
     if code:
@@ -141,12 +142,6 @@ def ward_match(org: dict[str, Any]) -> Optional[tuple[dict[str, str], int]]:
     return None
 
 
-def ward_for_org(org: dict[str, Any]) -> Optional[dict[str, str]]:
-    """The ward an organisation stands for by itself (``ward_match``), or None."""
-    match = ward_match(org)
-    return match[0] if match else None
-
-
 def portal_ward_organizations() -> list[str]:
     """``ckanext.wards.ward_organizations``: the organisations (names) that make up the
     portal's ward; empty = every organisation that is no other ward."""
@@ -155,7 +150,8 @@ def portal_ward_organizations() -> list[str]:
 
 
 def group_wards(orgs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Organisations (oldest first) grouped into wards: ``[{ward, org, org_ids}]`` by code.
+    """Organisations (oldest first) grouped into wards: ``[{ward, org, org_ids, matched_by}]``
+    by code (``matched_by``: org id → BY_CODE, BY_NAME, BY_TITLE or AS_DEPARTMENT).
 
     The portal's own ward (``ckanext.wards.ward_code``) gathers every organisation that
     matches it and its departments: organisations that are no ward by themselves (or,
@@ -166,9 +162,10 @@ def group_wards(orgs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     portal, listed = portal_ward_code(), portal_ward_organizations()
     candidates: dict[str, list[tuple[int, int, dict[str, Any], dict[str, str]]]] = {}
     for order, org in enumerate(orgs):
-        match = ward_match(org)
+        match = _ward_match(org)
         if portal and org.get("name") in listed:
-            match = (_ward_for_code(portal, org), AS_DEPARTMENT if match is None else match[1])
+            own = match is not None and match[0]["lg_code"] == portal
+            match = (_ward_for_code(portal, org), match[1] if own else AS_DEPARTMENT)
         elif match is None and portal and not listed:
             match = (_ward_for_code(portal, org), AS_DEPARTMENT)
         if match:
@@ -183,7 +180,8 @@ def group_wards(orgs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             members = [c for c in found if c[0] == BY_CODE] or found[:1]
             first = members[0]
-        out.append({"ward": first[3], "org": first[2], "org_ids": [c[2]["id"] for c in members]})
+        out.append({"ward": first[3], "org": first[2], "org_ids": [c[2]["id"] for c in members],
+                    "matched_by": {c[2]["id"]: c[0] for c in members}})
     return sorted(out, key=lambda w: w["ward"]["lg_code"])
 
 
@@ -365,23 +363,52 @@ def report_url_for(org_name: str) -> str:
     return f"{site_url()}/wards/report/{org_name}.json"
 
 
+_LOCAL_WARDS_KEY = "_wards_local_wards"
+
+
+def _local_wards() -> list[dict[str, Any]]:
+    """``compare.local_wards()``, once per request (a catalogue page asks for every dataset)."""
+    from ckanext.wards import compare
+    import flask
+    if not flask.has_request_context():
+        return compare.local_wards()
+    if _LOCAL_WARDS_KEY not in flask.g:
+        setattr(flask.g, _LOCAL_WARDS_KEY, compare.local_wards())
+    return getattr(flask.g, _LOCAL_WARDS_KEY)
+
+
+def ward_entry(org_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """The ``local_wards`` entry an organisation (id) belongs to, or None."""
+    return next((w for w in _local_wards() if org_id in w["org_ids"]), None) if org_id else None
+
+
+def ward_membership(org_id: Optional[str]) -> Optional[tuple[dict[str, str], int]]:
+    """(ward, how: BY_CODE, BY_NAME, BY_TITLE or AS_DEPARTMENT) of an organisation, or None.
+
+    The one answer to "which ward is this organisation" for every caller (report,
+    comparison, migrate's publisher code, DCAT publisher): the grouping of all active
+    organisations (``group_wards``), so an organisation that loses the comparison row of
+    a ward to its real organisation is no ward anywhere else either."""
+    entry = ward_entry(org_id)
+    return (entry["ward"], entry["matched_by"][org_id]) if entry else None
+
+
+def is_ward_code(code: str) -> bool:
+    """A code of a ward: one of wards.csv or of this portal's wards (``local_wards``)."""
+    return ward_by_code(code) is not None or any(w["ward"]["lg_code"] == code for w in _local_wards())
+
+
 def ward_of(org: dict[str, Any]) -> Optional[dict[str, str]]:
-    """The ward of an organisation, or the portal's own ward (``ckanext.wards.ward_code``)
-    for an organisation without one (a single-ward portal's departments)."""
-    ward = ward_for_org(org)
-    if ward is None:
-        code = portal_ward_code()
-        if code and (not portal_ward_organizations() or org.get("name") in portal_ward_organizations()):
-            ward = ward_by_code(code) or {"lg_code": code, "name_ja": code, "name_en_conventional": code}
-    return ward
+    """The ward of an organisation (``ward_membership``), or None."""
+    found = ward_membership(org.get("id"))
+    return found[0] if found else None
 
 
 def report_for_org(org: dict[str, Any], figures: Optional[dict[str, Any]] = None,
                    computed_at: Optional[str] = None) -> Optional[dict[str, Any]]:
     """The standard report of the ward an organisation belongs to (None if it is none):
     every organisation of that ward adds up (a one-ward portal's departments)."""
-    from ckanext.wards import compare
-    entry = next((w for w in compare.local_wards() if org["id"] in w["org_ids"]), None)
+    entry = ward_entry(org["id"])
     if entry is None:
         return None
     if figures is None:

@@ -494,13 +494,26 @@ def _stored_list(context, key) -> list[str]:
 
 
 def default_publisher_code(key, data, errors, context):
-    """An empty ``publisher_code`` takes ``ckanext.wards.ward_code`` (this portal's ward)."""
+    """An empty ``publisher_code`` takes ``ckanext.wards.ward_code`` (this portal's ward)
+    when the dataset's organisation belongs to that ward (``report.ward_of``: with
+    ``ckanext.wards.ward_organizations`` set, a guest organisation does not)."""
     import ckan.plugins.toolkit as tk
+    from ckanext.wards import report
     value = data.get(key)
     if value is tk.missing or value is None or str(value).strip() == "":
-        configured = tk.config.get("ckanext.wards.ward_code") or ""
-        if configured:
+        configured = report.portal_ward_code()
+        ward = report.ward_of({"id": _owner_org_id(data.get(key[:-1] + ("owner_org",)))}) if configured else None
+        if ward and ward["lg_code"] == configured:
             data[key] = configured
+
+
+def _owner_org_id(value: Any) -> Optional[str]:
+    """The id of an ``owner_org`` given by id or name (None if there is none)."""
+    import ckan.model as model
+    if not isinstance(value, str) or not value:
+        return None
+    group = model.Group.get(value)
+    return group.id if group else None
 
 
 def _blank(value: Any) -> bool:

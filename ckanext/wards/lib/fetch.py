@@ -111,11 +111,15 @@ class Policy:
     per_host_concurrency: int = 4
 
     @classmethod
-    def from_config(cls) -> "Policy":
-        import ckan.plugins.toolkit as tk
+    def from_config(cls, config: Optional[Mapping[str, Any]] = None) -> "Policy":
+        """The policy of ``config`` (CKAN's by default); ValueError naming a bad option
+        (start-up calls this too, so a bad value stops CKAN rather than the first fetch)."""
+        if config is None:
+            import ckan.plugins.toolkit as tk
+            config = tk.config
 
         def raw(name: str) -> Any:
-            return tk.config.get(f"ckanext.wards.fetch.{name}")
+            return config.get(f"ckanext.wards.fetch.{name}")
 
         return _policy_from_values(_as_tuple(raw("allowed_networks")), _as_tuple(raw("allowed_ports")),
                                    raw("timeout"), raw("max_bytes"), raw("max_redirects"),

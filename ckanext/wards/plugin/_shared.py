@@ -82,9 +82,23 @@ def add_templates(config) -> None:
 
 
 def check_config(config) -> None:
-    """Refuse to start with a ``ckanext.wards.ward_code`` that is no valid code: CKAN's
-    ini keeps a comment after a value as part of it, and every publisher code, report
-    and migrated dataset would carry it."""
+    """Refuse to start with an option that would fail later: a ``ckanext.wards.ward_code``
+    that is no valid code (CKAN's ini keeps a comment after a value as part of it, and
+    every publisher code, report and migrated dataset would carry it), and the
+    ``ckanext.wards.fetch.*`` and ``linkcheck.host_interval`` options, parsed by the very
+    functions that use them (so the rules live in one place)."""
+    from ckan.exceptions import CkanConfigurationException
+    from ckanext.wards import jobs
+    from ckanext.wards.lib import fetch
+    _check_portal_ward_code(config)
+    for parse in (fetch.Policy.from_config, jobs.host_interval):
+        try:
+            parse(config)
+        except ValueError as error:  # the message names the option
+            raise CkanConfigurationException(str(error)) from None
+
+
+def _check_portal_ward_code(config) -> None:
     from ckan.exceptions import CkanConfigurationException
     from ckanext.wards import schema
     value = str(config.get("ckanext.wards.ward_code") or "").strip()
