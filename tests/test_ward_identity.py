@@ -113,6 +113,21 @@ def test_the_portal_wards_departments_may_share_its_code_and_add_up_to_one_repor
 
 
 @pytest.mark.ckan_config("ckanext.wards.ward_code", CHIYODA)
+def test_the_open_data_list_of_a_department_lists_the_whole_ward(app):
+    """The オープンデータ一覧 agrees with the report: every department's datasets, whichever
+    of the ward's organisations it is asked through."""
+    sysadmin = factories.Sysadmin()
+    hall = _create_org(sysadmin, name="kuyakusho", title="区役所", extras=_code(CHIYODA))
+    kankyo = _create_org(sysadmin, name="kankyo", title="環境部")
+    for org, name in ((hall, "hall-list"), (kankyo, "kankyo-list")):
+        factories.Dataset(owner_org=org["id"], name=name,
+                          resources=[{"url": f"https://example.jp/{name}.csv", "format": "CSV"}])
+    for org in ("kuyakusho", "kankyo"):
+        body = app.get(f"/wards/report/{org}/open-data-list.csv").get_data(as_text=True)
+        assert "hall-list" in body and "kankyo-list" in body, (org, body[:500])
+
+
+@pytest.mark.ckan_config("ckanext.wards.ward_code", CHIYODA)
 @pytest.mark.ckan_config("ckanext.wards.ward_organizations", "somu kankyo")
 def test_the_operator_names_the_wards_organisations():
     sysadmin = factories.Sysadmin()
@@ -126,6 +141,24 @@ def test_the_operator_names_the_wards_organisations():
     assert compare.local_reports()[0]["counts"]["datasets"] == 3
     with pytest.raises(tk.ValidationError):
         helpers.call_action("wards_report", organization="npo-guest")
+
+
+@pytest.mark.ckan_config("ckanext.wards.ward_code", CHIYODA)
+@pytest.mark.ckan_config("ckanext.wards.ward_organizations", "somu")
+@pytest.mark.ckan_config("ckanext.wards.match_org_titles", "true")
+def test_look_alikes_outside_the_operators_list_join_nothing():
+    """Named by the list, the ward is exactly the listed organisations: organisations that a
+    plain user names or titles like the ward (``131016``, ``chiyoda``, 千代田区) add nothing."""
+    sysadmin, user = factories.Sysadmin(), factories.User()
+    somu = _create_org(sysadmin, name="somu", title="総務部")
+    _datasets(somu, 1, "somu")
+    for name, title in (("131016", "区役所"), ("chiyoda", "千代田"), ("evil", "千代田区")):
+        _datasets(_create_org(user, name=name, title=title), 4, name)
+    [ward] = compare.local_wards()
+    assert ward["ward"]["lg_code"] == CHIYODA and ward["org_ids"] == [somu["id"]]
+    assert compare.local_reports()[0]["counts"]["datasets"] == 1
+    for name in ("131016", "chiyoda", "evil"):
+        assert report.ward_of(model.Group.by_name(name).as_dict()) is None, name
 
 
 def test_a_rogue_organisation_cannot_take_over_a_wards_comparison_row():

@@ -229,10 +229,8 @@ def report_cmd(org, fmt, output):
     except tk.ValidationError as e:
         raise click.ClickException(str(e.error_dict.get("organization", [e])[0]))
     if fmt == "open-data-list":
-        ward = report.ward_by_code(doc["ward"]["code"]) or {"lg_code": doc["ward"]["code"],
-                                                            "name_ja": doc["ward"]["name_ja"]}
         org_id = tk.get_action("organization_show")({"ignore_auth": True}, {"id": org})["id"]
-        text = report.open_data_list_csv(report.public_packages(org_id), ward)
+        text = report.open_data_list_for(doc, org_id)
     else:
         text = {"json": report.to_json, "csv": report.to_csv, "ttl": report.to_turtle}[fmt](doc)
     data = text.encode("utf-8")

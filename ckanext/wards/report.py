@@ -154,8 +154,8 @@ def group_wards(orgs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     by code (``matched_by``: org id → BY_CODE, BY_NAME, BY_TITLE or AS_DEPARTMENT).
 
     The portal's own ward (``ckanext.wards.ward_code``) gathers every organisation that
-    matches it and its departments: organisations that are no ward by themselves (or,
-    when ``ckanext.wards.ward_organizations`` is set, exactly those listed). Another code
+    matches it and its departments: organisations that are no ward by themselves; when
+    ``ckanext.wards.ward_organizations`` is set, exactly the listed ones and nothing else. Another code
     gathers the organisations that carry it as their own ``ward_code``; a code known only
     from names or titles goes to the one best match (code, then name, then title; oldest,
     then smallest id), so a later look-alike never takes a ward's row."""
@@ -163,10 +163,15 @@ def group_wards(orgs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     candidates: dict[str, list[tuple[int, int, dict[str, Any], dict[str, str]]]] = {}
     for order, org in enumerate(orgs):
         match = _ward_match(org)
-        if portal and org.get("name") in listed:
-            own = match is not None and match[0]["lg_code"] == portal
-            match = (_ward_for_code(portal, org), match[1] if own else AS_DEPARTMENT)
-        elif match is None and portal and not listed:
+        if portal and listed:
+            # The operator's list is the portal's ward, exactly: a look-alike by name, title
+            # or code outside it joins nothing (another user may have created it).
+            if org.get("name") in listed:
+                own = match is not None and match[0]["lg_code"] == portal
+                match = (_ward_for_code(portal, org), match[1] if own else AS_DEPARTMENT)
+            elif match is not None and match[0]["lg_code"] == portal:
+                match = None
+        elif match is None and portal:
             match = (_ward_for_code(portal, org), AS_DEPARTMENT)
         if match:
             candidates.setdefault(match[0]["lg_code"], []).append((match[1], order, org, match[0]))
@@ -696,16 +701,27 @@ def open_data_list_csv(packages: Iterable[dict[str, Any]], ward: dict[str, str])
     return csvout.write(open_data_list_columns(), open_data_list_rows(packages, ward), bom=True)
 
 
-def public_packages(org_id: str, batch: int = 500) -> Iterable[dict[str, Any]]:
-    """Every public active dataset of an organisation, from the search index in pages."""
+def public_packages(org_ids: Iterable[str], batch: int = 500) -> Iterable[dict[str, Any]]:
+    """Every public active dataset of the organisations, from the search index in pages."""
     from ckan.plugins import toolkit as tk
+    owners = " OR ".join(f'"{org_id}"' for org_id in org_ids)
     start = 0
     while True:
         result = tk.get_action("package_search")(
             {"ignore_auth": True},
-            {"fq": f'owner_org:"{org_id}"', "rows": batch, "start": start, "sort": "name asc",
+            {"fq": f"owner_org:({owners})", "rows": batch, "start": start, "sort": "name asc",
              "include_private": False})
         yield from result["results"]
         start += batch
         if start >= result["count"]:
             return
+
+
+def open_data_list_for(doc: dict[str, Any], org_id: str) -> str:
+    """The オープンデータ一覧 CSV of the ward whose report is ``doc``, asked for through one
+    of its organisations: the datasets of all the ward's organisations (its departments
+    too), as its report counts them."""
+    ward = ward_by_code(doc["ward"]["code"]) or {
+        "lg_code": doc["ward"]["code"], "name_ja": doc["ward"]["name_ja"], "prefecture_ja": ""}
+    entry = ward_entry(org_id)
+    return open_data_list_csv(public_packages(entry["org_ids"] if entry else [org_id]), ward)

@@ -193,9 +193,7 @@ def open_data_list(org: str):
     from ckanext.wards import report
     doc = _report_or_404(org)
     org_dict = tk.get_action("organization_show")({}, {"id": org, "include_datasets": False})
-    ward = report.ward_by_code(doc["ward"]["code"]) or {
-        "lg_code": doc["ward"]["code"], "name_ja": doc["ward"]["name_ja"], "prefecture_ja": ""}
-    body = report.open_data_list_csv(report.public_packages(org_dict["id"]), ward)
+    body = report.open_data_list_for(doc, org_dict["id"])
     filename = report.open_data_list_spec()["file_name"].format(code=doc["ward"]["code"])
     return Response(body.encode("utf-8"), headers=download.headers(filename, "text/csv; charset=utf-8"))
 
