@@ -276,6 +276,26 @@ def test_malformed_urls(url):
     assert error.value.reason == "bad_url"
 
 
+@pytest.mark.parametrize("url", ["http://[2600::1%25eth0]/", "http://[2600::1%eth0]/", "http://[fe80::1%251]:80/",
+                                 "https://[::ffff:203.0.113.10%25x]/"])
+def test_an_ipv6_zone_id_is_a_bad_url(url):
+    """S8: a zone id names an interface of this machine, and ended up in the Host header."""
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.parse_target(url, fetch.Policy())
+    assert error.value.reason == "bad_url"
+
+
+def test_a_name_without_an_address_is_a_dns_failure_not_a_connection_failure(monkeypatch):
+    """S7: the link checker must tell a missing name from a refused connection apart to
+    publish both as 1300; users still get the one neutral message."""
+    def getaddrinfo(host, port, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch("http://nowhere.example.test/", policy=fetch.Policy())
+    assert error.value.reason == "dns_failed"
+
+
 @pytest.mark.parametrize("port", [22, 25, 6379, 8983, 5432])
 def test_ports_other_than_80_and_443_need_allowing(port):
     with pytest.raises(fetch.FetchError) as error:

@@ -136,6 +136,27 @@ def test_a_resource_form_with_an_empty_size_and_dates_saves_them_as_missing(app)
     assert app.get("/dataset/").status_code == 200
 
 
+def test_an_unchanged_resource_form_save_keeps_keys_the_schema_has_no_field_for(app):
+    """D1: CKAN's resource_update replaces the resource with the posted form, which deleted
+    migrate's ``wards_unmapped_*`` keys and a portal's own ones."""
+    package_id = _default_schema_dataset()
+    resource_id = helpers.call_action("package_show", id=package_id)["resources"][0]["id"]
+    carried = {migrate.UNMAPPED_PREFIX + "size": "約2MB", "地図URL": "https://map.example.lg.jp/?a=1&b=<2>",
+               "portal_note": '引用符 " と改行\nを含む'}
+    sysadmin = factories.Sysadmin(password=webform.PASSWORD)
+    helpers.call_action("resource_patch", context={"user": sysadmin["name"]}, id=resource_id, **carried)
+    before = helpers.call_action("resource_show", id=resource_id)
+    assert {k: before.get(k) for k in carried} == carried
+    client = webform.logged_in(app, sysadmin)
+    response = webform.save_unchanged(client, f"/dataset/{package_id}/resource/{resource_id}/edit", "resource-edit")
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    after = helpers.call_action("resource_show", id=resource_id)
+    for shown in (before, after):
+        shown.pop("metadata_modified")
+        shown["url_type"] = shown["url_type"] or None  # CKAN's own link/upload radio posts "" for a link
+    assert after == before
+
+
 def test_empty_numbers_and_dates_through_the_api_are_missing_values(sysadmin):
     package_id = _default_schema_dataset()
     context = {"user": sysadmin["name"]}

@@ -164,6 +164,25 @@ def test_api_answers_in_japanese_under_the_ja_prefix(app, sysadmin, org):
     _assert_nothing_saved()
 
 
+def test_a_size_beyond_postgresqls_bigint_is_refused_and_the_next_request_works(app, sysadmin, org):
+    """S4: 10**20 passed the validator and PostgreSQL answered "bigint out of range": a 500
+    and a broken session for the worker's next requests."""
+    dataset = helpers.call_action("package_create", context={"user": sysadmin["name"]}, **toilets(org))
+    resource = {"package_id": dataset["id"], "url": "https://x.lg.jp/big.csv", "size": "99999999999999999999"}
+    with pytest.raises(tk.ValidationError) as e:  # English: the same call without a request
+        helpers.call_action("resource_create", context={"user": sysadmin["name"]}, **resource)
+    assert e.value.error_dict["size"] == [
+        "99999999999999999999 is too large for a size in bytes (at most 9223372036854775807)"]
+    japanese = _post_json(app, "/ja/api/3/action/resource_create", sysadmin, resource).json["error"]
+    assert japanese["size"] == ["99999999999999999999 はバイト数として大きすぎます（最大 9223372036854775807）"]
+    assert "size" in _post_json(app, "/api/3/action/resource_create", sysadmin, dict(resource, size="-1")).json["error"]
+    largest = app.post("/api/3/action/resource_create", json=dict(resource, size=str(2**63 - 1)),
+                       headers={"Authorization": sysadmin["token"]}, status=200).json["result"]
+    assert largest["size"] == 2**63 - 1
+    shown = app.get("/api/3/action/package_show", params={"id": dataset["id"]}, status=200).json["result"]
+    assert len(shown["resources"]) == len(dataset["resources"]) + 1
+
+
 @pytest.mark.ckan_config("ckan.locale_default", "ja")
 def test_api_answers_in_the_portals_default_locale(app, sysadmin, org):
     response = _post_json(app, "/api/3/action/package_create", sysadmin, _bad_values(org))

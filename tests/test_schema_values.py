@@ -82,6 +82,31 @@ def test_lg_code_examples():
             schema.normalise_lg_code(bad)
 
 
+@pytest.mark.parametrize("code", ["١٣١٠١٦", "۱۳۱۰۱۶", "१३१०१६", "１３１０١٦"])
+def test_lg_codes_are_ascii_digits_only(code):
+    """Duplicate check: ``\\d`` let Arabic-Indic digits through, which start-up then accepted
+    while ``report.portal_ward_code()`` said None. NFKC folds full-width digits only."""
+    with pytest.raises(SchemaValueError):
+        schema.normalise_lg_code(code)
+    assert not schema.lg_code_ok(code)
+
+
+def test_one_check_digit_function_for_every_code_check():
+    from ckanext.wards import standard_check
+    from ckanext.wards.plugin import _shared
+    assert standard_check.lg_code_ok is schema.lg_code_ok
+    assert schema.lg_code_ok("131016") and not schema.lg_code_ok("131017") and not schema.lg_code_ok(131016)
+    with pytest.raises(Exception, match="ckanext.wards.ward_code"):
+        _shared.check_config({"ckanext.wards.ward_code": "١٣١٠١٦"})
+
+
+@pytest.mark.parametrize("text", ["99999999999999999999", str(2**63), "-1", "１２３４５６７８９０１２３４５６７８９０"])
+def test_byte_sizes_beyond_a_bigint_or_negative_are_refused(text):
+    with pytest.raises(SchemaValueError):
+        schema.normalise_byte_size(text)
+    assert schema.normalise_byte_size(str(2**63 - 1)) == 2**63 - 1
+
+
 @pytest.mark.parametrize("alias, canonical", [
     ("cc-by", "CC-BY-4.0"),
     ("CC BY 4.0", "CC-BY-4.0"),

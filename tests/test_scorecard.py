@@ -20,6 +20,11 @@ from tests.conftest import WARDS_PLUGINS
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("千代田区", "千代田区"), ("a=b", "a=b"), (12, "12"),
     (True, "true"), (None, ""), (["=a", "b"], "'=a; b"),
     ("＝SUM(A1)", "'＝SUM(A1)"), ("＋81", "'＋81"), ("－1", "'－1"), ("＠cmd", "'＠cmd"), (-3, "-3"),
+    # S6: leading blanks and invisible characters spreadsheets skip, and the small forms
+    (" =1", "' =1"), ("\u3000=1", "'\u3000=1"), ("\ufeff=1", "'\ufeff=1"), ("\u200b=1", "'\u200b=1"),
+    ("\n=1", "'\n=1"), (" \u3000\u200b+1", "' \u3000\u200b+1"),
+    ("﹦1", "'﹦1"), ("﹢1", "'﹢1"), ("﹣1", "'﹣1"), ("﹫1", "'﹫1"),
+    (-1.5, "-1.5"), (" 1", " 1"), ("\u3000千代田区", "\u3000千代田区"), ("", ""),
 ])
 def test_safe_cell_neutralises_formulas(value, expected):
     """The one CSV cell rule of every export (lib/csvout), full-width signs included."""

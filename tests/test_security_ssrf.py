@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import socket
 
 import pytest
 
@@ -167,6 +168,27 @@ def test_link_checker_statuses_tell_nothing_about_internal_ports(servers, ckan_c
     internal, port = servers()
     allow_ports_only(ckan_config, monkeypatch, port, 9)
     assert jobs.head(f"http://127.0.0.1:{port}/") == jobs.head("http://127.0.0.1:9/")
+    assert internal.hits == []
+
+
+def test_link_checker_statuses_tell_nothing_about_which_internal_names_exist(servers, ckan_config, monkeypatch):
+    """S7: an internal name that resolves (refused) and one that does not (no DNS answer)
+    gave 1300 and 1100: an oracle for the portal's internal host names."""
+    internal, port = servers()
+    allow_ports_only(ckan_config, monkeypatch, port)
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, service, *args, **kwargs):
+        if host == "solr.internal.test":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", service))]
+        if host == "nothing.internal.test":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, service, *args, **kwargs)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    existing = jobs.head(f"http://solr.internal.test:{port}/")
+    missing = jobs.head(f"http://nothing.internal.test:{port}/")
+    assert existing["status"] == missing["status"] == 1300
+    assert missing["error"] == "dns_failed"  # stored for operators; only the status is published
     assert internal.hits == []
 
 

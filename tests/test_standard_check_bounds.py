@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
 from ckanext.wards import standard_check as sc
-from tests.workbooks import toilet_rows, workbook_bytes, zip_bomb
+from tests.workbooks import shared_strings_workbook, toilet_rows, workbook_bytes, zip_bomb
 
 TOILET = "13_public_toilet"
 MEMORY_CEILING_MB = 200
@@ -70,11 +71,30 @@ def test_a_part_expanding_a_thousand_times_is_refused_as_a_zip_bomb(tmp_path):
     assert "xl/worksheets/sheet1.xml" in peak["not_assessed"]["message"]
 
 
-@pytest.mark.slow  # a subprocess with a memory ceiling
-def test_a_shared_strings_bomb_is_refused(tmp_path):
-    bomb = zip_bomb(tmp_path / "bomb", 300 * 1024 * 1024, part="xl/sharedStrings.xml")
-    result = sc.check_file(bomb, None)
-    assert result["not_assessed"]["code"] == "xlsx_too_large"
+@pytest.mark.slow  # builds a 1.5 M-string workbook and measures it in a subprocess
+def test_a_shared_strings_bomb_under_the_other_limits_is_refused_in_bounded_memory(tmp_path):
+    """S3: one cell and 1.5 M unique shared strings (a 3.8 MB file, 36 MB uncompressed)
+    passed every limit, and openpyxl loaded every string: memory grew by 229 MB."""
+    bomb = shared_strings_workbook(tmp_path / "strings", 1_500_000)
+    size = zipfile.ZipFile(bomb).getinfo("xl/sharedStrings.xml").file_size
+    defaults = sc.Limits()
+    assert size < defaults.max_xlsx_bytes and size < defaults.max_xlsx_shared_strings_bytes
+    sc.inspect_xlsx(bomb, defaults)  # under the size, ratio and part limits
+    assert sc.xlsx_structure(bomb)["cells"] == 1
+    peak = check_in_subprocess(bomb, TOILET)
+    assert_bounded(peak)
+    assert peak["not_assessed"]["code"] == "xlsx_too_many_strings"
+    assert "500000" in peak["not_assessed"]["message"] and "共有文字列" in peak["not_assessed"]["message_ja"]
+    assert peak["conforms"] is None and peak["levels"] == [None, None, None]
+
+
+def test_shared_strings_are_bounded_by_count_and_by_size(tmp_path):
+    path = shared_strings_workbook(tmp_path / "strings", 2000)
+    assert sc.check_file(path, None, limits=sc.Limits(max_xlsx_shared_strings=1999))["not_assessed"]["code"] \
+        == "xlsx_too_many_strings"
+    result = sc.check_file(path, None, limits=sc.Limits(max_xlsx_shared_strings_bytes=10_000))
+    assert result["not_assessed"]["code"] == "xlsx_strings_too_large"
+    assert sc.check_file(path, None, limits=sc.Limits(max_xlsx_shared_strings=2000)).get("not_assessed") is None
 
 
 def test_cells_are_counted_before_parsing(tmp_path):

@@ -80,6 +80,51 @@ def test_only_a_sysadmin_sets_changes_or_removes_a_ward_code():
     assert model.Group.get(org["id"]).extras["ward_code"] == "131024"
 
 
+# group_patch reads the organisation with group_show first, which CKAN answers 404 for an
+# organisation's id: refused before our check; group_update saves it (S1)
+@pytest.mark.parametrize("action, status", [("group_update", 409), ("group_patch", 404),
+                                            ("organization_update", 409), ("organization_patch", 409)])
+def test_an_organisation_admin_cannot_set_a_ward_code_through_any_update_action(app, action, status):
+    """S1: ``group_update`` on an organisation's id needs only ``group_update`` authorisation,
+    which the organisation's admin passes; every update path is refused alike."""
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    before = dict(model.Group.get(org["id"]).extras)
+    body = {"id": org["id"], "name": org["name"], "extras": _code(CHIYODA)}
+    response = app.post(f"/ja/api/3/action/{action}", json=body,
+                        headers={"Authorization": admin["token"]}, status=status)
+    assert response.json["success"] is False
+    if status == 409:
+        assert "システム管理者だけ" in response.json["error"]["ward_code"][0]
+        with pytest.raises(tk.ValidationError) as e:  # English: the same call without a request
+            helpers.call_action(action, context=_as(admin), **body)
+        assert "Only a sysadmin" in _error(e)
+    model.Session.expire_all()
+    assert dict(model.Group.get(org["id"]).extras) == before
+
+
+@pytest.mark.parametrize("action", ["group_update", "group_patch"])
+def test_a_group_admin_cannot_put_a_ward_code_on_a_group_either(action):
+    admin = factories.User()
+    group = factories.Group(users=[{"name": admin["name"], "capacity": "admin"}])
+    with pytest.raises(tk.ValidationError) as e:
+        helpers.call_action(action, context=_as(admin), id=group["id"], name=group["name"], extras=_code(CHIYODA))
+    assert "Only a sysadmin" in _error(e)
+    model.Session.expire_all()
+    assert "ward_code" not in model.Group.get(group["id"]).extras
+    helpers.call_action(action, context=_as(admin), id=group["id"], name=group["name"], title="子育て")  # others fine
+
+
+def test_nobody_but_a_sysadmin_creates_a_group_carrying_a_ward_code():
+    user = factories.User()
+    for kind in ("group", "organization"):
+        with pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("group_create", context=_as(user), name=f"rogue-{kind}", type=kind,
+                                extras=_code(CHIYODA))
+        assert "Only a sysadmin" in _error(e)
+        assert model.Group.get(f"rogue-{kind}") is None
+
+
 def test_a_second_organisation_with_the_same_code_is_refused():
     sysadmin = factories.Sysadmin()
     _create_org(sysadmin, name="chiyoda-city-hall", extras=_code(CHIYODA))

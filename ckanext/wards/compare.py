@@ -271,6 +271,7 @@ _REJECTION_TEXT = {
     "refused_address": "address refused",
     "bad_port": "port refused",
     "unreachable": "connection failed",
+    "dns_failed": "host name not found",
     "bad_response": "not an HTTP response",
     "too_many_redirects": "too many redirects",
 }

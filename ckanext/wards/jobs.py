@@ -115,8 +115,9 @@ def check_links(package_id: str, urls: list[str]) -> dict[str, int]:
 
 # Reasons of the safe fetcher that mean "not a URL we check" (piveau's 1300) rather than
 # "did not answer" (1100). Internal addresses get 1300 whatever their port's state, so
-# the published statuses tell nothing about the portal's own network.
-NOT_CHECKED_REASONS = ("bad_url", "bad_scheme", "bad_port", "refused_address", "redirect_refused")
+# the published statuses tell nothing about the portal's own network; a name without an
+# address is 1300 too, or 1300 against 1100 would tell which internal names exist (S7).
+NOT_CHECKED_REASONS = ("bad_url", "bad_scheme", "bad_port", "refused_address", "redirect_refused", "dns_failed")
 
 
 def head(url: str) -> dict[str, Any]:

@@ -203,14 +203,24 @@ def lg_check_digit(first_five: str) -> int:
     return (11 - total % 11) % 10
 
 
+def is_lg_code_shape(code: Any) -> bool:
+    """Six ASCII digits (``\\d`` would let ١٣١٠١٦ through, which no other check accepts)."""
+    return isinstance(code, str) and re.fullmatch(r"[0-9]{6}", code) is not None
+
+
+def lg_code_ok(code: Any) -> bool:
+    """The one check of a 6-digit 全国地方公共団体コード: ASCII digits, last one its check digit."""
+    return is_lg_code_shape(code) and lg_check_digit(code[:5]) == int(code[5])
+
+
 def normalise_lg_code(value: Any) -> str:
-    """A valid 6-digit code (full-width digits accepted) or SchemaValueError."""
+    """A valid 6-digit code (full-width digits folded to ASCII by NFKC) or SchemaValueError."""
     code = nfkc(value).replace("-", "")
-    if not re.fullmatch(r"\d{6}", code):
+    if not is_lg_code_shape(code):
         raise SchemaValueError(
             "{value} is not a local government code: it must be 6 digits (e.g. 131016)", value=value)
     expected = lg_check_digit(code[:5])
-    if int(code[5]) != expected:
+    if not lg_code_ok(code):
         raise SchemaValueError(
             "{value} is not a valid local government code: the check digit should be {digit}",
             value=value, digit=expected)
@@ -389,10 +399,17 @@ def resource_url(key, data, errors, context):
             "the file").format(value=value[:100]))
 
 
+# CKAN stores a resource's size as a PostgreSQL bigint: a larger number is a 500 and a broken session
+MAX_BYTE_SIZE = 2**63 - 1
+
+
 def normalise_byte_size(value: Any) -> int:
     text = nfkc(value).replace(",", "")
-    if not re.fullmatch(r"\d+", text):
+    if not re.fullmatch(r"[0-9]+", text):
         raise SchemaValueError("{value} is not a size in bytes: use a whole number (e.g. 2048)", value=value)
+    if int(text) > MAX_BYTE_SIZE:
+        raise SchemaValueError("{value} is too large for a size in bytes (at most {max})",
+                               value=value, max=MAX_BYTE_SIZE)
     return int(text)
 
 
@@ -589,8 +606,26 @@ def ward_name(code: Any) -> str:
     return ward["name_ja"] if lang() == "ja" else ward["name_en_conventional"]
 
 
+# Resource keys CKAN sets itself, or that the form posts under its own controls: not carried.
+_RESOURCE_KEYS_NOT_CARRIED = frozenset({
+    "id", "package_id", "position", "created", "metadata_modified", "state", "url_type",
+    "datastore_active", "tracking_summary", "extras", "upload", "clear_upload", "save", "_csrf_token"})
+
+
+def carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str]]:
+    """The resource's keys the form has no field for, as ``(name, text)`` for hidden inputs.
+    CKAN's resource_update replaces a resource with what the form posts, so without them an
+    unchanged save deleted migrate's ``wards_unmapped_*`` and a portal's own keys (issue 16,
+    item 1). Text values only: a form posts text, and a number would come back a string."""
+    shown = {field.get("field_name") for field in fields or ()}
+    return [(key, value) for key, value in (data or {}).items()
+            if isinstance(key, str) and isinstance(value, str) and value
+            and key not in shown and key not in _RESOURCE_KEYS_NOT_CARRIED]
+
+
 def helpers() -> dict[str, Any]:
-    return {"wards_choices": choices_helper, "wards_ward_name": ward_name}
+    return {"wards_choices": choices_helper, "wards_ward_name": ward_name,
+            "wards_carried_resource_fields": carried_resource_fields}
 
 
 # --- the scheming schema as data (for the JSON Schema test, migrate and import) ----

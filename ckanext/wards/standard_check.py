@@ -41,7 +41,7 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ckanext.wards import standards
-from ckanext.wards.schema import eras, lg_check_digit, read_full_date
+from ckanext.wards.schema import eras, lg_code_ok, read_full_date
 from ckanext.wards.paths import schema_file
 
 SAMPLE_BYTES = 64 * 1024
@@ -146,6 +146,12 @@ MESSAGES = {
                             "ブックの構成要素の数 {count} が上限 {limit} を超えるため、ファイルを確認しませんでした"),
     "xlsx_too_many_cells": ("The workbook has more than {limit} cells: the file was not checked",
                             "ブックのセル数が上限 {limit} を超えるため、ファイルを確認しませんでした"),
+    "xlsx_too_many_strings": ("The workbook has more than {limit} shared strings: the file was not checked",
+                              "ブックの共有文字列の数が上限 {limit} を超えるため、ファイルを確認しませんでした"),
+    "xlsx_strings_too_large": ("The workbook's shared strings expand to {size} bytes, more than {limit}: "
+                               "the file was not checked",
+                               "ブックの共有文字列の展開後のサイズ {size} バイトが上限 {limit} バイトを超えるため、"
+                               "ファイルを確認しませんでした"),
     # machine-readability rules
     "L1-01": ("Not a machine-readable table: {reason}", "機械判読可能な表ではありません: {reason}"),
     "L1-02": ("Row {row}: a second table starts here", "{row}行目: 2つ目の表が始まっています"),
@@ -197,6 +203,10 @@ class Limits:
     # real sheets compress 5-30 times, a bomb hundreds or thousands of times.
     max_xlsx_ratio: int = 250
     max_xlsx_parts: int = 10_000
+    # openpyxl holds every shared string in memory (about 170 bytes each, plus the text)
+    # whatever the cells use: 1 M strings of 8 characters are 24 MB of XML but 184 MB.
+    max_xlsx_shared_strings: int = 500_000
+    max_xlsx_shared_strings_bytes: int = 50 * 1024 * 1024  # uncompressed
 
 
 class LimitExceeded(Exception):
@@ -278,11 +288,6 @@ NUMBER_RE = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 SPACED_CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff](?:[ \u3000]+[\u3040-\u30ff\u4e00-\u9fff]){1,5}")
 MULTI_SPLIT_RE = re.compile(r"\s*[、,，;；/／]\s*|\s+")
 MULTI_SPLIT_URL_RE = re.compile(r"\s*[、,，;；]\s*|\s+")
-
-
-def lg_code_ok(code: str) -> bool:
-    """A 6-digit code (callers checked the digits) whose last digit is its check digit."""
-    return lg_check_digit(code[:5]) == int(code[5])
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -483,6 +488,7 @@ def xlsx_rows(path: str | Path, info: dict, limits: Limits | None = None) -> Ite
     import openpyxl
 
     limits = limits or Limits()
+    inspect_shared_strings(path, limits)  # openpyxl loads them all, before any row
     with open(path, "rb") as raw:
         workbook = openpyxl.load_workbook(raw, read_only=True, data_only=True)
         try:
@@ -523,6 +529,56 @@ def inspect_xlsx(path: str | Path, limits: Limits) -> None:
 
 
 XML_CHUNK = 1 << 20
+_XML_OVERLAP = 4096  # longer than any tag the scans look for
+
+
+def _xml_windows(member: IO[bytes]) -> Iterator[tuple[bytes, int]]:
+    """A zip member's XML in chunks, as ``(data, cut)``: a match starting before ``cut``
+    belongs to this window; one starting after it is seen again in the next."""
+    tail = b""
+    while True:
+        chunk = member.read(XML_CHUNK)
+        data = tail + chunk
+        cut = max(len(data) - _XML_OVERLAP, 0) if chunk else len(data)
+        yield data, cut
+        if not chunk:
+            return
+        tail = data[cut:]
+
+
+_SHARED_STRING_RE = re.compile(rb"<(?:\w+:)?si[\s>/]")
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The parts openpyxl reads as shared strings: named by content type in
+    ``[Content_Types].xml``, whatever their file name (``xl/sharedStrings.xml`` by custom)."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+    except Exception:  # openpyxl refuses the workbook itself, as not tabular
+        return []
+    names = set(archive.namelist())
+    return [ct.PartName[1:] for ct in manifest.findall(SHARED_STRINGS) if ct.PartName[1:] in names]
+
+
+def inspect_shared_strings(path: str | Path, limits: Limits) -> None:
+    """openpyxl reads the whole shared-string table into memory before the first row,
+    however few cells use it: bound its uncompressed size (zip directory) and count its
+    ``<si>`` entries in a streaming scan that stops at the limit."""
+    with zipfile.ZipFile(path) as archive:
+        for name in _shared_strings_parts(archive):
+            size = archive.getinfo(name).file_size
+            if size > limits.max_xlsx_shared_strings_bytes:
+                raise LimitExceeded("xlsx_strings_too_large", size=size, limit=limits.max_xlsx_shared_strings_bytes)
+            count = 0
+            with archive.open(name) as member:
+                for data, cut in _xml_windows(member):
+                    count += sum(1 for m in _SHARED_STRING_RE.finditer(data) if m.start() < cut)
+                    if count > limits.max_xlsx_shared_strings:
+                        raise LimitExceeded("xlsx_too_many_strings", limit=limits.max_xlsx_shared_strings)
 
 
 _CELL_OR_ROW_RE = re.compile(rb"<(?:\w+:)?(c|row)[\s>/]")
@@ -546,12 +602,7 @@ def xlsx_structure(path: str | Path) -> dict:
                 continue
             row_cells = 0
             with archive.open(name) as member:
-                tail = b""
-                while True:
-                    chunk = member.read(XML_CHUNK)
-                    data = tail + chunk
-                    # a tag starting in the tail is counted next round (or at the end)
-                    cut = max(len(data) - 4096, 0) if chunk else len(data)
+                for data, cut in _xml_windows(member):
                     for key, pattern in patterns.items():
                         counts[key] += sum(1 for m in pattern.finditer(data) if m.start() < cut)
                     for m in _CELL_OR_ROW_RE.finditer(data):
@@ -563,9 +614,6 @@ def xlsx_structure(path: str | Path) -> dict:
                             row_cells += 1
                             counts["cells"] += 1
                             counts["widest_row"] = max(counts["widest_row"], row_cells)
-                    if not chunk:
-                        break
-                    tail = data[cut:]
     return counts
 
 

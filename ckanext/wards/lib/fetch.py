@@ -52,7 +52,8 @@ REASONS = (
     "bad_scheme",          # not http or https
     "bad_port",            # a port neither 80/443 nor allowed
     "refused_address",     # the host is (or resolves to) an address that is not public
-    "unreachable",         # no DNS answer, connection refused, TLS failure
+    "dns_failed",          # the name has no address (users see the neutral message, as for every reason)
+    "unreachable",         # connection refused, TLS failure, a read that failed
     "bad_response",        # not HTTP, or broken HTTP
     "timeout",             # the total deadline passed
     "too_large",           # more than max_bytes (declared or streamed)
@@ -301,7 +302,9 @@ def parse_target(url: str, policy: Policy) -> Target:
     if not raw_host:
         raise FetchError("bad_url", "no host", url=url)
     literal: Optional[IPAddress] = None
-    if ":" in raw_host:  # an IPv6 literal ([...] in the URL); zone ids are never fetched
+    if ":" in raw_host:  # an IPv6 literal ([...] in the URL)
+        if "%" in raw_host:  # a zone id names an interface of this machine and would reach the Host header
+            raise FetchError("bad_url", f"IPv6 zone id in {raw_host!r}", url=url)
         try:
             literal = ipaddress.IPv6Address(raw_host)
         except ValueError:
@@ -341,14 +344,14 @@ def _getaddrinfo(host: str, port: int, deadline: float) -> list[IPAddress]:
     if worker.is_alive():
         raise FetchError("timeout", f"DNS lookup of {host}")
     if "error" in box:
-        raise FetchError("unreachable", f"DNS lookup of {host} failed")
+        raise FetchError("dns_failed", f"DNS lookup of {host} failed")
     addresses: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in box["infos"]:
         address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise FetchError("unreachable", f"no address for {host}")
+        raise FetchError("dns_failed", f"no address for {host}")
     return addresses
 
 

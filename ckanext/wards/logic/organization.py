@@ -1,9 +1,9 @@
-"""Who may say an organisation is a ward: ``organization_create`` / ``organization_update``
-chained so that the ``ward_code`` extra is a valid 全国地方公共団体コード (6 digits, check
-digit), set or changed by sysadmins only, and held by one organisation, except the
-departments of this portal's own ward (``ckanext.wards.ward_code``), which may all
-carry it. Without this, any user could create an organisation that took over a ward's
-comparison row (issue 11, M1)."""
+"""Who may say an organisation is a ward: the group and organisation create / update actions
+(and so the patch actions, which call them) chained so that the ``ward_code`` extra is a
+valid 全国地方公共団体コード (6 digits, check digit), set or changed by sysadmins only, and
+held by one organisation, except the departments of this portal's own ward
+(``ckanext.wards.ward_code``), which may all carry it. Without this, any user could
+create an organisation that took over a ward's comparison row (issue 11, M1)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -65,20 +65,32 @@ def check_ward_code(context: dict, data_dict: dict[str, Any], stored: Optional[s
             ).format(code=code, org=holders[0])]})
 
 
-@tk.chained_action
-def organization_create(original_action, context, data_dict):
+def _check_create(context, data_dict):
     check_ward_code(context, data_dict, None, None)
-    return original_action(context, data_dict)
 
 
-@tk.chained_action
-def organization_update(original_action, context, data_dict):
+def _check_update(context, data_dict):
     import ckan.model as cm
     group = cm.Group.get(data_dict.get("id") or data_dict.get("name") or "")
     stored = report.own_ward_code({WARD_CODE: (group.extras or {}).get(WARD_CODE)}) if group else None
     check_ward_code(context, data_dict, stored, group.id if group else None)
-    return original_action(context, data_dict)
+
+
+def _chained(name, check):
+    """One check on every action that writes a group's extras: CKAN's ``group_update`` on an
+    organisation's id saves it with ``group_update`` authorisation only (which the
+    organisation's admin passes), and ``*_patch`` go through ``*_update``, so the
+    organisation actions alone would leave a way round (S1). Plain groups get the same rule:
+    no one but a sysadmin has a reason to put a ward code on any group."""
+    @tk.chained_action
+    def action(original_action, context, data_dict):
+        check(context, data_dict)
+        return original_action(context, data_dict)
+    action.__name__ = name
+    return action
 
 
 def get_actions() -> dict[str, Any]:
-    return {"organization_create": organization_create, "organization_update": organization_update}
+    # group_patch / organization_patch call the (chained) update actions by name
+    return {name: _chained(name, _check_create if name.endswith("_create") else _check_update)
+            for name in ("organization_create", "group_create", "organization_update", "group_update")}

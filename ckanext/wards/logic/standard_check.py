@@ -63,7 +63,9 @@ def limits_from_config() -> standard_check.Limits:
         return tk.asint(tk.config.get(f"ckanext.wards.standard_check.{name}"))
 
     return standard_check.Limits(max_record_chars=option("max_line_chars"), max_columns=option("max_columns"),
-                                 max_xlsx_bytes=option("max_xlsx_bytes"), max_xlsx_cells=option("max_xlsx_cells"))
+                                 max_xlsx_bytes=option("max_xlsx_bytes"), max_xlsx_cells=option("max_xlsx_cells"),
+                                 max_xlsx_shared_strings=option("max_xlsx_shared_strings"),
+                                 max_xlsx_shared_strings_bytes=option("max_xlsx_shared_strings_bytes"))
 
 
 # --- stored results (Redis) -------------------------------------------------------------
