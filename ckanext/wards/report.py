@@ -24,7 +24,7 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from ckanext.wards import paths
-from ckanext.wards.schema import SchemaValueError, lg_check_digit, normalise_lg_code
+from ckanext.wards.schema import SchemaValueError, lg_code_ok, normalise_lg_code
 
 SCHEMA_VERSION = "1.0"
 METRIC_NS = "https://w3id.org/ckanext-wards/metric#"
@@ -66,13 +66,6 @@ def ward_by_code(code: Optional[str]) -> Optional[dict[str, str]]:
     return next((w for w in wards() if w["lg_code"] == code), None) if code else None
 
 
-def check_digit_ok(code: str) -> bool:
-    """A 6-digit 全国地方公共団体コード with the right check digit (``schema.lg_check_digit``)."""
-    if not (isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()):
-        return False
-    return lg_check_digit(code[:5]) == int(code[5])
-
-
 def label(entry: dict[str, Any], lang: str) -> str:
     texts = entry.get("label") or {}
     return texts.get(lang) or texts.get("en") or entry.get("id", "")
@@ -109,7 +102,7 @@ def portal_ward_code() -> Optional[str]:
     """``ckanext.wards.ward_code`` (checked at start-up), or None."""
     from ckan.plugins import toolkit as tk
     code = (tk.config.get("ckanext.wards.ward_code") or "").strip()
-    return code if check_digit_ok(code) else None
+    return code if lg_code_ok(code) else None
 
 
 def _ward_for_code(code: str, org: dict[str, Any]) -> dict[str, str]:
@@ -446,7 +439,7 @@ def validation_errors(doc: Any) -> list[str]:
         return errors[:20]
     datasets = doc["counts"]["datasets"]
     resources = doc["counts"]["resources"]
-    if not check_digit_ok(doc["ward"]["code"]):
+    if not lg_code_ok(doc["ward"]["code"]):
         errors.append(f"ward/code: {doc['ward']['code']} has a wrong check digit")
     for key, share in doc["shares"].items():
         expected = datasets if share["unit"] == "dataset" else resources
