@@ -411,7 +411,8 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
                 g.add((catalog_ref, DCT.description, Literal(str(title))))
         if (catalog_ref, DCT.publisher, None) not in g:
             from ckan.plugins import toolkit as tk
-            code = (tk.config.get("ckanext.wards.ward_code") or "").strip()
+            from ckanext.wards import report
+            code = report.portal_ward_code()
             publisher = publisher_for({"publisher_code": code}) if code else None
             if publisher:
                 ref = self._add_ward(publisher)
