@@ -81,12 +81,22 @@ class Postgres:
         self.start()
 
 
-class Redis:
+class _Server:
+    """A server process of this test run on a free loopback port."""
+    stop_timeout = 10
+
     def __init__(self, workdir: Path):
         self.dir = workdir
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(self.stop_timeout)
+
+
+class Redis(_Server):
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
@@ -100,17 +110,13 @@ class Redis:
         wait_until(lambda: socket.create_connection(("127.0.0.1", self.port), 1).close() is None,
                    20, "Redis")
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
 
+class Solr(_Server):
+    stop_timeout = 30
 
-class Solr:
     def __init__(self, workdir: Path):
+        super().__init__(workdir)
         self.home = workdir / "solr-home"
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -138,11 +144,6 @@ class Solr:
             stdout=open(self.home.parent / "solr.log", "ab"), stderr=subprocess.STDOUT,
         )
         wait_until(self.ping, 120, "Solr")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(30)
 
 
 class IsolatedStack:
