@@ -1,7 +1,7 @@
 """Benchmark of the standard-dataset checker on a 100k-row CSV, side by side in one run:
 
 * floor: Python's csv module alone, reading and decoding every row;
-* ours: ``ckanext.wards.standard_check.check_file`` (columns, types, machine-readability rules);
+* ours: ``ckanext.wards.conformance.checker.check_file`` (columns, types, machine-readability rules);
 * frictionless: ``frictionless`` (Table Schema, the library ckanext-validation builds on)
   validating the same file against a Table Schema generated from the same column
   definitions, if a Python with frictionless is available (``FRICTIONLESS_PYTHON``,
@@ -43,11 +43,11 @@ print(json.dumps({"rows": rows - 1, "seconds": seconds, "peak_kb": after, "befor
 
 OURS = """
 import json, resource, sys, time
-from ckanext.wards import standard_check
-standard_check.load_settings(); standard_check.load_rules(); standard_check.standards._load_all()
+from ckanext.wards.conformance import checker
+checker.load_data()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-result = standard_check.check_file(sys.argv[1], sys.argv[2])
+result = checker.check_file(sys.argv[1], sys.argv[2])
 seconds = time.perf_counter() - start
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"rows": result["file"]["rows"], "seconds": seconds, "peak_kb": after, "before_kb": before,
@@ -77,7 +77,7 @@ print(json.dumps({"rows": task.stats.get("rows"), "seconds": seconds, "peak_kb":
 def table_schema(standard_id: str) -> dict:
     """A Frictionless Table Schema with the same constraints as our column definitions."""
     sys.path.insert(0, str(ROOT))
-    from ckanext.wards import standards
+    from ckanext.wards.conformance import standards
 
     return standards.table_schema(standard_id)
 

@@ -117,5 +117,5 @@ def clean_standard_checks():
     from ckan.lib.redis import connect_to_redis
 
     conn = connect_to_redis()
-    for key in conn.scan_iter("ckanext-wards:standard-check:*"):  # logic/standard_check.KEY_PREFIX
+    for key in conn.scan_iter("ckanext-wards:standard-check:*"):  # conformance/store.KEY_PREFIX
         conn.delete(key)

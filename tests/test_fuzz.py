@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ckanext.wards import report, schema, schema_import, standard_check
+from ckanext.wards import report, schema, schema_import
+from ckanext.wards.conformance import checker as standard_check
 from tests.hypothesis_profiles import examples
 
 FUZZ = settings(max_examples=examples(150), deadline=2000, suppress_health_check=[HealthCheck.too_slow])
@@ -67,7 +68,7 @@ def _check_bytes(tmp_path, data: bytes, name: str = "data.csv") -> dict:
 
 
 def _has_standard(std_id: str) -> bool:
-    from ckanext.wards import standards
+    from ckanext.wards.conformance import standards
     return any(s["id"] == std_id for s in standards.list_standards())
 
 

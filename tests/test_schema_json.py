@@ -61,7 +61,7 @@ def test_json_schema_and_scheming_schema_agree():
 
 
 def test_json_schema_lists_the_current_standard_datasets():
-    from ckanext.wards import standards
+    from ckanext.wards.conformance import standards
     assert schema.json_schema()["properties"]["conforms_to"]["items"]["enum"] == standards.standard_ids()
 
 

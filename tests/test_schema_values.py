@@ -92,7 +92,7 @@ def test_lg_codes_are_ascii_digits_only(code):
 
 
 def test_one_check_digit_function_for_every_code_check():
-    from ckanext.wards import standard_check
+    from ckanext.wards.conformance import values as standard_check
     from ckanext.wards.plugin import _shared
     assert standard_check.lg_code_ok is schema.lg_code_ok
     assert schema.lg_code_ok("131016") and not schema.lg_code_ok("131017") and not schema.lg_code_ok(131016)

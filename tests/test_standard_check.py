@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from ckanext.wards import schema
-from ckanext.wards import standard_check as sc
-from ckanext.wards import standards
+from ckanext.wards.conformance import checker as sc
+from ckanext.wards.conformance import rules, standards, values
 
 FIXTURES = Path(__file__).parent / "fixtures" / "standard"
 ENCODINGS = ["utf-8", "utf-8-sig", "cp932"]
@@ -100,6 +100,25 @@ def test_unverified_standards_carry_no_exact_columns():
     facility = standards.get_standard("01_public_facility")
     assert facility["layouts"]["current"]["status"] == "partial"
     assert not standards.is_enforced(facility["layouts"]["current"])
+
+
+@pytest.mark.parametrize("resource, dataset, declared", [
+    ({"conforms_to": '["13_public_toilet", "08_aed"]'}, {}, TOILET),       # JSON text, as scheming stores it
+    ({"conforms_to": '["no_such_standard", "08"]'}, {}, "08_aed"),         # the first known one
+    ({"conforms_to": "no_such_standard、08_aed"}, {}, "08_aed"),           # 、 separates values
+    ({"conforms_to": "no_such_standard, A-13"}, {}, TOILET),
+    ({"conforms_to": ["08"]}, {"conforms_to": [TOILET]}, "08_aed"),        # a list; the resource first
+    ({}, {"conforms_to": ["no_such_standard", TOILET]}, TOILET),
+    ({"conforms_to": ""}, {"extras": [{"key": "conforms_to", "value": '["08_aed"]'}]}, "08_aed"),  # an extra
+    ({"conforms_to": "https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#08_aed"},
+     {}, "08_aed"),                                                         # a URI is one value
+    ({}, {"conforms_to": "no_such_standard"}, "no_such_standard"),         # unknown: as given
+    ({}, {}, None),
+])
+def test_declared_standard_reads_every_list_form(resource, dataset, declared):
+    """lib.lists.as_list reads conforms_to (a list, JSON list text, text separated by , or 、),
+    lib.fields.field the dataset's value (top level, else extras)."""
+    assert standards.declared_standard(resource, dataset) == declared
 
 
 # --- conforming files ---------------------------------------------------------------
@@ -288,7 +307,7 @@ READABLE_DATES = [
 
 @pytest.mark.parametrize("text,date", READABLE_DATES)
 def test_parse_date_reads_the_day_meant(text, date):
-    assert sc.parse_date(text) == date
+    assert values.parse_date(text) == date
 
 
 @pytest.mark.parametrize("text", [
@@ -300,12 +319,24 @@ def test_parse_date_reads_the_day_meant(text, date):
     "999/1/1",                                   # a Western year has four digits
 ])
 def test_parse_date_rejects_days_outside_their_era_or_calendar(text):
-    assert sc.parse_date(text) is None
+    assert values.parse_date(text) is None
+
+
+def test_a_date_time_in_a_cell_is_not_a_date_though_metadata_reads_it():
+    """Cells take lib.dates.read_full_date (a day, or nothing); metadata's read_date also
+    takes ISO date-times. A date column holding a time is reported, not silently cut."""
+    from ckanext.wards.lib import dates
+
+    assert values.parse_date("2024-04-01T10:00") is None
+    assert dates.read_date("2024-04-01T10:00") == dt.date(2024, 4, 1)
+    types = rules.load_settings()["types"]
+    assert values.check_value("date", "2024-04-01T10:00", {}, types) == ("date", {})
+    assert values.check_value("date", "2024/4/1", {}, types) == ("date_format", {"normalised": "2024-04-01"})
 
 
 @pytest.mark.parametrize("text,date", READABLE_DATES)
 def test_metadata_validator_agrees_with_the_checker(text, date):
-    assert schema.parse_date(text) == sc.parse_date(text).isoformat() == date.isoformat()
+    assert schema.parse_date(text) == values.parse_date(text).isoformat() == date.isoformat()
 
 
 def test_day_after_an_era_ended_is_not_a_date_in_a_date_column(tmp_path):
@@ -421,12 +452,12 @@ def test_scoring_deductions_and_forced_zero():
               "L1-05": {"failed": 0, "examples": []},
               "L2-04": {"failed": 1, "examples": []}, "L2-05": {"failed": 1, "examples": []},
               "L3-01": {"failed": 1, "examples": []}, "L3-09": {"failed": 0, "examples": []}}
-    _, levels = sc.score_rules(states, "csv")
+    _, levels = rules.score_rules(states, "csv")
     by = {lv["level"]: lv for lv in levels}
     assert by[1]["score"] == 100 - 10 - 2          # CRITICAL + MINOR at L1, once per rule
     assert by[2]["score"] == 100 - 40 - 30         # CRITICAL + MAJOR at L2
     assert by[3]["score"] == 0 and by[3]["forced_zero"]  # L3-01 is FATAL
-    _, levels = sc.score_rules({"L2-04": {"failed": 1, "examples": []}, "L2-05": {"failed": 1, "examples": []},
+    _, levels = rules.score_rules({"L2-04": {"failed": 1, "examples": []}, "L2-05": {"failed": 1, "examples": []},
                                 "L2-03": {"failed": 0, "examples": []}}, "csv")
     assert levels[1]["score"] == 30 and levels[0]["score"] is None  # nothing evaluated at L1
 
@@ -434,7 +465,7 @@ def test_scoring_deductions_and_forced_zero():
 def test_score_never_below_zero():
     states = {rid: {"failed": 1, "examples": []} for rid in ("L3-05", "L3-06", "L3-09")}
     states["L3-01"] = {"failed": 0, "examples": []}
-    _, levels = sc.score_rules(states, "csv")
+    _, levels = rules.score_rules(states, "csv")
     assert levels[2]["score"] == 100 - 10 - 15 - 10
 
 
@@ -487,10 +518,10 @@ def test_xlsx_number_code_loses_leading_zero(tmp_path):
 
 PEAK_SCRIPT = """
 import json, resource, sys
-from ckanext.wards import standard_check
-standard_check.load_settings(); standard_check.standards._load_all(); standard_check.load_rules()
+from ckanext.wards.conformance import checker
+checker.load_data()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-result = standard_check.check_file(sys.argv[1], sys.argv[2])
+result = checker.check_file(sys.argv[1], sys.argv[2])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"before_kb": before, "after_kb": after, "rows": result["file"]["rows"],
                   "lat": result["counts"].get("latitude_range"), "examples": len(result["issues"])}))

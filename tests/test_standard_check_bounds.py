@@ -12,7 +12,8 @@ import zipfile
 
 import pytest
 
-from ckanext.wards import standard_check as sc
+from ckanext.wards.conformance import checker as sc
+from ckanext.wards.conformance import reading
 from tests.workbooks import shared_strings_workbook, toilet_rows, workbook_bytes, zip_bomb
 
 TOILET = "13_public_toilet"
@@ -20,11 +21,11 @@ MEMORY_CEILING_MB = 200
 
 PEAK_SCRIPT = """
 import json, resource, sys
-from ckanext.wards import standard_check
+from ckanext.wards.conformance import checker
 import openpyxl  # loaded before the baseline, as the settings are
-standard_check.load_settings(); standard_check.standards._load_all(); standard_check.load_rules()
+checker.load_data()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-result = standard_check.check_file(sys.argv[1], sys.argv[2] or None)
+result = checker.check_file(sys.argv[1], sys.argv[2] or None)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"growth_kb": after - before, "not_assessed": result.get("not_assessed"),
                   "conforms": result["conforms"], "levels": [lv["score"] for lv in result["levels"]]}))
@@ -77,10 +78,10 @@ def test_a_shared_strings_bomb_under_the_other_limits_is_refused_in_bounded_memo
     passed every limit, and openpyxl loaded every string: memory grew by 229 MB."""
     bomb = shared_strings_workbook(tmp_path / "strings", 1_500_000)
     size = zipfile.ZipFile(bomb).getinfo("xl/sharedStrings.xml").file_size
-    defaults = sc.Limits()
+    defaults = reading.Limits()
     assert size < defaults.max_xlsx_bytes and size < defaults.max_xlsx_shared_strings_bytes
-    sc.inspect_xlsx(bomb, defaults)  # under the size, ratio and part limits
-    assert sc.xlsx_structure(bomb)["cells"] == 1
+    reading.inspect_xlsx(bomb, defaults)  # under the size, ratio and part limits
+    assert reading.xlsx_structure(bomb)["cells"] == 1
     peak = check_in_subprocess(bomb, TOILET)
     assert_bounded(peak)
     assert peak["not_assessed"]["code"] == "xlsx_too_many_strings"
@@ -90,25 +91,25 @@ def test_a_shared_strings_bomb_under_the_other_limits_is_refused_in_bounded_memo
 
 def test_shared_strings_are_bounded_by_count_and_by_size(tmp_path):
     path = shared_strings_workbook(tmp_path / "strings", 2000)
-    assert sc.check_file(path, None, limits=sc.Limits(max_xlsx_shared_strings=1999))["not_assessed"]["code"] \
+    assert sc.check_file(path, None, limits=reading.Limits(max_xlsx_shared_strings=1999))["not_assessed"]["code"] \
         == "xlsx_too_many_strings"
-    result = sc.check_file(path, None, limits=sc.Limits(max_xlsx_shared_strings_bytes=10_000))
+    result = sc.check_file(path, None, limits=reading.Limits(max_xlsx_shared_strings_bytes=10_000))
     assert result["not_assessed"]["code"] == "xlsx_strings_too_large"
-    assert sc.check_file(path, None, limits=sc.Limits(max_xlsx_shared_strings=2000)).get("not_assessed") is None
+    assert sc.check_file(path, None, limits=reading.Limits(max_xlsx_shared_strings=2000)).get("not_assessed") is None
 
 
 def test_cells_are_counted_before_parsing(tmp_path):
     path = tmp_path / "cells"
     path.write_bytes(workbook_bytes([[f"c{j}" for j in range(10)]] + [list(range(10))] * 30))
-    result = sc.check_file(path, None, limits=sc.Limits(max_xlsx_cells=100))
+    result = sc.check_file(path, None, limits=reading.Limits(max_xlsx_cells=100))
     assert result["not_assessed"]["code"] == "xlsx_too_many_cells"
-    assert sc.check_file(path, None, limits=sc.Limits(max_xlsx_cells=1000)).get("not_assessed") is None
+    assert sc.check_file(path, None, limits=reading.Limits(max_xlsx_cells=1000)).get("not_assessed") is None
 
 
 def test_a_sheet_row_wider_than_the_column_limit_is_refused(tmp_path):
     path = tmp_path / "wide"
     path.write_bytes(workbook_bytes([["a", "b"], list(range(50))]))
-    result = sc.check_file(path, None, limits=sc.Limits(max_columns=20))
+    result = sc.check_file(path, None, limits=reading.Limits(max_columns=20))
     assert result["not_assessed"]["code"] == "too_many_columns"
 
 
@@ -125,7 +126,7 @@ def test_a_quoted_value_over_many_lines_counts_as_one_record(tmp_path):
     path = tmp_path / "multi.csv"
     value = "\n".join(["line"] * 500)
     path.write_text(f'名称,備考\r\na,"{value}"\r\n', encoding="utf-8")
-    result = sc.check_file(path, None, limits=sc.Limits(max_record_chars=1000))
+    result = sc.check_file(path, None, limits=reading.Limits(max_record_chars=1000))
     assert result["not_assessed"]["code"] == "record_too_long"
     assert result["issues"][0]["row"] == 2
     assert sc.check_file(path, None).get("not_assessed") is None  # within the default
@@ -151,7 +152,7 @@ def test_a_workbook_is_known_by_its_content_types(tmp_path):
             if item.filename != "xl/workbook.xml":
                 target.writestr(item.filename, source.read(item.filename))
     assert b"spreadsheetml.sheet.main+xml" in zipfile.ZipFile(moved).read("[Content_Types].xml")
-    assert sc.sniff_format(b"PK\x03\x04", io.BytesIO(moved.getvalue())) == "xlsx"
+    assert reading.file_kind(b"PK\x03\x04", io.BytesIO(moved.getvalue())) == "xlsx"
 
 
 def test_the_fingerprint_changes_with_the_standard_and_the_version(monkeypatch):
@@ -175,5 +176,5 @@ def test_a_workbook_of_too_many_parts_is_refused(tmp_path):
             target.writestr(item.filename, source.read(item.filename))
         for i in range(30):
             target.writestr(f"xl/media/image{i}.png", b"")
-    result = sc.check_file(path, None, limits=sc.Limits(max_xlsx_parts=20))
+    result = sc.check_file(path, None, limits=reading.Limits(max_xlsx_parts=20))
     assert result["not_assessed"]["code"] == "xlsx_too_many_parts"

@@ -124,7 +124,9 @@ def check_standard(resource_id, file_path, standard_id, output, lang, list_stand
     Exits with status 1 when the file does not conform or a rule level scores 0."""
     import json
 
-    from ckanext.wards import standard_check, standards
+    from ckanext.wards.conformance import standards
+    from ckanext.wards.conformance.checker import check_file
+    from ckanext.wards.conformance.result import format_text
 
     if list_standards:
         for std in standards.list_standards():
@@ -133,9 +135,9 @@ def check_standard(resource_id, file_path, standard_id, output, lang, list_stand
     if bool(resource_id) == bool(file_path):
         raise click.UsageError("give exactly one of --resource ID or --file PATH")
     if file_path:
-        from ckanext.wards.logic.standard_check import limits_from_config
+        from ckanext.wards.conformance.runner import limits_from_config
 
-        result = standard_check.check_file(file_path, standard_id, limits=limits_from_config())
+        result = check_file(file_path, standard_id, limits=limits_from_config())
     else:
         import ckan.plugins.toolkit as tk
 
@@ -146,7 +148,7 @@ def check_standard(resource_id, file_path, standard_id, output, lang, list_stand
         except (tk.ObjectNotFound, tk.ValidationError) as exc:
             raise click.ClickException(str(exc))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if output == "json"
-               else standard_check.format_text(result, lang))
+               else format_text(result, lang))
     if result["conforms"] is False or any(lv["score"] == 0 for lv in result["levels"]):
         raise SystemExit(1)
 

@@ -33,7 +33,8 @@ from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import CleanedURIRef, URIRefOrLiteral
 from ckanext.dcat.utils import resource_uri
 
-from ckanext.wards import formats, paths
+from ckanext.wards import paths
+from ckanext.wards.formats import classify as formats
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def language_uris() -> dict[str, str]:
 def standards() -> dict[str, dict[str, Any]]:
     """Standard dataset id → {uri, labels} (ckanext.wards.standards: the ``uri`` is what
     goes into dct:conformsTo)."""
-    from ckanext.wards import standards as standard_defs
+    from ckanext.wards.conformance import standards as standard_defs
     out: dict[str, dict[str, Any]] = {}
     for e in standard_defs.list_standards():
         labels = {k: v for k, v in (("ja", e.get("name_ja")), ("en", e.get("name_en"))) if v}

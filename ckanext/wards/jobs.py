@@ -72,11 +72,11 @@ def sniff_upload(res: dict[str, Any]) -> Optional[str]:
     if res.get("url_type") != "upload":
         return None
     from ckan.lib import uploader
-    from ckanext.wards import formats
+    from ckanext.wards.formats import sniff
     try:
         path = uploader.get_resource_uploader(res).get_path(res["id"])
         with open(path, "rb") as f:
-            return formats.sniff_bytes(f.read(SNIFF_BYTES))
+            return sniff.sniff_bytes(f.read(SNIFF_BYTES), f)
     except (OSError, AttributeError, KeyError):
         return None
 

@@ -629,7 +629,7 @@ def _pkg_field(pkg: dict[str, Any], key: str) -> Any:
 
 def open_data_list_values(pkg: dict[str, Any], res: dict[str, Any], ward: dict[str, str]) -> dict[str, Any]:
     """The A-06 values of one resource row (keys are the ``from`` names of the spec)."""
-    from ckanext.wards import formats
+    from ckanext.wards.formats import classify as formats
 
     contact = next(iter(_listish(_pkg_field(pkg, "contact"))), {}) or {}
     if not isinstance(contact, dict):

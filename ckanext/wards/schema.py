@@ -82,7 +82,7 @@ def vocabulary(name: str) -> tuple[dict, ...]:
 
 def _standard_entries() -> list[dict]:
     # Lazy: the standards module is another concern and may be reloaded in tests.
-    from ckanext.wards import standards
+    from ckanext.wards.conformance import standards
     return [
         {"id": s["id"], "label": {"ja": f"{s['number']} {s['name_ja']}",
                                   "en": f"{s['number']} {s['name_en']}"}}
@@ -108,7 +108,7 @@ def term_lookup(name: str) -> dict[str, dict]:
 def normalise_term(name: str, value: Any) -> str:
     """The canonical id of ``value`` in vocabulary ``name``; SchemaValueError if unknown."""
     if name == STANDARDS:
-        from ckanext.wards import standards
+        from ckanext.wards.conformance import standards
         found = standards.get_standard(str(value))
         if found:
             return found["id"]

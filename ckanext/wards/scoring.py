@@ -30,7 +30,8 @@ from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
-from ckanext.wards import formats, paths, schema
+from ckanext.wards import paths, schema
+from ckanext.wards.formats import classify as formats
 
 # --- data ---------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Resource format classification: declared label, media type, URL and content → EU file type.
+"""Resource format classification: declared label, media type, URL and content → EU file type
+(the content itself is read by ``ckanext.wards.formats.sniff``).
 
 Every table is data (``schemas/formats/file-types.yaml``, ``schemas/formats/classes.yaml``,
 ``schemas/vocab/eu-file-types.csv``, ``schemas/vocab/iana-media-types.csv``); this module
@@ -13,16 +14,15 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
-import json
 import re
-import unicodedata
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlparse
 
 import yaml
 
 from ckanext.wards import paths
+from ckanext.wards.lib.flags import truthy
+from ckanext.wards.lib.text import fold
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
@@ -84,10 +84,10 @@ def _indexes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 # --- normalisation ----------------------------------------------------------------------
 
 def _fold(text: str) -> str:
-    """NFKC (full-width ＣＳＶ → CSV), lower case, single spaces, no leading dot."""
-    text = unicodedata.normalize("NFKC", text).strip().lower()
-    text = re.sub(r"[\s_]+", " ", text)
-    return text.lstrip(".").strip()
+    """A label's lookup key: ``lib.text.fold`` (NFKC, so ＣＳＶ → CSV; case and runs of
+    spaces folded), with what is particular to format names: an underscore is a space
+    (``Shift_JIS CSV``, ``RDF_XML``) and a leading dot is dropped (``.xlsx``)."""
+    return fold(text.replace("_", " ")).lstrip(".").strip()
 
 
 def _label_candidates(label: str) -> list[str]:
@@ -165,88 +165,12 @@ def code_from_url(url: Optional[str]) -> Optional[str]:
     return _indexes()[1].get(name.rsplit(".", 1)[-1])
 
 
-def sniff_bytes(head: bytes) -> Optional[str]:
-    """File type from the first bytes of a file (uploaded resources); None if unsure."""
-    if not head:
-        return None
-    if head.startswith(b"%PDF"):
-        return "PDF"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "XLS"  # OLE2: legacy Office; for data portals nearly always Excel
-    if head.startswith(b"PK\x03\x04"):
-        if b"xl/" in head[:4000]:
-            return "XLSX"
-        if b"word/" in head[:4000]:
-            return "DOCX"
-        if b"opendocument.spreadsheet" in head[:4000]:
-            return "ODS"
-        return "ZIP"
-    if head.startswith(b"\x89PNG"):
-        return "PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    text = _decode(head)
-    if text is None:
-        return None
-    stripped = text.lstrip("\ufeff \r\n\t")
-    lowered = stripped[:500].lower()
-    if lowered.startswith("<!doctype html") or lowered.startswith("<html"):
-        return "HTML"
-    if lowered.startswith("<?xml") or lowered.startswith("<"):
-        if "rdf:rdf" in lowered:
-            return "RDF_XML"
-        return "XML"
-    if stripped.startswith("@prefix") or stripped.startswith("@base"):
-        return "RDF_TURTLE"
-    if stripped[:1] in "[{":
-        try:
-            value = json.loads(stripped)
-        except ValueError:
-            value = None  # truncated head: still JSON-looking
-        if isinstance(value, dict) and value.get("type") in ("FeatureCollection", "Feature"):
-            return "GEOJSON"
-        if isinstance(value, dict) and "@context" in value:
-            return "JSON_LD"
-        return "JSON"
-    return "CSV" if _looks_like_csv(stripped) else None
-
-
-def _decode(head: bytes) -> Optional[str]:
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return head.decode(encoding)
-        except UnicodeDecodeError:
-            # the head may cut a multibyte character at its end
-            try:
-                return head[:-3].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-    return None
-
-
-def _looks_like_csv(text: str) -> bool:
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if len(lines) < 2:
-        return False
-    for delimiter in (",", "\t"):
-        counts = [len(row) for row in csv.reader(io.StringIO("\n".join(lines[:-1])), delimiter=delimiter)]
-        if counts and counts[0] > 1 and all(c == counts[0] for c in counts):
-            return True
-    return False
-
-
 # --- classification ---------------------------------------------------------------------
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes", "on")
-    return bool(value)
-
 
 def classify(resource: dict[str, Any], sniffed: Optional[str] = None) -> dict[str, Any]:
     """The classification of one resource dict (package_show shape or a DB row dict).
 
-    ``sniffed`` is the file type read from the file's content (``sniff_bytes``), if any.
+    ``sniffed`` is the file type read from the file's content (``formats.sniff.sniff_bytes``), if any.
     """
     declared_format = (resource.get("format") or "").strip() or None
     declared_media = normalise_media_type(resource.get("mimetype"))
@@ -264,10 +188,10 @@ def classify(resource: dict[str, Any], sniffed: Optional[str] = None) -> dict[st
 
     spec = file_types().get(code, {}) if code else {}
     sets = classes()
-    is_api = bool(spec.get("api")) or _truthy(resource.get("datastore_active")) \
-        or _truthy(resource.get("is_api"))
+    is_api = bool(spec.get("api")) or truthy(resource.get("datastore_active")) \
+        or truthy(resource.get("is_api"))
     strict = bool(code) and (code in sets["jp_machine_readable_strict"] or bool(spec.get("api")))
-    if _truthy(resource.get("datastore_active")):
+    if truthy(resource.get("datastore_active")):
         strict = True  # the DataStore API serves the table as JSON and CSV
     broad = strict or (code in sets["jp_machine_readable_broad_extra"])
     mqa_codes = {c for c in (code, declared, from_media) if c}

@@ -27,10 +27,12 @@ standard with the id as fragment (the standard publishes no per-dataset URIs).
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 import yaml
 
+from ckanext.wards.lib.fields import field
+from ckanext.wards.lib.lists import as_texts
+from ckanext.wards.lib.text import nfkc
 from ckanext.wards.paths import schema_file
 
 FOLDER = "standard-datasets"
@@ -78,7 +80,7 @@ def get_standard(standard_id: str) -> dict | None:
     """A standard by id, number (``13``, ``A-13``), slug or URI; ``None`` when unknown."""
     if not standard_id:
         return None
-    key = unicodedata.normalize("NFKC", str(standard_id)).strip()
+    key = nfkc(standard_id)
     standards = _load_all()
     if key in standards:
         return standards[key]
@@ -90,6 +92,18 @@ def get_standard(standard_id: str) -> dict | None:
         if number == std["number"] or bare in (std["file_slug"], std["name_ja"]):
             return std
     return None
+
+
+def declared_standard(resource: dict, dataset: dict) -> str | None:
+    """The first known standard of the resource's ``conforms_to``, then the dataset's (at
+    the top level, else in its extras); else the first value given; None when none is.
+    Each may be a list, JSON list text or text separated by , or 、 (``lib.lists``)."""
+    candidates = as_texts(resource.get("conforms_to")) + as_texts(field(dataset, "conforms_to"))
+    for candidate in candidates:
+        std = get_standard(candidate)
+        if std:
+            return std["id"]
+    return candidates[0] if candidates else None
 
 
 def columns(standard_id: str, layout: str = "current") -> list[dict]:
@@ -106,8 +120,11 @@ def is_enforced(layout: dict) -> bool:
 
 
 def normalise_header(name: str) -> str:
-    """Header comparison key: NFKC (full-width ASCII, half-width kana) without spaces."""
-    return "".join(unicodedata.normalize("NFKC", name or "").split())
+    """Header comparison key: NFKC (full-width ASCII, half-width kana) without spaces.
+
+    Case is kept, unlike ``lib.text.fold``: the header patterns of the rules tell
+    ``FY2024`` and ``R5年度`` (periods) from other words by their capitals."""
+    return "".join(nfkc(name).split())
 
 
 # Our column types as Frictionless Table Schema fields (for ckanext-validation users and

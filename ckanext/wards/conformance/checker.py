@@ -1,0 +1,347 @@
+"""Conformance of a CSV/XLSX file to a national standard dataset, and the 2026
+government machine-readability rules that can be checked automatically on the file.
+
+The file is read once, row by row (memory does not grow with the file, ``reading``): the
+header is matched by name against the standard's layouts (``standards``), each cell of a
+typed column is checked (``values``, a batch at a time in ``rows``), and per-column
+statistics feed the rules that need the whole column (blank vs zero, numbers with units,
+choice spellings). The rules are scored by ``rules``; the result (a plain
+JSON-serialisable dict, every message in English and Japanese) is made by ``result``.
+
+Entry points: ``check_file(path, standard_id)`` and ``check_rows(rows, std, info)``;
+``fingerprint(standard_id)`` names the checker and the data it reads, for stored results.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+from ckanext.wards.conformance import standards
+from ckanext.wards.conformance.messages import message
+from ckanext.wards.conformance.reading import (LimitExceeded, Limits, csv_rows, file_kind, inspect_xlsx,
+                                               xlsx_rows, xlsx_structure)
+from ckanext.wards.conformance.result import MAX_EXAMPLES, Report, finish
+from ckanext.wards.conformance.rules import RULE_FILES, choice_key, excel_rules, load_rules, load_settings
+from ckanext.wards.conformance.rows import BATCH_ROWS, BatchContext, ColumnStats, column_name
+from ckanext.wards.conformance.values import NUMBER_RE, SPACED_CJK_RE
+from ckanext.wards.formats.sniff import SAMPLE_BYTES
+from ckanext.wards.paths import schema_file
+
+# Bumped when a change of this package changes results: stored results of older versions
+# are not reused (the data files under schemas/ are part of the fingerprint anyway).
+CHECKER_VERSION = "2"
+NUMERIC_SHARE = 0.8        # a column is numeric when this share of its values are numbers
+MIN_VALUES_FOR_STATS = 5
+# Machine-readable tables (rule L1-01) that this checker does not read: nothing is scored.
+UNSUPPORTED_TABLES = ("ods", "xls")
+
+
+def load_data() -> None:
+    """Read (and cache) every data file a check reads: the rules, the settings and value
+    types, the standard datasets (benchmarks and memory tests take their baseline after)."""
+    load_rules()
+    load_settings()
+    standards.standard_ids()
+
+
+def fingerprint(standard_id: str | None) -> str:
+    """Checker version + the data it reads (rules, settings, types, the standard), so a
+    result stored under it is reused only while all of them are unchanged."""
+    return _fingerprint(standard_id or "")
+
+
+@functools.lru_cache(maxsize=None)
+def _fingerprint(standard_id: str) -> str:
+    digest = hashlib.sha256(CHECKER_VERSION.encode())
+    for name in RULE_FILES:
+        digest.update(Path(schema_file(name)).read_bytes())
+    digest.update(Path(schema_file("standard-datasets", "_types.yaml")).read_bytes())
+    std = standards.get_standard(standard_id) if standard_id else None
+    digest.update(json.dumps(std, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+def match_layout(headers: list[str], std: dict) -> tuple[str | None, dict, dict]:
+    """The layout whose column names (or aliases) match most headers.
+
+    Returns (layout name, {header index: column}, {header index: True if via an alias}).
+    """
+    best, best_key = (None, {}, {}), (0, False)
+    for name, layout in std["layouts"].items():
+        lookup = {}
+        for col in layout["columns"]:
+            lookup.setdefault(standards.normalise_header(col["name"]), (col, False))
+            for alias in col.get("aliases", ()):
+                lookup.setdefault(standards.normalise_header(alias), (col, True))
+        matched, via_alias, used = {}, {}, set()
+        for index, header in enumerate(headers):
+            hit = lookup.get(standards.normalise_header(header))
+            if hit and hit[0]["name"] not in used:
+                matched[index], via_alias[index] = hit
+                used.add(hit[0]["name"])
+        # Most matched columns wins; on a tie the exact (verified) layout.
+        key = (len(matched), standards.is_enforced(layout))
+        if key > best_key:
+            best, best_key = (name, matched, via_alias), key
+    return best
+
+
+def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_format: str = "csv",
+               max_examples: int = MAX_EXAMPLES, limits: Limits | None = None) -> dict:
+    """Run every check over the rows of one table; ``info`` is filled by the reader.
+    A header wider than ``limits.max_columns`` raises LimitExceeded (the per-column
+    statistics are the part of the memory that grows with the width)."""
+    limits = limits or Limits()
+    settings = load_settings()
+    types = settings["types"]
+    report = Report(max_examples)
+    is_csv = file_format == "csv"
+
+    # Header: the first record, unless it is a title row (rule L3-01).
+    buffered: list[list[str]] = []
+    for row in rows:
+        buffered.append(row)
+        if len(buffered) >= 10:
+            break
+    if not buffered or not any(c.strip() for r in buffered for c in r):
+        report.add("empty_file", "error")
+        return finish(report, std, info, None, {}, [], file_format, rows_checked=0)
+    header_index = _header_index(buffered, report)
+    headers = [h for h in buffered[header_index]]
+    width = len(headers)
+    if width > limits.max_columns:
+        raise LimitExceeded("too_many_columns", limit=limits.max_columns, count=width)
+
+    # Header rules.
+    report.evaluated("L1-05")
+    report.evaluated("L2-03")
+    report.evaluated("L3-09")
+    seen_headers: dict[str, int] = {}
+    period_headers = []
+    for index, header in enumerate(headers):
+        key = standards.normalise_header(header)
+        if settings["meaningless_header_re"].fullmatch(key):
+            report.fail("L1-05", index=index + 1, value=header)
+        elif key in seen_headers:
+            report.fail("L2-03", column=header)
+        seen_headers.setdefault(key, index)
+        if header != header.strip() or SPACED_CJK_RE.fullmatch(header.strip()):
+            report.fail("L1-06", row=header_index + 1, column=header, value=header)
+        if settings["period_header_re"].search(key):
+            period_headers.append(header)
+    if len(period_headers) >= settings["wide_layout_min_period_headers"]:
+        report.fail("L3-09", value=", ".join(period_headers[:5]))
+
+    # Columns against the standard.
+    layout_name, matched, via_alias = (None, {}, {})
+    if std:
+        layout_name, matched, via_alias = match_layout(headers, std)
+    typed = [(i, col, col["type"]) for i, col in matched.items() if col["type"] != "string"]
+    required = [(i, col["name"]) for i, col in matched.items() if col.get("required")]
+    lg_columns = [i for i, col in matched.items() if col["type"] == "lg_code"]
+
+    stats = [ColumnStats() for _ in range(width)]
+    for rule_id in ("L1-01", "L1-02", "L1-03", "L1-04", "L1-06", "L1-07", "L1-08", "L2-02", "L3-01", "L3-05"):
+        report.evaluated(rule_id)
+    if is_csv:
+        report.evaluated("L1-14")
+        report.evaluated("L1-15")
+    context = BatchContext(report, settings, types, headers, width, stats, typed, required,
+                           set(lg_columns), is_csv, info, max_examples)
+
+    pending_blank: int | None = None
+    rows_checked = 0
+    record = header_index + 1  # 1-based record number; the header is record header_index + 1
+    batch: list[tuple[int, list[str]]] = []
+
+    def data_rows():
+        yield from buffered[header_index + 1:]
+        yield from rows
+
+    for row in data_rows():
+        record += 1
+        if not any(row):
+            if pending_blank is None:
+                pending_blank = record
+            continue
+        if pending_blank is not None:
+            report.fail("L1-03", where=f"Row {pending_blank}", where_ja=f"{pending_blank}行目")
+            if _looks_like_header(row, headers):
+                report.fail("L1-02", row=record)
+            pending_blank = None
+        rows_checked += 1
+        if len(row) != width:
+            row = context.fix_width(record, row)
+        batch.append((record, row))
+        if len(batch) >= BATCH_ROWS:
+            context.check_batch(batch)
+            batch = []
+    if batch:
+        context.check_batch(batch)
+
+    _column_rules(report, stats, headers, matched, settings, max_examples)
+    if lg_columns:
+        report.evaluated("L3-06")
+    elif any(standards.normalise_header(h) in ("地方公共団体名", "市区町村名", "都道府県名") for h in headers):
+        report.evaluated("L3-06")
+    return finish(report, std, info, layout_name, matched, headers, file_format,
+                   rows_checked=rows_checked, via_alias=via_alias)
+
+
+def _header_index(buffered: list[list[str]], report: Report) -> int:
+    """Index of the header row among the first records; fails L3-01 when it is not the first."""
+    widths = [sum(1 for c in r if c.strip()) for r in buffered]
+    widest = max(widths)
+    first = widths[0]
+    report.evaluated("L3-01")
+    if first == 0:
+        reason = ("blank first row", "先頭行が空行")
+    elif first == 1 and widest > 2:
+        reason = ("title row before the header", "項目名の前に表題行があります")
+    elif sum(1 for c in buffered[0] if NUMBER_RE.fullmatch(c.strip())) > first / 2 and widest > 1:
+        reason = ("first row holds data, not column names", "先頭行が項目名ではなくデータです")
+        report.fail("L3-01", reason=reason[0], reason_ja=reason[1])
+        return 0
+    else:
+        return 0
+    report.fail("L3-01", reason=reason[0], reason_ja=reason[1])
+    for index, count in enumerate(widths):
+        if count >= max(2, widest // 2):
+            return index
+    return 0
+
+
+def _looks_like_header(row: list[str], headers: list[str]) -> bool:
+    values = [c for c in row if c.strip()]
+    if [standards.normalise_header(c) for c in row] == [standards.normalise_header(h) for h in headers]:
+        return True
+    return len(values) >= 2 and not any(NUMBER_RE.fullmatch(v) for v in values) and len(row) != len(headers)
+
+
+def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], matched: dict,
+                  settings: dict, max_examples: int) -> None:
+    """Rules that need a whole column: L1-09, L2-01, L2-04, L2-05, and blank columns (L1-03)."""
+    synonyms = settings["synonyms"]
+    for j, st in enumerate(stats):
+        name = column_name(headers, j)
+        if st.values == 0 and not headers[j].strip() and st.blanks:
+            report.fail("L1-03", where=f"Column {j + 1}", where_ja=f"{j + 1}列目")
+            continue
+        declared = matched.get(j, {}).get("type")
+        numeric_by_type = declared in ("number", "latitude", "longitude")
+        # Numbers written with units or separators still make a numeric column (that is L2-01).
+        numeric = numeric_by_type or (declared in (None, "string") and st.values >= MIN_VALUES_FOR_STATS
+                                      and st.numbers + st.junk_total >= NUMERIC_SHARE * st.values
+                                      and st.numbers >= st.values / 2)
+        if numeric:
+            report.evaluated("L1-09")
+            report.evaluated("L2-01")
+            if st.blanks and st.zeros:
+                report.fail("L1-09", column=name, blanks=st.blanks, zeros=st.zeros)
+            for row, value in st.junk:
+                if not NUMBER_RE.fullmatch(value):
+                    report.fail("L2-01", row=row, column=name, value=value)
+        categorical = (st.distinct is not None and st.values >= 10 and len(st.distinct) < st.values / 2) \
+            or declared in ("enum", "flag")
+        if categorical and st.distinct is not None:
+            report.evaluated("L2-04")
+            report.evaluated("L2-05")
+            groups: dict[str, list[str]] = {}
+            for value in st.distinct:
+                key = choice_key(value)
+                groups.setdefault(synonyms.get(key, key), []).append(value)
+            for spellings in groups.values():
+                if len(spellings) > 1:
+                    report.fail("L2-04", column=name, value=" / ".join(spellings[:5]))
+            for row, value in st.other_detail[:max_examples]:
+                report.fail("L2-05", row=row, column=name, value=value)
+
+
+def check_file(path: str | Path, standard_id: str | None = None, *, max_examples: int = MAX_EXAMPLES,
+               file_format: str | None = None, limits: Limits | None = None) -> dict:
+    """Check a file on disk (CSV or XLSX, detected from its bytes) against a standard.
+
+    A file beyond ``limits`` is not checked: the result says so (``not_assessed``, no rule
+    evaluated, ``conforms`` None) instead of costing unbounded memory or time."""
+    limits = limits or Limits()
+    std = standards.get_standard(standard_id) if standard_id else None
+    path = Path(path)
+    info: dict = {"bytes": path.stat().st_size}
+    with open(path, "rb") as raw:
+        sample = raw.read(SAMPLE_BYTES)
+    kind = file_kind(sample, path)
+    if file_format == "xlsx" and kind == "binary":
+        kind = "xlsx"
+    if kind in UNSUPPORTED_TABLES:
+        return _unsupported(std, info, kind)
+    try:
+        if kind == "xlsx":
+            result = _check_xlsx(path, std, info, max_examples, limits)
+        elif kind == "csv":
+            with open(path, "rb") as raw:
+                try:
+                    result = check_rows(csv_rows(raw, info, sample, limits), std, info, file_format="csv",
+                                        max_examples=max_examples, limits=limits)
+                except csv.Error as exc:
+                    # e.g. an unterminated quote swallowing the rest of the file: the csv module
+                    # stops at its cell-size limit, so memory stays bounded; say where it broke.
+                    return _not_tabular(std, info, str(exc))
+        else:
+            return _not_tabular(std, info, kind)
+    except LimitExceeded as exc:
+        return _not_checked(std, info, "xlsx" if kind == "xlsx" else "csv", exc)
+    if standard_id and not std:
+        en, ja = message("unknown_standard", standard=standard_id)
+        result["issues"].insert(0, {"code": "unknown_standard", "severity": "error", "message": en, "message_ja": ja})
+        result["counts"]["unknown_standard"] = 1
+    return result
+
+
+def _check_xlsx(path: Path, std, info: dict, max_examples: int, limits: Limits) -> dict:
+    """A workbook: sized up (zip directory, then the sheets' cell tags), then parsed."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        inspect_xlsx(path, limits)
+        structure = xlsx_structure(path)
+        if structure["cells"] > limits.max_xlsx_cells:
+            raise LimitExceeded("xlsx_too_many_cells", limit=limits.max_xlsx_cells)
+        if structure["widest_row"] > limits.max_columns:
+            raise LimitExceeded("too_many_columns", limit=limits.max_columns, count=structure["widest_row"])
+        result = check_rows(xlsx_rows(path, info, limits), std, info, file_format="xlsx",
+                            max_examples=max_examples, limits=limits)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError,
+            NotImplementedError) as exc:
+        return _not_tabular(std, info, str(exc) or type(exc).__name__)
+    excel_rules(result, structure)
+    return result
+
+
+def _unsupported(std, info, kind: str) -> dict:
+    report = Report(MAX_EXAMPLES)
+    report.add("unsupported_format", "info", format=kind)
+    return finish(report, std, info, None, {}, [], kind, rows_checked=0)
+
+
+def _not_checked(std, info, file_format: str, exc: LimitExceeded) -> dict:
+    """A file beyond a limit: one error saying which, no rule evaluated (not assessed is
+    not failed), conformance undecided."""
+    report = Report(MAX_EXAMPLES)
+    report.add(exc.code, "error", **exc.params)
+    result = finish(report, std, info, None, {}, [], file_format, rows_checked=0)
+    result["conforms"] = None
+    en, ja = message(exc.code, **exc.params)
+    result["not_assessed"] = {"code": exc.code, "message": en, "message_ja": ja}
+    return result
+
+
+def _not_tabular(std, info, reason: str) -> dict:
+    report = Report(MAX_EXAMPLES)
+    report.add("not_tabular", "error", reason=reason)
+    report.fail("L1-01", reason=reason)
+    return finish(report, std, info, None, {}, [], "csv", rows_checked=0)
