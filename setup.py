@@ -83,7 +83,7 @@ setup(
         wards_dcat = ckanext.wards.plugin.dcat:WardsDcatPlugin
 
         [ckan.rdf.profiles]
-        wards_dcat_ap_3 = ckanext.wards.dcat:WardsDCATAP3Profile
+        wards_dcat_ap_3 = ckanext.wards.dcat.profiles.wards_dcat_ap_3:WardsDCATAP3Profile
 
         [babel.extractors]
         ckan = ckan.lib.extract:extract_ckan

@@ -1,5 +1,6 @@
-"""Benchmark: ckanext.wards.turtle.serialize against rdflib's Turtle and N-Triples writers,
-and ckanext.wards.jsonld.serialize against rdflib's JSON-LD writer.
+"""Benchmark: ckanext.wards.dcat.writers.turtle.serialize against rdflib's Turtle and
+N-Triples writers, and ckanext.wards.dcat.writers.jsonld.serialize against rdflib's
+JSON-LD writer.
 
 The graph is shaped like a /catalog.ttl page of 100 datasets (~10,000 triples): datasets
 as IRIs with ~20 properties, Japanese literals with @ja, typed dates, two distributions
@@ -20,7 +21,7 @@ import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, RDF, XSD
 
-from ckanext.wards import jsonld, turtle
+from ckanext.wards.dcat.writers import jsonld, turtle
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")

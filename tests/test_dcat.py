@@ -17,7 +17,8 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from ckanext.dcat.processors import RDFParser
-from ckanext.wards import dcat, jobs
+from ckanext.wards import jobs
+from ckanext.wards.dcat import shacl, uris
 from ckanext.wards import model as wards_model
 from tests.conftest import WARDS_PLUGINS
 
@@ -90,15 +91,15 @@ def graph_of(app, path, fmt):
 
 
 def violations(results):
-    return [dcat.describe(r) for r in results if r["severity"] == "Violation"]
+    return [shacl.describe(r) for r in results if r["severity"] == "Violation"]
 
 
 # --- SHACL: zero violations, our shapes and the official DCAT-AP 3.0.0 shapes ------------------------
 
 def test_default_shapes_are_ours_and_the_official_dcat_ap_3():
-    names = [f.rsplit("/", 1)[-1] for f in dcat.shapes_files()]
+    names = [f.rsplit("/", 1)[-1] for f in shacl.shapes_files()]
     assert names == ["wards-dcat-ap-3-shapes.ttl", "dcat-ap-3.0.0-shacl-shapes.ttl"]
-    official = dcat.shapes_graph((dcat.shapes_files()[1],))
+    official = shacl.shapes_graph((shacl.shapes_files()[1],))
     assert (URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.0/shacl/dcat-ap-SHACL.ttl#dcat:DatasetShape"),
             RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")) in official
 
@@ -108,28 +109,28 @@ def test_full_dataset_has_no_violation(app, sysadmin, ward):
     jobs.rescore_dataset(pkg["id"])  # stored scores → DQV measurements in the output
     g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
     assert (None, DQV.hasQualityMeasurement, None) in g
-    assert violations(dcat.validate_graph(g)) == []
+    assert violations(shacl.validate_graph(g)) == []
 
 
 def test_minimal_dataset_has_no_violation(app, sysadmin, ward):
     pkg = create(sysadmin, minimal_dataset(ward))
     g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
-    assert violations(dcat.validate_graph(g)) == []
+    assert violations(shacl.validate_graph(g)) == []
 
 
 def test_each_shape_set_is_checked_on_its_own(sysadmin, ward):
     """Same result with each file alone (no shape hides another), and the shapes do bite:
     the stock euro_dcat_ap_3 output of the same dataset (plain-string format) fails both."""
     pkg = helpers.call_action("package_show", id=create(sysadmin, full_dataset(ward))["id"])
-    ours, official = ([f] for f in dcat.shapes_files())
-    graph = dcat.dataset_graph(pkg)
-    assert violations(dcat.validate_graph(graph, ours)) == []
-    assert violations(dcat.validate_graph(graph, official)) == []
+    ours, official = ([f] for f in shacl.shapes_files())
+    graph = shacl.dataset_graph(pkg)
+    assert violations(shacl.validate_graph(graph, ours)) == []
+    assert violations(shacl.validate_graph(graph, official)) == []
 
-    stock = dcat.dataset_graph(pkg, profiles=["euro_dcat_ap_3"])
-    stock_ours = dcat.validate_graph(stock, ours)
+    stock = shacl.dataset_graph(pkg, profiles=["euro_dcat_ap_3"])
+    stock_ours = shacl.validate_graph(stock, ours)
     assert any(r["path"] == str(DCT["format"]) and r["component"] == "PatternConstraintComponent" for r in stock_ours)
-    assert any(r["path"] == str(DCT["format"]) for r in dcat.validate_graph(stock, official))
+    assert any(r["path"] == str(DCT["format"]) for r in shacl.validate_graph(stock, official))
 
 
 def test_catalogue_page_conforms(app, sysadmin, ward):
@@ -137,7 +138,7 @@ def test_catalogue_page_conforms(app, sysadmin, ward):
     create(sysadmin, minimal_dataset(ward))
     g = graph_of(app, "/catalog.ttl", "ttl")
     assert (None, RDF.type, DCAT.Catalog) in g
-    assert violations(dcat.validate_graph(g)) == []
+    assert violations(shacl.validate_graph(g)) == []
 
 
 # --- the mapping ---------------------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def test_vocabulary_values_are_uris_and_literals_carry_languages(app, sysadmin, 
     theme = URIRef("http://publications.europa.eu/resource/authority/data-theme/HEAL")
     assert (ds, DCAT.theme, theme) in g
     labels = {(str(label), label.language) for label in g.objects(theme, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))}
-    assert labels == {(text, lang) for lang, text in dcat.themes()["HEAL"]["labels"].items()} and len(labels) == 2
+    assert labels == {(text, lang) for lang, text in uris.themes()["HEAL"]["labels"].items()} and len(labels) == 2
 
 
 def test_publisher_is_the_ward_with_its_code_in_dcat_and_imi(app, sysadmin, ward):
@@ -295,8 +296,8 @@ def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
         return out
 
     got = measured(ds)
-    expected = {str(dcat.metric_uri(k)): v for k, v in stored["metrics"].items()}
-    expected.update({str(dcat.metric_uri(t["metric"])): stored[t["column"]] for t in dcat.spec()["dataset_totals"]})
+    expected = {str(uris.metric_uri(k)): v for k, v in stored["metrics"].items()}
+    expected.update({str(uris.metric_uri(t["metric"])): stored[t["column"]] for t in uris.spec()["dataset_totals"]})
     assert got == expected
     assert got["https://piveau.eu/ns/voc#keywordAvailability"] == 30
     assert got["https://w3id.org/ckanext-wards/metric#mqaPoints"] == stored["mqa_points"] > 0
@@ -310,7 +311,7 @@ def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
     assert set(rows) == set(resource_rows)
     for res_id, row in rows.items():
         got = measured(URIRef(f"http://test.ckan.net/dataset/{pkg['id']}/resource/{res_id}"))
-        assert got == {str(dcat.metric_uri(f["metric"])): row[f["column"]] for f in dcat.spec()["distribution_figures"]}
+        assert got == {str(uris.metric_uri(f["metric"])): row[f["column"]] for f in uris.spec()["distribution_figures"]}
 
 
 def test_unscored_dataset_has_no_measurements(app, sysadmin, ward):
@@ -366,7 +367,7 @@ def test_every_dataset_serialisation_parses_with_plain_rdflib(app, sysadmin, war
 
 def test_scoring_hook_is_our_validator():
     from ckanext.wards import scoring
-    assert scoring.HOOKS["dcat_validator"] is dcat.dcat_validator
+    assert scoring.HOOKS["dcat_validator"] is shacl.dcat_validator
 
 
 def test_validate_dcat_command_reports_in_japanese_and_english(cli, sysadmin, ward, tmp_path):
@@ -402,7 +403,7 @@ def test_catalogue_pages_carry_the_stored_totals(app, sysadmin, ward):
     stored = wards_model.dataset_score_row(pkg["id"])
     g = graph_of(app, "/catalog.ttl", "ttl")
     got = _measured(g, URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"))
-    assert got == {str(dcat.metric_uri(t["metric"])): stored[t["column"]] for t in dcat.spec()["dataset_totals"]}
+    assert got == {str(uris.metric_uri(t["metric"])): stored[t["column"]] for t in uris.spec()["dataset_totals"]}
 
 
 @pytest.mark.ckan_config("ckanext.wards.dcat.catalog_measurements", "all")
@@ -411,24 +412,37 @@ def test_catalogue_pages_can_carry_every_metric(app, sysadmin, ward):
     jobs.rescore_dataset(pkg["id"])
     stored = wards_model.dataset_score_row(pkg["id"])
     got = _measured(graph_of(app, "/catalog.ttl", "ttl"), URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"))
-    assert {str(dcat.metric_uri(k)): v for k, v in stored["metrics"].items()}.items() <= got.items()
+    assert {str(uris.metric_uri(k)): v for k, v in stored["metrics"].items()}.items() <= got.items()
 
 
 @pytest.mark.ckan_config("ckanext.wards.dcat.catalog_cache_ttl", "600")
 def test_catalogue_cache_serves_repeats_and_sees_changes(app, sysadmin, ward):
     from ckan.lib.redis import connect_to_redis
-    from ckanext.wards.logic import dcat as dcat_logic
+    from ckanext.wards.dcat import cache
     redis = connect_to_redis()
-    for key in redis.scan_iter(dcat_logic.PREFIX + "*"):
+    for key in redis.scan_iter(cache.PREFIX + "*"):
         redis.delete(key)
     pkg = create(sysadmin, full_dataset(ward))
     first = app.get("/catalog.ttl").body
-    assert list(redis.scan_iter(dcat_logic.PREFIX + "*"))  # stored
+    assert list(redis.scan_iter(cache.PREFIX + "*"))  # stored
     assert app.get("/catalog.ttl").body == first
     helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=pkg["id"], title="AED一覧（改訂）")
     assert "AED一覧（改訂）" in app.get("/catalog.ttl").body
     private = create(sysadmin, dict(full_dataset(ward, name="private-two"), private=True))
     assert private["id"] not in app.get("/catalog.ttl").body
+
+
+@pytest.mark.ckan_config("ckanext.wards.dcat.catalog_cache_ttl", "0")
+def test_modified_since_is_read_as_every_date_is(app, sysadmin, ward):
+    """``lib.dates.read_datetime``: an offset is converted to UTC (it reached Solr as
+    ``...+09:00Z`` before, and failed), a Japanese era date is a date; a later date leaves
+    the dataset out, and text that is no date is a 409."""
+    from urllib.parse import quote
+    ds = URIRef(f"http://test.ckan.net/dataset/{create(sysadmin, full_dataset(ward))['id']}")
+    for since in ("2000-01-01T09:00:00+09:00", "平成12年1月1日", "2000-01-01", "2000-01-01T00:00:00Z"):
+        assert (ds, RDF.type, DCAT.Dataset) in graph_of(app, f"/catalog.ttl?modified_since={quote(since)}", "ttl")
+    assert (ds, RDF.type, DCAT.Dataset) not in graph_of(app, "/catalog.ttl?modified_since=2999-01-01", "ttl")
+    assert app.get("/catalog.ttl?modified_since=not-a-date").status_code == 409
 
 
 # --- who writes the Turtle -------------------------------------------------------------------------
@@ -440,7 +454,7 @@ def test_our_writers_and_rdflibs_write_the_same_graph(app, sysadmin, ward, path,
     import importlib
     from rdflib.compare import isomorphic
     from ckan.plugins import toolkit as tk
-    module = importlib.import_module(f"ckanext.wards.{writer}")
+    module = importlib.import_module(f"ckanext.wards.dcat.writers.{writer}")
     pkg = create(sysadmin, full_dataset(ward))
     create(sysadmin, minimal_dataset(ward))
     jobs.rescore_dataset(pkg["id"])
@@ -465,7 +479,7 @@ def test_our_writers_and_rdflibs_write_the_same_graph(app, sysadmin, ward, path,
 
 
 def test_other_profiles_are_served_by_ckanext_dcat_unchanged(app, sysadmin, ward, monkeypatch):
-    from ckanext.wards import turtle
+    from ckanext.wards.dcat.writers import turtle
     pkg = create(sysadmin, full_dataset(ward))
     jobs.rescore_dataset(pkg["id"])
     monkeypatch.setattr(turtle, "serialize", lambda g: pytest.fail("our writer wrote a stock page"))

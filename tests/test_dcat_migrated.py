@@ -9,7 +9,8 @@ from rdflib.namespace import DCAT
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.wards import dcat, migrate
+from ckanext.wards import migrate
+from ckanext.wards.dcat import shacl
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -54,7 +55,7 @@ def test_a_migrated_dataset_has_at_most_one_contact_point_and_passes_the_shapes(
     g = rdflib.Graph().parse(data=response.body, format="turtle")
     points = list(g.objects(None, DCAT.contactPoint))
     assert len(points) == (0 if case == "nobody" else 1), points
-    assert [dcat.describe(r) for r in dcat.validate_graph(g) if r["severity"] == "Violation"] == []
+    assert [shacl.describe(r) for r in shacl.validate_graph(g) if r["severity"] == "Violation"] == []
 
 
 def test_a_shared_schema_contact_wins_over_the_kept_maintainer(app, org, sysadmin):
@@ -64,4 +65,4 @@ def test_a_shared_schema_contact_wins_over_the_kept_maintainer(app, org, sysadmi
     g = rdflib.Graph().parse(data=app.get("/dataset/two.ttl").body, format="turtle")
     [point] = list(g.objects(None, DCAT.contactPoint))
     assert "opendata@city.chiyoda.lg.jp" in {str(o).replace("mailto:", "") for o in g.objects(point, None)}
-    assert [dcat.describe(r) for r in dcat.validate_graph(g) if r["severity"] == "Violation"] == []
+    assert [shacl.describe(r) for r in shacl.validate_graph(g) if r["severity"] == "Violation"] == []

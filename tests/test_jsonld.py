@@ -1,7 +1,7 @@
-"""The fast JSON-LD writer (ckanext.wards.jsonld): its output parses back with rdflib to a graph
+"""The fast JSON-LD writer (ckanext.wards.dcat.writers.jsonld): its output parses back with rdflib to a graph
 isomorphic to the input, is the document rdflib's own writer gives (up to order and blank
 node labels) laid out as json.dumps(indent=2) lays it out, and is deterministic; and which
-writer dcat_serializer's OutputGraph uses. No CKAN stack; random graphs come from the
+writer dcat.serializer's OutputGraph uses. No CKAN stack; random graphs come from the
 strategies of test_turtle. Its speed is measured by benchmarks/bench_turtle.py, not here.
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS as DCT, RDF, XSD
 
-from ckanext.wards import jsonld
-from ckanext.wards.dcat_serializer import OutputGraph
-from ckanext.wards.turtle import UnsupportedGraph
+from ckanext.wards.dcat.serializer import OutputGraph
+from ckanext.wards.dcat.writers import jsonld
+from ckanext.wards.dcat.writers.turtle import UnsupportedGraph
 from tests.test_turtle import (
     EX, JP, ROUND_TRIP, UNSUPPORTED_TRIPLES, VCARD, blank_nodes, comparable, dcat_sample, iris,
     literals, new_graph, random_graph, triples,

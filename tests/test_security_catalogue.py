@@ -37,9 +37,9 @@ WIDENING_Q = [DRAFT, PRIVATE, "state:draft", "capacity:private", f"name:{DRAFT}"
 
 def _flush_catalogue_cache():
     from ckan.lib.redis import connect_to_redis
-    from ckanext.wards.logic import dcat
+    from ckanext.wards.dcat import cache
     redis = connect_to_redis()
-    for key in redis.scan_iter(dcat.PREFIX + "*"):
+    for key in redis.scan_iter(cache.PREFIX + "*"):
         redis.delete(key)
 
 
@@ -94,8 +94,8 @@ def test_anonymous_after_sysadmin_gets_no_draft_title(app, world):
     url = "/catalog.ttl?fq=%2Bstate:draft"
     _get(app, world["sysadmin"], url)
     from ckan.lib.redis import connect_to_redis
-    from ckanext.wards.logic import dcat
-    assert list(connect_to_redis().scan_iter(dcat.PREFIX + "*")), "the sysadmin's page was cached"
+    from ckanext.wards.dcat import cache
+    assert list(connect_to_redis().scan_iter(cache.PREFIX + "*")), "the sysadmin's page was cached"
     status, body = _get(app, None, url)
     assert status == 200 and DRAFT.upper() not in body and DRAFT not in body
 

@@ -1,4 +1,4 @@
-"""The fast Turtle writer (ckanext.wards.turtle): its output parses back with rdflib to a graph
+"""The fast Turtle writer (ckanext.wards.dcat.writers.turtle): its output parses back with rdflib to a graph
 isomorphic to the input, is deterministic, and reads like Turtle (prefixes, ``a``, inline
 blank nodes). Plain Python and rdflib, no CKAN stack. Its speed is measured by
 benchmarks/bench_turtle.py, not here.
@@ -15,7 +15,7 @@ from rdflib import BNode, Literal, Namespace, URIRef, Variable
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS as DCT, RDF, XSD
 
-from ckanext.wards import turtle
+from ckanext.wards.dcat.writers import turtle
 from tests.hypothesis_profiles import examples
 
 ROUND_TRIP = settings(max_examples=examples(300), deadline=2000, suppress_health_check=[HealthCheck.too_slow])

@@ -280,19 +280,19 @@ def demo_data_cmd(seed, n_wards, scale, user):
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", help="Language of the report.")
 def validate_dcat_cmd(dataset_id, shapes, lang):
     """Validate the wards_dcat_ap_3 output of datasets with SHACL (pyshacl); exit 1 on violations."""
-    from ckanext.wards import dcat
-    texts = dcat.result_texts()["_labels"]
-    files = list(shapes) or dcat.shapes_files()
+    from ckanext.wards.dcat import shacl
+    texts = shacl.result_texts()["_labels"]
+    files = list(shapes) or shacl.shapes_files()
     click.echo(f"{texts['shapes'][lang]}: " + ", ".join(files))
     failed = total = 0
-    for pkg, results in dcat.validate_datasets(dataset_id, files):
+    for pkg, results in shacl.validate_datasets(dataset_id, files):
         violations = [r for r in results if r["severity"] == "Violation"]
         total += 1
         failed += bool(violations)
         status = texts["conforms"][lang] if not violations else f"{len(violations)} {texts['violations'][lang]}"
         click.echo(f"{texts['dataset'][lang]} {pkg['name']}: {status}")
         for result in results:
-            click.echo("  " + dcat.describe(result, lang))
+            click.echo("  " + shacl.describe(result, lang))
     click.echo(f"{texts['total'][lang]}: {total - failed}/{total} {texts['conforms'][lang]}")
     if failed:
         raise SystemExit(1)

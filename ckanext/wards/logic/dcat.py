@@ -1,13 +1,6 @@
-"""Actions of the wards_dcat plugin: ckanext-dcat's endpoints, written by our serializer
-(``dcat_serializer``) when our profile is in effect, and a cache in front of the catalogue.
-
-A crawler reads ``/catalog.ttl?page=N`` again and again while little changes. With our
-profile in effect, ``dcat_catalog_show`` keeps each serialised page in Redis, keyed by the
-request (format, page, q, fq, modified_since, profiles, page size) and by the state of the
-catalogue: the number of matching public datasets, the newest ``metadata_modified`` among
-them and the newest stored score. Any dataset change or re-score gives new keys; the
-time-to-live (``ckanext.wards.dcat.catalog_cache_ttl``, seconds, 0 = off) bounds what no
-key sees (an organisation renamed).
+"""Actions of the wards_dcat plugin: ckanext-dcat's endpoints behind our parameter checks,
+written by our serializer (``dcat.serializer``) when our profile is in effect, the
+catalogue through its page cache (``dcat.cache``).
 
 Every catalogue search is run as an anonymous visitor would run it and always carries
 ``+state:active`` and ``+capacity:public`` as separate filter queries, whatever ``q`` and
@@ -18,25 +11,12 @@ no user in it and one entry serves every user.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-log = logging.getLogger(__name__)
-
-PREFIX = "ckanext-wards:dcat-catalog:"
-WARDS_PROFILE = "wards_dcat_ap_3"
-
-
-def _profiles(data_dict: dict[str, Any]) -> list[str]:
-    profiles = data_dict.get("profiles")
-    if not profiles:
-        profiles = (tk.config.get("ckanext.dcat.rdf.profiles") or "").split()
-    return list(profiles)
-
+from ckanext.wards.dcat import cache, serializer
+from ckanext.wards.lib.dates import read_datetime
 
 DEFAULT_PAGE_SIZE = 100  # ckanext-dcat's default for ckanext.dcat.datasets_per_page
 SOLR_MAX_START = 2 ** 31 - 1  # Solr's start is a 32-bit int
@@ -63,14 +43,12 @@ def catalogue_params(data_dict: dict[str, Any]) -> dict[str, Any]:
 def catalogue_search(data_dict: dict[str, Any], rows: int, start: int = 0) -> dict[str, Any]:
     """package_search for the catalogue: as anonymous, public active datasets only."""
     from ckan.lib.search import SearchError
-    from dateutil.parser import parse as parse_date
     fq_list = list(FORCED_FILTERS)
     if data_dict.get("modified_since"):
-        try:
-            since = parse_date(data_dict["modified_since"]).isoformat() + "Z"
-        except (ValueError, OverflowError):
+        since = read_datetime(data_dict["modified_since"])
+        if since is None:
             raise tk.ValidationError({"modified_since": [tk._("Wrong date: use ISO 8601 (2024-04-01)")]})
-        fq_list.append(f"metadata_modified:[{since} TO NOW]")
+        fq_list.append(f"metadata_modified:[{since.isoformat()}Z TO NOW]")
     search = {"q": data_dict.get("q") or "*:*", "fq": data_dict.get("fq") or "", "rows": rows,
               "start": start, "sort": "metadata_modified desc", "fq_list": fq_list}
     anonymous = {"user": "", "auth_user_obj": None, "ignore_auth": False}
@@ -79,37 +57,6 @@ def catalogue_search(data_dict: dict[str, Any], rows: int, start: int = 0) -> di
     except SearchError:
         # Solr's own message is not shown: it can quote internals of the index
         raise tk.ValidationError({"q": [tk._("The search could not be run: check the syntax of q and fq")]})
-
-
-def _catalogue_state(data_dict: dict[str, Any]) -> list[Any]:
-    """(count, newest metadata_modified) of the matching datasets, newest score time."""
-    import sqlalchemy as sa
-    import ckan.model as cm
-    result = catalogue_search(data_dict, rows=1)
-    newest = result["results"][0]["metadata_modified"] if result["results"] else None
-    scored = None
-    try:
-        from ckanext.wards import model
-        t = model.DatasetScore.__table__
-        scored = cm.Session.execute(sa.select(sa.func.max(t.c.scored_at))).scalar()
-    except Exception:  # scoring tables absent: the state is the datasets' alone
-        cm.Session.rollback()
-    return [result["count"], newest, scored.isoformat() if scored else None]
-
-
-def cache_key(data_dict: dict[str, Any]) -> str:
-    """No user in the key: the page is built from ``catalogue_search``, which searches as
-    anonymous with the public/active filters forced, so every audience gets the same page
-    (``tests/test_security_catalogue.py`` compares them role by role)."""
-    request_part = [data_dict.get(k) for k in ("format", "page", "q", "fq", "modified_since")]
-    try:
-        path = tk.request.path
-    except (RuntimeError, AttributeError):
-        path = None
-    parts = [request_part, path, _profiles(data_dict), tk.config.get("ckanext.dcat.datasets_per_page"),
-             tk.config.get("ckan.site_url"), _catalogue_state(data_dict)]
-    digest = hashlib.sha1(json.dumps(parts, default=str).encode("utf-8")).hexdigest()
-    return PREFIX + digest
 
 
 def _chain(action_name: str, stock_for_other_profiles: bool):
@@ -124,7 +71,7 @@ def _chain(action_name: str, stock_for_other_profiles: bool):
         @functools.wraps(ours)
         def action(original_action, context, data_dict):
             data_dict = catalogue_params(data_dict)
-            if stock_for_other_profiles and WARDS_PROFILE not in _profiles(data_dict):
+            if stock_for_other_profiles and not serializer.ours(data_dict):
                 return original_action(context, data_dict)
             tk.check_access(action_name, context, data_dict)
             return ours(context, data_dict)
@@ -137,19 +84,12 @@ def _search_page(data_dict: dict[str, Any]) -> dict[str, Any]:
     return catalogue_search(data_dict, rows=rows, start=rows * ((data_dict.get("page") or 1) - 1))
 
 
-def _serializer(data_dict: dict[str, Any]):
-    from ckanext.dcat.processors import RDFSerializer
-    from ckanext.wards.dcat_serializer import WardsRDFSerializer
-    ours = WARDS_PROFILE in _profiles(data_dict)
-    return (WardsRDFSerializer if ours else RDFSerializer)(profiles=data_dict.get("profiles"))
-
-
 def _catalog_page(context, data_dict: dict[str, Any]) -> str:
     """A catalogue page (our search, ckanext-dcat's paging links), written by our serializer
     for our profile, by ckanext-dcat's for the others."""
     from ckanext.dcat.logic import _pagination_info
     query = _search_page(data_dict)
-    return _serializer(data_dict).serialize_catalog(
+    return serializer.serializer_for(data_dict).serialize_catalog(
         {}, query["results"], _format=data_dict.get("format"),
         pagination_info=_pagination_info(query, data_dict))
 
@@ -161,32 +101,17 @@ def dcat_catalog_search(context, data_dict):
 
 @_chain("dcat_catalog_show", stock_for_other_profiles=False)
 def dcat_catalog_show(context, data_dict):
-    ttl = tk.asint(tk.config.get("ckanext.wards.dcat.catalog_cache_ttl"))
-    if ttl <= 0 or WARDS_PROFILE not in _profiles(data_dict):
+    seconds = cache.ttl()
+    if seconds <= 0 or not serializer.ours(data_dict):
         return _catalog_page(context, data_dict)
-    try:
-        from ckan.lib.redis import connect_to_redis
-        redis = connect_to_redis()
-        key = cache_key(data_dict)
-        cached = redis.get(key)
-    except Exception:  # Redis down: serve uncached
-        log.warning("wards: catalogue cache unavailable", exc_info=True)
-        return _catalog_page(context, data_dict)
-    if cached is not None:
-        return cached.decode("utf-8")
-    output = _catalog_page(context, data_dict)
-    try:
-        redis.setex(key, ttl, output.encode("utf-8") if isinstance(output, str) else output)
-    except Exception:
-        log.warning("wards: could not store a catalogue page", exc_info=True)
-    return output
+    return cache.cached_page(lambda: cache.cache_key(data_dict, catalogue_search(data_dict, rows=1)),
+                             seconds, lambda: _catalog_page(context, data_dict))
 
 
 @_chain("dcat_dataset_show", stock_for_other_profiles=True)
 def dcat_dataset_show(context, data_dict):
-    from ckanext.wards.dcat_serializer import WardsRDFSerializer
     dataset = tk.get_action("package_show")(context, data_dict)
-    return WardsRDFSerializer(profiles=data_dict.get("profiles")).serialize_dataset(
+    return serializer.WardsRDFSerializer(profiles=data_dict.get("profiles")).serialize_dataset(
         dataset, _format=data_dict.get("format"))
 
 

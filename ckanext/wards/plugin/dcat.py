@@ -54,8 +54,8 @@ class WardsDcatPlugin(_shared.WardsPlugin):
         try:
             from flask import has_request_context, request
             if has_request_context() and (request.endpoint or "").startswith("dcat."):
-                from ckanext.wards import dcat
-                dcat.prefetch_scores([r.get("id") for r in search_results.get("results") or []])
+                from ckanext.wards.dcat import quality
+                quality.prefetch_scores([r.get("id") for r in search_results.get("results") or []])
         except RuntimeError:
             pass
         return search_results

@@ -44,8 +44,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
 
-from ckanext.wards import turtle
-from ckanext.wards.turtle import UnsupportedGraph
+from ckanext.wards.dcat.writers import turtle
+from ckanext.wards.dcat.writers.turtle import UnsupportedGraph
 
 # rdflib's namespaces build a new URIRef at every attribute access: look them up once.
 _RDF_TYPE, _RDF_FIRST, _RDF_NIL = RDF.type, RDF.first, RDF.nil

@@ -1,0 +1,156 @@
+"""The stored scores as W3C DQV: ``dqv:hasQualityMeasurement`` on datasets and
+distributions, with values exactly as stored (``wards_dataset_score``,
+``wards_resource_score``), and the prefetch that loads a catalogue page's scores in two
+queries instead of two per dataset.
+
+Which columns become which metric is data: ``dataset_totals`` and
+``distribution_figures`` in ``schemas/dcat/profile.yaml``; per-metric points are named by
+their ids in ``schemas/metrics.yaml`` (``uris.metric_uri``).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Optional
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
+
+from ckanext.dcat.utils import resource_uri
+
+from ckanext.wards.dcat.graphs import graph_memo
+from ckanext.wards.dcat.uris import DQV, metric_uri, spec
+
+log = logging.getLogger(__name__)
+
+_SCORE_CACHE_KEY = "_wards_dcat_scores"
+
+
+# --- stored scores --------------------------------------------------------------------------------
+
+def prefetch_scores(package_ids: list[str]) -> None:
+    """Load the stored scores of a page of datasets in two queries (catalogue endpoint),
+    kept for the current request only."""
+    try:
+        import flask
+        if not flask.has_request_context():
+            return
+        flask.g.setdefault(_SCORE_CACHE_KEY, {}).update(_load_scores(package_ids))
+    except Exception:  # scores are an addition: never break the catalogue
+        log.exception("could not prefetch stored scores")
+
+
+def _load_scores(package_ids: list[str]) -> dict[str, Optional[dict[str, Any]]]:
+    import sqlalchemy as sa
+    import ckan.model as cm
+    from ckanext.wards import model
+    ids = [i for i in package_ids if i]
+    out: dict[str, Optional[dict[str, Any]]] = {i: None for i in ids}
+    if not ids:
+        return out
+    ds = model.DatasetScore.__table__
+    for row in cm.Session.execute(sa.select(ds).where(ds.c.package_id.in_(ids))).mappings():
+        out[row["package_id"]] = {"dataset": dict(row), "resources": {}}
+    rs = model.ResourceScore.__table__
+    for row in cm.Session.execute(sa.select(rs).where(rs.c.package_id.in_(ids))).mappings():
+        entry = out.get(row["package_id"])
+        if entry is not None:
+            entry["resources"][row["resource_id"]] = dict(row)
+    return out
+
+
+def stored_scores(package_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """{"dataset": DatasetScore row, "resources": {id: ResourceScore row}} or None."""
+    if not package_id:
+        return None
+    try:
+        import flask
+        cache = flask.g.get(_SCORE_CACHE_KEY) if flask.has_request_context() else None
+    except Exception:
+        cache = None
+    if cache is not None and package_id in cache:
+        return cache[package_id]
+    try:
+        return _load_scores([package_id])[package_id]
+    except Exception:  # the scoring tables may not exist (wards_scoring not migrated)
+        log.debug("no stored scores for %s", package_id, exc_info=True)
+        try:
+            import ckan.model as cm
+            cm.Session.rollback()
+        except Exception:
+            pass
+        return None
+
+
+# --- measurements -------------------------------------------------------------------------------
+
+def add_measurements(g: Graph, dataset: dict[str, Any], dataset_ref) -> None:
+    """dqv:hasQualityMeasurement for every stored dataset metric, the totals and the
+    per-distribution figures; values are exactly the stored ones. The time of scoring
+    (prov:generatedAtTime) is on the dataset's total measurements; its per-metric and
+    per-distribution measurements come from the same scoring run."""
+    scores = stored_scores(dataset.get("id"))
+    if not scores:
+        return
+    row = scores["dataset"]
+    when = _datetime_literal(row.get("scored_at"))
+    if not _summary_only(g):
+        for metric_id, points in sorted((row.get("metrics") or {}).items()):
+            _measurement(g, dataset_ref, metric_id, _typed(points, "integer"))
+    for total in spec()["dataset_totals"]:
+        value = row.get(total["column"])
+        if value is not None:
+            _measurement(g, dataset_ref, total["metric"], _typed(value, total["datatype"]), when)
+    for res in dataset.get("resources") or []:
+        res_row = scores["resources"].get(res.get("id"))
+        if not res_row:
+            continue
+        res_ref = URIRef(resource_uri(res))
+        for figure in spec()["distribution_figures"]:
+            value = res_row.get(figure["column"])
+            if value is not None:
+                _measurement(g, res_ref, figure["metric"], _typed(value, figure["datatype"]))
+
+
+def _summary_only(g: Graph) -> bool:
+    """On catalogue pages, unless ``ckanext.wards.dcat.catalog_measurements = all``, only
+    the totals and the distribution figures: the per-metric breakdown (34 more
+    measurements a dataset) is on ``/dataset/<id>.<format>``."""
+    if "catalog" not in graph_memo(g):
+        return False
+    from ckan.plugins import toolkit as tk
+    return (tk.config.get("ckanext.wards.dcat.catalog_measurements") or "summary") != "all"
+
+
+def _measurement(g: Graph, subject, metric_id: str, value: Literal, when=None) -> None:
+    """One dqv:QualityMeasurement, a blank node (inlined by Turtle/JSON-LD writers).
+
+    It hangs off its dataset or distribution by dqv:hasQualityMeasurement, the DQV
+    link for DCAT subjects, whose range is dqv:QualityMeasurement: neither the type
+    nor the inverse dqv:computedOn is repeated (on a catalogue page they would be a
+    sixth of all triples and say nothing new)."""
+    metric = metric_uri(metric_id)
+    node = BNode()
+    g.add((subject, DQV.hasQualityMeasurement, node))
+    g.add((node, DQV.isMeasurementOf, metric))
+    g.add((node, DQV.value, value))
+    if when is not None:
+        g.add((node, PROV.generatedAtTime, when))
+    seen = graph_memo(g)
+    if metric not in seen:
+        seen.add(metric)
+        g.add((metric, RDF.type, DQV.Metric))
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed(value: Any, datatype: str) -> Literal:
+    """Typed literals are immutable: the few distinct score values are built once."""
+    if datatype == "integer":
+        return Literal(int(value), datatype=XSD.integer)
+    if datatype == "boolean":
+        return Literal(bool(value), datatype=XSD.boolean)
+    return Literal(str(value), datatype=XSD.string)
+
+
+def _datetime_literal(value: Any) -> Optional[Literal]:
+    return Literal(value.isoformat(), datatype=XSD.dateTime) if value is not None else None

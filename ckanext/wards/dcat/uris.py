@@ -1,0 +1,204 @@
+"""The IRIs the profile writes and reads back: namespaces, vocabulary terms (themes,
+frequencies, licences, languages, standard datasets, IANA media types), metrics and the
+ward as publisher.
+
+Every table is data: ``schemas/dcat/profile.yaml`` (bases, fixed tables, the publisher's
+IRI pattern) and the schema's vocabularies (``ckanext.wards.schema.vocabulary``), read
+once per process.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Optional
+
+import yaml
+from rdflib import Namespace, URIRef
+
+from ckanext.wards import paths, schema
+from ckanext.wards.formats import classify as formats
+from ckanext.wards.lib.text import fold
+
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+CNT = Namespace("http://www.w3.org/2011/content#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+CNT_ENCODING = CNT.characterEncoding
+
+
+@functools.lru_cache(maxsize=None)
+def spec() -> dict[str, Any]:
+    """``schemas/dcat/profile.yaml``."""
+    with open(paths.schema_file("dcat", "profile.yaml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def imi() -> Namespace:
+    """共通語彙基盤 (IMI) core vocabulary."""
+    return Namespace(spec()["imi_namespace"])
+
+
+def publisher_uri(lg_code: str) -> str:
+    """The ward's IRI, from its 全国地方公共団体コード."""
+    return spec()["publisher_uri"].format(code=lg_code)
+
+
+# --- vocabulary entries ---------------------------------------------------------------------
+
+def _labels(entry: dict[str, Any]) -> dict[str, str]:
+    """{lang: text} of a vocabulary entry (``label: {ja, en}``)."""
+    return {k: str(v) for k, v in (entry.get("label") or {}).items() if v and k in ("ja", "en")}
+
+
+def _uri_of(entry: dict[str, Any]) -> Optional[str]:
+    for key in ("uri", "url", "eu_uri"):
+        value = entry.get(key)
+        if isinstance(value, str) and value.startswith("http"):
+            return value
+    return None
+
+
+def _vocabulary(name: str) -> list[tuple[str, dict[str, Any]]]:
+    """(id, entry) of the schema's vocabulary ``name``; a missing file is an error (the
+    package is incomplete), not an empty vocabulary."""
+    return [(str(e["id"]), e) for e in schema.vocabulary(name)]
+
+
+def _term_uri(table: Callable[[], dict[str, dict[str, Any]]], base: str, term_id: str) -> str:
+    """An IRI as it is, the vocabulary's IRI of an id, else ``<base><id>``."""
+    if term_id.startswith("http"):
+        return term_id
+    entry = table().get(term_id)
+    return entry["uri"] if entry else spec()[base] + term_id
+
+
+@functools.lru_cache(maxsize=None)
+def themes() -> dict[str, dict[str, Any]]:
+    """Theme id → {uri, labels}; ids not in the vocabulary get a URI under theme_base."""
+    return {id_: {"uri": _uri_of(e) or spec()["theme_base"] + id_, "labels": _labels(e)}
+            for id_, e in _vocabulary("themes")}
+
+
+def theme_uri(theme_id: str) -> str:
+    return _term_uri(themes, "theme_base", theme_id)
+
+
+@functools.lru_cache(maxsize=None)
+def standards() -> dict[str, dict[str, Any]]:
+    """Standard dataset id → {uri, labels} (ckanext.wards.conformance.standards: the ``uri`` is what
+    goes into dct:conformsTo)."""
+    from ckanext.wards.conformance import standards as standard_defs
+    out: dict[str, dict[str, Any]] = {}
+    for e in standard_defs.list_standards():
+        labels = {k: v for k, v in (("ja", e.get("name_ja")), ("en", e.get("name_en"))) if v}
+        out[str(e["id"])] = {"uri": _uri_of(e) or spec()["standard_base"] + str(e["id"]),
+                             "labels": labels}
+    return out
+
+
+def standard_uri(standard_id: str) -> str:
+    return _term_uri(standards, "standard_base", standard_id)
+
+
+@functools.lru_cache(maxsize=None)
+def frequency_uris() -> dict[str, str]:
+    table = {k: spec()["frequency_base"] + v for k, v in spec()["frequencies"].items()}
+    for id_, e in _vocabulary("frequencies"):
+        if _uri_of(e):
+            table[id_] = _uri_of(e)
+    return table
+
+
+@functools.lru_cache(maxsize=None)
+def language_uris() -> dict[str, str]:
+    return {k: spec()["language_base"] + v for k, v in spec()["languages"].items()}
+
+
+@functools.lru_cache(maxsize=None)
+def licence_uris() -> dict[str, str]:
+    table = dict(spec()["licences"])
+    for id_, e in _vocabulary("licenses"):
+        uri = e.get("eu_uri") or _uri_of(e)
+        if uri and id_ not in table:
+            table[id_] = uri
+    return table
+
+
+@functools.lru_cache(maxsize=None)
+def _folded_licence_uris() -> dict[str, str]:
+    return {fold(key): uri for key, uri in licence_uris().items()}
+
+
+def licence_uri(licence_id: Optional[str], licence_url: Optional[str] = None) -> Optional[str]:
+    if not licence_id or licence_id in ("notspecified", "NOT-SPECIFIED"):
+        return None
+    if licence_id.startswith("http"):
+        return licence_id
+    table = licence_uris()
+    if licence_id in table:
+        return table[licence_id]
+    # aliases (cc-by, japanese-20, ...) through the licence vocabulary, then ids in another
+    # case (odc-pddl: a CKAN licence id outside our vocabulary)
+    key = fold(licence_id)
+    entry = schema.term_lookup("licenses").get(key)
+    if entry and entry["id"] in table:
+        return table[entry["id"]]
+    uri = _folded_licence_uris().get(key)
+    if uri:
+        return uri
+    return licence_url if licence_url and licence_url.startswith("http") else None
+
+
+def iana_uri(media_type: Optional[str]) -> Optional[str]:
+    mt = formats.normalise_media_type(media_type)
+    return formats.IANA_MEDIA_TYPE + mt if mt and "/" in mt else None
+
+
+@functools.lru_cache(maxsize=None)
+def metric_uri(metric_id: str) -> URIRef:
+    """pv:, ... metric ids under their namespaces (``metric_prefixes``); our own ids under
+    the ward report's metric namespace."""
+    prefix, _, local = metric_id.partition(":")
+    base = spec()["metric_prefixes"].get(prefix)
+    if base is None:
+        from ckanext.wards import report
+        base, local = report.METRIC_NS, metric_id
+    return URIRef(base + local)
+
+
+# --- IRI → id, for parsing ----------------------------------------------------------------------
+
+class _PrefixStripper(dict):
+    """A reverse map that also turns <base><id> back into <id> (ids without a vocabulary URI)."""
+
+    def __init__(self, base: str):
+        super().__init__()
+        self.base = base
+
+    def __or__(self, other):
+        merged = _PrefixStripper(self.base)
+        merged.update(self)
+        merged.update(other)
+        return merged
+
+    __ror__ = __or__
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        if isinstance(key, str) and key.startswith(self.base):
+            return key[len(self.base):]
+        return default
+
+
+@functools.lru_cache(maxsize=None)
+def reverse_maps() -> dict[str, dict[str, str]]:
+    """URI → id for every vocabulary, for parse_dataset (both IANA URI schemes)."""
+    return {
+        "theme": {theme_uri(k): k for k in themes()} | _PrefixStripper(spec()["theme_base"]),
+        "frequency": {v: k for k, v in frequency_uris().items()},
+        "licence": {_uri_of(e): id_ for id_, e in _vocabulary("licenses") if _uri_of(e)}
+        | {v: k for k, v in licence_uris().items()},
+        "language": {v: k for k, v in language_uris().items()},
+        "standard": {v["uri"]: k for k, v in standards().items()},
+    }
