@@ -61,7 +61,7 @@ setup(
     python_requires=">=3.10",
     packages=find_namespace_packages(include=["ckanext", "ckanext.wards*"]),
     include_package_data=True,
-    package_data={"ckanext.wards": ["config_declaration.yaml", "templates/**/*", "assets/**/*", "public/**/*", "migration/**/*"]},
+    package_data={"ckanext.wards": ["config/*.yaml", "templates/**/*", "assets/**/*", "public/**/*", "migration/**/*"]},
     zip_safe=False,
     cmdclass={"build_py": BuildPyWithData},
     install_requires=[

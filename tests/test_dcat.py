@@ -493,10 +493,10 @@ def test_our_profile_is_used_when_the_ini_names_none(tmp_path):
     """wards_dcat sets ckanext.dcat.rdf.profiles only when the operator's ini (or the
     environment) does not: test.ini names euro_dcat_ap_3 explicitly, a copy without it not."""
     import os
-    from ckanext.wards.plugin.dcat import profiles_set_explicitly
+    from ckanext.wards.config.ini import set_explicitly
     ini = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test.ini")
-    assert profiles_set_explicitly({"__file__": ini})
+    assert set_explicitly({"__file__": ini}, "ckanext.dcat.rdf.profiles")
     bare = tmp_path / "bare.ini"
     with open(ini, encoding="utf-8") as f:
         bare.write_text("".join(line for line in f if "rdf.profiles" not in line), encoding="utf-8")
-    assert not profiles_set_explicitly({"__file__": str(bare)})
+    assert not set_explicitly({"__file__": str(bare)}, "ckanext.dcat.rdf.profiles")

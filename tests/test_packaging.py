@@ -31,7 +31,8 @@ def test_wheel_contains_every_schema_and_compiled_catalogue(wheel):
             assert f"ckanext/wards/_data/{rel}" in names
     for lang in ("ja", "en"):
         assert f"ckanext/wards/_data/i18n/{lang}/LC_MESSAGES/ckanext-wards.mo" in names
-    assert "ckanext/wards/config_declaration.yaml" in names
+    for name in ("common", "wards_schema", "wards_scoring", "wards_compare", "wards_dcat"):
+        assert f"ckanext/wards/config/{name}.yaml" in names
 
 
 def test_installed_wheel_finds_its_data_without_the_checkout(wheel, tmp_path):

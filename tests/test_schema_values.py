@@ -93,11 +93,11 @@ def test_lg_codes_are_ascii_digits_only(code):
 
 def test_one_check_digit_function_for_every_code_check():
     from ckanext.wards.conformance import values as standard_check
-    from ckanext.wards.plugin import _shared
+    from ckanext.wards.config import checks
     assert standard_check.lg_code_ok is schema.lg_code_ok
     assert schema.lg_code_ok("131016") and not schema.lg_code_ok("131017") and not schema.lg_code_ok(131016)
     with pytest.raises(Exception, match="ckanext.wards.ward_code"):
-        _shared.check_config({"ckanext.wards.ward_code": "١٣١٠١٦"})
+        checks.check_config({"ckanext.wards.ward_code": "١٣١٠١٦"})
 
 
 @pytest.mark.parametrize("text", ["99999999999999999999", str(2**63), "-1", "１２３４５６７８９０１２３４５６７８９０"])
@@ -186,7 +186,7 @@ def test_default_schema_reference_resolves_like_scheming_does():
     import os
 
     import ckanext.wards
-    from ckanext.wards.plugin.schema import default_schema_reference
+    from ckanext.wards.paths import default_schema_reference
 
     module, relative = default_schema_reference().split(":", 1)
     assert module == "ckanext.wards"

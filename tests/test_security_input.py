@@ -2,7 +2,7 @@
 
 Issue 11 (Low): ``?desc=maybe``, ``include_private=maybe``, ``q=5``, ``max_examples:
 Infinity``, ids given as int/list/dict/NUL/lone surrogate. Action parameters go through
-navl schemas (``ckanext/wards/logic/params.py``); pages answer 400. Real stack.
+navl schemas (``ckanext/wards/logic/schema.py``); pages answer 400. Real stack.
 """
 from __future__ import annotations
 

@@ -226,10 +226,11 @@ def test_our_templates_add_no_post_forms():
             assert method and method.group(1).lower() == "get", (path, tag)
     assert forms, "the scorecard filter form was expected"
     # and no blueprint of ours has a POST-only (state-changing) route
-    from ckanext.wards.views import compare, scorecard
+    from ckanext.wards.plugin.compare import WardsComparePlugin
+    from ckanext.wards.plugin.scoring import WardsScoringPlugin
     from flask import Flask
     flask_app = Flask("probe")
-    for bp in compare.get_blueprints() + scorecard.get_blueprints():
+    for bp in WardsComparePlugin().get_blueprint() + WardsScoringPlugin().get_blueprint():
         flask_app.register_blueprint(bp)
     methods = {r.rule: r.methods - {"HEAD", "OPTIONS"} for r in flask_app.url_map.iter_rules()
                if r.endpoint != "static"}

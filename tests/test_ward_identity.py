@@ -11,7 +11,7 @@ from ckan.exceptions import CkanConfigurationException
 from ckan.tests import factories, helpers
 
 from ckanext.wards import compare, report
-from ckanext.wards.plugin import _shared
+from ckanext.wards.config import checks
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -255,10 +255,10 @@ def test_an_unvalidated_stored_code_makes_no_ward():
 @pytest.mark.parametrize("value", ["131016          # this portal's ward", "131017", "13101", "１３１０１６"])
 def test_an_invalid_portal_ward_code_stops_the_start_up_naming_the_option(value):
     with pytest.raises(CkanConfigurationException) as e:
-        _shared.check_config({"ckanext.wards.ward_code": value})
+        checks.check_config({"ckanext.wards.ward_code": value})
     assert "ckanext.wards.ward_code" in str(e.value)
-    _shared.check_config({"ckanext.wards.ward_code": CHIYODA})
-    _shared.check_config({})
+    checks.check_config({"ckanext.wards.ward_code": CHIYODA})
+    checks.check_config({})
 
 
 def _legacy_org(name, stored_code, **data):

@@ -9,6 +9,8 @@ import sys
 
 import click
 
+__all__ = ["wards"]  # the command group tk.blanket.cli registers
+
 output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
                              help="File (default: stdout).")
 
@@ -296,7 +298,3 @@ def validate_dcat_cmd(dataset_id, shapes, lang):
     click.echo(f"{texts['total'][lang]}: {total - failed}/{total} {texts['conforms'][lang]}")
     if failed:
         raise SystemExit(1)
-
-
-def get_commands():
-    return [wards]

@@ -33,3 +33,15 @@ def i18n_dir() -> Path:
 def schema_file(*parts: str) -> Path:
     """A file under ``schemas/``, e.g. ``schema_file("vocab", "themes.yaml")``."""
     return schemas_dir().joinpath(*parts)
+
+
+def default_schema_reference() -> str:
+    """``ckanext.wards:<path>`` of our dataset schema, relative to the package directory
+    (what ``wards_schema`` sets ``scheming.dataset_schemas`` to when the ini names none).
+
+    Scheming joins the part after the colon to the module's directory, so a relative
+    path works wherever ``schemas/`` is: ``../../schemas/...`` in a checkout or an
+    editable install, ``_data/schemas/...`` in a wheel."""
+    import os
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    return f"ckanext.wards:{os.path.relpath(schema_file('wards_dataset.yaml'), package_dir)}"

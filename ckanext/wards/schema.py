@@ -623,11 +623,6 @@ def carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str]]:
             and key not in shown and key not in _RESOURCE_KEYS_NOT_CARRIED]
 
 
-def helpers() -> dict[str, Any]:
-    return {"wards_choices": choices_helper, "wards_ward_name": ward_name,
-            "wards_carried_resource_fields": carried_resource_fields}
-
-
 # --- the scheming schema as data (for the JSON Schema test, migrate and import) ----
 
 @functools.lru_cache(maxsize=None)

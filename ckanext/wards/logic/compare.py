@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.wards import compare, report
-from ckanext.wards.logic import params
+from ckanext.wards.logic import schema
 
 
 def _org_dict(org: str) -> dict[str, Any]:
@@ -31,7 +31,7 @@ def wards_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
     :param organization: organisation id or name
     """
-    org = params.validated(params.identifier_schema("organization"), data_dict)["organization"]
+    org = schema.validated(schema.identifier_schema("organization"), data_dict)["organization"]
     tk.check_access("wards_report", context, data_dict)
     doc = report.report_for_org(_org_dict(org))
     if doc is None:
@@ -50,19 +50,14 @@ def wards_compare(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
 
 @tk.auth_allow_anonymous_access
-def wards_report_auth(context: Context, data_dict: DataDict) -> dict[str, bool]:
-    return {"success": True}
-
-
-@tk.auth_allow_anonymous_access
-def wards_compare_auth(context: Context, data_dict: DataDict) -> dict[str, bool]:
+def anyone(context: Context, data_dict: DataDict) -> dict[str, bool]:
+    """Public figures only: anyone, as for ``package_search``."""
     return {"success": True}
 
 
 def get_actions() -> dict[str, Any]:
-    from ckanext.wards.logic import organization  # who may say an organisation is a ward
-    return {"wards_report": wards_report, "wards_compare": wards_compare, **organization.get_actions()}
+    return {"wards_report": wards_report, "wards_compare": wards_compare}
 
 
 def get_auth_functions() -> dict[str, Any]:
-    return {"wards_report": wards_report_auth, "wards_compare": wards_compare_auth}
+    return {"wards_report": anyone, "wards_compare": anyone}

@@ -32,8 +32,8 @@ def page_size() -> int:
 def catalogue_params(data_dict: dict[str, Any]) -> dict[str, Any]:
     """The catalogue's parameters checked (page within Solr's range, text values, a format
     ckanext-dcat can write): ValidationError (409) with a message otherwise."""
-    from ckanext.wards.logic import params
-    data = params.validated(params.catalogue_schema(SOLR_MAX_START // page_size()), data_dict)
+    from ckanext.wards.logic import schema
+    data = schema.validated(schema.catalogue_schema(SOLR_MAX_START // page_size()), data_dict)
     if data.get("format") is not None and data["format"] not in FORMATS:
         raise tk.ValidationError({"format": [tk._("Unknown format: use one of {formats}").format(
             formats=", ".join(FORMATS))]})

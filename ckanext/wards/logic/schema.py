@@ -1,62 +1,107 @@
-"""Actions of the wards_schema plugin: bulk import validated by the JSON Schema.
+"""navl schemas for the parameters of our actions, the validators they use, and the one
+call that applies them.
 
-``wards_validate_import`` (``datasets``: list of records, optional ``update``): the
-report of every problem of every record; nothing is written.
-``wards_import`` (same, plus ``dry_run``): validates the whole batch the same way and
-writes it only if every record passes; otherwise raises ValidationError carrying the
-report, and nothing is written.
+Every action validates its ``data_dict`` here first, so a wrong type, a NUL byte, a lone
+surrogate or an unknown word is a ``ValidationError`` (409 through the API, with a ja/en
+message) before any database or Solr query sees it.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import Invalid
 
-from ckanext.wards import schema_import
-from ckanext.wards.logic import params
+from ckanext.wards.lib import flags
 
-
-def _records(data_dict: dict) -> list:
-    records = data_dict.get("datasets")
-    if not isinstance(records, list):
-        raise tk.ValidationError({"datasets": [tk._("Give the datasets as a list of JSON objects")]})
-    limit = tk.config.get("ckanext.wards.import.max_records")
-    if len(records) > limit:
-        raise tk.ValidationError({"datasets": [tk._(
-            "Too many records: {count} given, at most {limit} per call "
-            "(split the file, or use ckan wards import)").format(count=len(records), limit=limit)]})
-    return records
+MAX_TEXT = 1000
 
 
-@tk.side_effect_free
-def wards_validate_import(context, data_dict) -> dict[str, Any]:
-    tk.check_access("wards_validate_import", context, data_dict)
-    flags = params.validated(params.import_schema(), data_dict)
-    return schema_import.validate_records_public(
-        _records(data_dict), context, update=flags.get("update", False), gettext=tk._)
+def text(value: Any, context=None) -> Any:
+    """A string Postgres and Solr can take: no NUL, no lone surrogate, bounded length."""
+    if value is None:
+        return value
+    if not isinstance(value, str):
+        raise Invalid(tk._("Must be a text value"))
+    if "\x00" in value or len(value) > MAX_TEXT:
+        raise Invalid(tk._("Must be a text value of at most {limit} characters, without NUL").format(
+            limit=MAX_TEXT))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(tk._("Must be valid Unicode text"))
+    return value
 
 
-def wards_import(context, data_dict) -> dict[str, Any]:
-    tk.check_access("wards_import", context, data_dict)
-    flags = params.validated(params.import_schema(), data_dict)
-    report = schema_import.import_records(
-        _records(data_dict), context, update=flags.get("update", False),
-        dry_run=flags.get("dry_run", False), gettext=tk._)
-    if not report["valid"]:
-        raise tk.ValidationError({"datasets": [r for r in report["records"] if r["errors"]],
-                                  "message": [tk._("Nothing was imported: {count} of {total} records are invalid").format(
-                                      count=report["invalid"], total=report["count"])]})
-    return report
+def strict_bool(value: Any, context=None) -> bool:
+    """true/false (also 1/0, yes/no, on/off, y/n, t/f, empty = false: ``lib.flags``'
+    parameter words); anything else is an error, not a silent false."""
+    result = flags.read_bool(value)
+    if result is None:
+        raise Invalid(tk._("Must be true or false"))
+    return result
 
 
-def _logged_in(context, data_dict):
-    # Writing is checked per record by package_create/package_update (organisation rights).
-    return {"success": bool(context.get("user"))}
+def whole_number(low: int, high: int) -> Callable[[Any, Any], int]:
+    """A whole number in [low, high] (a numeric string, an int or a whole float)."""
+    def validator(value: Any, context=None) -> int:
+        number = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            number = int(value.strip())
+        if number is None or not low <= number <= high:
+            raise Invalid(tk._("Must be a whole number from {low} to {high}").format(low=low, high=high))
+        return number
+    return validator
 
 
-def actions() -> dict:
-    return {"wards_validate_import": wards_validate_import, "wards_import": wards_import}
+def _missing():
+    return tk.get_validator("ignore_missing")
 
 
-def auth_functions() -> dict:
-    return {"wards_validate_import": _logged_in, "wards_import": _logged_in}
+def _required():
+    return tk.get_validator("not_empty")
+
+
+def identifier_schema(key: str = "id") -> dict[str, list]:
+    return {key: [_required(), text]}
+
+
+def scorecard_schema() -> dict[str, list]:
+    return {"organization": [_required(), text], "include_private": [_missing(), strict_bool],
+            "rating": [_missing(), text], "q": [_missing(), text], "sort": [_missing(), text],
+            "desc": [_missing(), strict_bool], "lang": [_missing(), text]}
+
+
+def dataset_score_schema() -> dict[str, list]:
+    return {"id": [_required(), text], "lang": [_missing(), text]}
+
+
+def standard_check_schema() -> dict[str, list]:
+    return {"id": [_required(), text], "standard": [_missing(), text],
+            "max_examples": [_missing(), whole_number(1, 200)]}
+
+
+def catalogue_schema(max_page: int) -> dict[str, list]:
+    return {"page": [_missing(), whole_number(1, max_page)], "q": [_missing(), text],
+            "fq": [_missing(), text], "modified_since": [_missing(), text],
+            "format": [_missing(), text], "id": [_missing(), text]}
+
+
+def import_schema() -> dict[str, list]:
+    return {"update": [_missing(), strict_bool], "dry_run": [_missing(), strict_bool]}
+
+
+def validated(schema: dict[str, list], data_dict: dict, context=None) -> dict:
+    """``data_dict`` with the schema's keys checked and converted (other keys kept as they
+    are); ValidationError listing every bad key otherwise. ``None`` counts as absent."""
+    given = {k: v for k, v in data_dict.items() if k in schema and v is not None}
+    data, errors = tk.navl_validate(given, schema, context or {})
+    if errors:
+        raise tk.ValidationError(errors)
+    return {**data_dict, **data}

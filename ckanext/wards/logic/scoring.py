@@ -8,7 +8,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.wards import model, scorecard, scoring
-from ckanext.wards.logic import params
+from ckanext.wards.lib import flags
+from ckanext.wards.logic import schema
 
 
 def _lang(data_dict: DataDict) -> str:
@@ -39,7 +40,7 @@ def wards_resource_score(context: Context, data_dict: DataDict) -> dict[str, Any
 
     :param id: resource id
     """
-    data_dict = params.validated(params.identifier_schema(), data_dict)
+    data_dict = schema.validated(schema.identifier_schema(), data_dict)
     res_id = data_dict["id"]
     tk.check_access("wards_resource_score", context, data_dict)
     res = tk.get_action("resource_show")(dict(context), {"id": res_id})
@@ -57,7 +58,7 @@ def wards_dataset_score(context: Context, data_dict: DataDict) -> dict[str, Any]
     :param id: dataset id or name
     :param lang: ``ja`` or ``en`` for labels (default: the request's language)
     """
-    data_dict = params.validated(params.dataset_score_schema(), data_dict)
+    data_dict = schema.validated(schema.dataset_score_schema(), data_dict)
     pkg_id = data_dict["id"]
     tk.check_access("wards_dataset_score", context, data_dict)
     pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
@@ -79,7 +80,7 @@ def wards_scorecard(context: Context, data_dict: DataDict) -> dict[str, Any]:
         sysadmins only)
     :param rating, q, sort, desc: optional row filter and order
     """
-    data_dict = params.validated(params.scorecard_schema(), data_dict)
+    data_dict = schema.validated(schema.scorecard_schema(), data_dict)
     org = data_dict["organization"]
     if model.resolve_org_id(org) is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
@@ -126,24 +127,23 @@ def dataset_score_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
     return authz.is_authorized("package_show", context, data_dict)
 
 
-@tk.auth_allow_anonymous_access
-def scorecard_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Anyone sees public rows; private rows only members of the organisation and sysadmins."""
-    if not tk.asbool(data_dict.get("include_private", False)):
-        return {"success": True}
-    user = context.get("user")
-    org_id = model.resolve_org_id(data_dict.get("organization") or "")
-    if user and org_id and (authz.is_sysadmin(user) or authz.has_user_permission_for_group_or_org(
-            org_id, user, "read")):
-        return {"success": True}
-    return {"success": False,
-            "msg": tk._("Only members of the organization can see its private datasets")}
-
-
 def can_see_private(org: str, user: str | None) -> bool:
+    """Whether ``user`` may see the private datasets of ``org``: its members and sysadmins
+    (the one rule of ``scorecard_auth`` and the scorecard page)."""
     org_id = model.resolve_org_id(org)
     return bool(user and org_id and (authz.is_sysadmin(user)
                 or authz.has_user_permission_for_group_or_org(org_id, user, "read")))
+
+
+@tk.auth_allow_anonymous_access
+def scorecard_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Anyone sees public rows; private rows only members of the organisation and sysadmins."""
+    if flags.read_bool(data_dict.get("include_private")) is not True:
+        return {"success": True}
+    if can_see_private(data_dict.get("organization") or "", context.get("user")):
+        return {"success": True}
+    return {"success": False,
+            "msg": tk._("Only members of the organization can see its private datasets")}
 
 
 def get_auth_functions() -> dict[str, Any]:

@@ -87,17 +87,14 @@ def wards_standard_check(context: Context, data_dict: DataDict) -> dict[str, Any
     :returns: the checker's result (``ckanext.wards.conformance.result``), messages in en and ja,
         with ``state: "checked"`` and ``check`` (file SHA-256, time, whether reused)
     """
-    from ckanext.wards.logic import params
-    data_dict = params.validated(params.standard_check_schema(), data_dict)
+    from ckanext.wards.logic import schema
+    data_dict = schema.validated(schema.standard_check_schema(), data_dict)
     res_id = data_dict["id"]
     tk.check_access("wards_standard_check", context, data_dict)
     resource = tk.get_action("resource_show")(dict(context), {"id": res_id})
     dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
     standard_id = data_dict.get("standard") or declared_standard(resource, dataset)
-    try:
-        max_examples = min(int(data_dict.get("max_examples") or MAX_EXAMPLES), 200)
-    except (ValueError, TypeError, OverflowError):
-        raise tk.ValidationError({"max_examples": [tk._("Must be a whole number")]})
+    max_examples = data_dict.get("max_examples") or MAX_EXAMPLES  # 1..200 (schema)
     if may_run_check(context, dataset):
         enforce_rate_limit(context)
         result, pointer = run_check(resource, standard_id, max_examples)

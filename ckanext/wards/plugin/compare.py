@@ -3,16 +3,22 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.wards.config import declarations
+from ckanext.wards.logic import compare as logic
+from ckanext.wards.logic import organization
 from ckanext.wards.plugin import _shared
+from ckanext.wards.views import compare as views
 
 
-class WardsComparePlugin(_shared.WardsConcernPlugin):
+@tk.blanket.config_declarations(declarations.for_plugin("wards_compare"))
+# organization: who may say an organisation is a ward (the ward_code extra)
+@tk.blanket.actions(_shared.merged(logic.get_actions, organization.get_actions))
+@tk.blanket.auth_functions(logic.get_auth_functions)
+@tk.blanket.blueprints(views)
+class WardsComparePlugin(_shared.WardsPlugin):
     """The standard ward report, the comparison page, collection of peers' reports."""
 
     p.implements(p.IConfigurer)
-
-    logic_module = "ckanext.wards.logic.compare"
-    views_module = "ckanext.wards.views.compare"
 
     def update_config(self, config):
         _shared.add_templates(config)

@@ -1,45 +1,31 @@
 from __future__ import annotations
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 
+from ckanext.wards.config import declarations, ini
+from ckanext.wards.logic import dcat as logic
 from ckanext.wards.plugin import _shared
 
 PROFILES_OPTION = "ckanext.dcat.rdf.profiles"
 WARDS_PROFILE = "wards_dcat_ap_3"
 
 
-def profiles_set_explicitly(config) -> bool:
-    """Whether the operator set ckanext.dcat.rdf.profiles (ini file or environment).
-
-    By the time plugins see the config, CKAN has filled undeclared values with ckanext-dcat's
-    declared default, so the ini file itself is read (with CKAN's own loader, which
-    follows ``use = config:...`` chains)."""
-    import os
-    if os.environ.get("CKANEXT__DCAT__RDF__PROFILES"):
-        return True
-    path = config.get("__file__")
-    if not path or not os.path.exists(path):
-        return True  # cannot tell: leave ckanext-dcat's value alone
-    try:
-        from ckan.cli import CKANConfigLoader
-        return PROFILES_OPTION in CKANConfigLoader(path).get_config()
-    except Exception:
-        return True
-
-
+# IActions: ckanext-dcat's endpoints written by our serializer, and a catalogue page cache.
+@tk.blanket.config_declarations(declarations.for_plugin("wards_dcat"))
+@tk.blanket.actions(logic.get_actions)
 class WardsDcatPlugin(_shared.WardsPlugin):
     """A ckanext-dcat profile for the shared vocabulary, DQV measurements, SHACL."""
 
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
-    p.implements(p.IActions)
 
     def update_config(self, config):
         _shared.add_templates(config)
         # ckanext-dcat reads its profiles with config.get(); when the portal's ini does not
         # name any, our profile is the one used (an ini or environment value always wins).
-        if not profiles_set_explicitly(config):
+        if not ini.set_explicitly(config, PROFILES_OPTION):
             config[PROFILES_OPTION] = WARDS_PROFILE
 
     # IConfigurable: the scoring plugin's DCAT-AP compliance metric uses our validator.
@@ -59,9 +45,3 @@ class WardsDcatPlugin(_shared.WardsPlugin):
         except RuntimeError:
             pass
         return search_results
-
-    # IActions: ckanext-dcat's endpoints written by our serializer, and a catalogue
-    # page cache (logic/dcat.py).
-    def get_actions(self):
-        from ckanext.wards.logic import dcat as logic
-        return logic.get_actions()

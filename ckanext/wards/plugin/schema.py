@@ -1,51 +1,52 @@
 from __future__ import annotations
 
-import os
-
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckanext.scheming import helpers as scheming_helpers
+from ckanext.scheming import validation as scheming_validation
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
-import ckanext.wards
-from ckanext.wards import licences, paths
+from ckanext.wards import helpers, licences, paths, schema
+from ckanext.wards.config import declarations
+from ckanext.wards.logic import importing, standard_check
 from ckanext.wards.plugin import _shared
 
-
-def default_schema_reference() -> str:
-    """``ckanext.wards:<path>`` of our schema, relative to the package directory.
-
-    Scheming joins the part after the colon to the module's directory, so a relative
-    path works wherever ``schemas/`` is: ``../../schemas/...`` in a checkout or an
-    editable install, ``_data/schemas/...`` in a wheel."""
-    package_dir = os.path.dirname(os.path.abspath(ckanext.wards.__file__))
-    relative = os.path.relpath(paths.schema_file("wards_dataset.yaml"), package_dir)
-    return f"ckanext.wards:{relative}"
+# This plugin replaces scheming_datasets: scheming's validators and helpers, then ours.
+_validators = _shared.merged(lambda: scheming_validation.all_validators, schema.validators)
+_helpers = _shared.merged(lambda: scheming_helpers.all_helpers, helpers.all_helpers)
+_actions = _shared.merged(importing.get_actions, standard_check.get_actions)
+_auth_functions = _shared.merged(importing.get_auth_functions, standard_check.get_auth_functions)
 
 
+@tk.blanket.config_declarations(declarations.for_plugin("wards_schema"))
+@tk.blanket.validators(_validators)
+@tk.blanket.helpers(_helpers)
+@tk.blanket.auth_functions(_auth_functions)
 class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     """The shared-vocabulary dataset schema: scheming's dataset plugin serving
     ``schemas/wards_dataset.yaml`` (unless ``scheming.dataset_schemas`` names another),
-    plus our validators, vocabulary helpers and the bulk import actions.
+    plus our validators, vocabulary helpers, the bulk import and the standard check.
 
     Use it instead of ``scheming_datasets`` in ``ckan.plugins``."""
 
     p.implements(p.IConfigurer)
-    p.implements(p.IValidators)
-    p.implements(p.ITemplateHelpers)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config):
-        if not (config.get(self.SCHEMA_OPTION) or "").strip():
-            config[self.SCHEMA_OPTION] = default_schema_reference()
+        if not (config.get(self.SCHEMA_OPTION, "") or "").strip():
+            config[self.SCHEMA_OPTION] = paths.default_schema_reference()
         super().update_config(config)
         _shared.add_templates(config)  # prepended: our overrides of scheming's templates win
 
     def configure(self, config):
         super().configure(config)  # scheming's: it does not pass the call on
-        _shared.check_config(config)
+        _shared.WardsPlugin.configure(self, config)
         licences.register_vocabulary()
+
+    # IActions: scheming's own actions come from its method (they have no registry).
+    def get_actions(self):
+        return {**super().get_actions(), **_actions()}
 
     # IPackageController: licence titles in the request's language, not the indexer's.
     def after_dataset_show(self, context, pkg_dict):
@@ -55,21 +56,3 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
         for pkg_dict in search_results["results"]:
             licences.refresh_licence_title(pkg_dict)
         return search_results
-
-    def get_validators(self):
-        from ckanext.wards import schema
-        return {**super().get_validators(), **schema.validators()}
-
-    def get_helpers(self):
-        from ckanext.wards import schema
-        return {**super().get_helpers(), **schema.helpers()}
-
-    def get_actions(self):
-        from ckanext.wards.logic import schema as logic
-        from ckanext.wards.logic import standard_check
-        return {**super().get_actions(), **logic.actions(), **standard_check.get_actions()}
-
-    def get_auth_functions(self):
-        from ckanext.wards.logic import schema as logic
-        from ckanext.wards.logic import standard_check
-        return {**logic.auth_functions(), **standard_check.get_auth_functions()}

@@ -4,29 +4,35 @@ import json
 import logging
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 
+from ckanext.wards import helpers
+from ckanext.wards.config import checks, declarations
+from ckanext.wards.logic import scoring as logic
 from ckanext.wards.plugin import _shared
+from ckanext.wards.views import scorecard as views
 
 log = logging.getLogger(__name__)
 
 
-class WardsScoringPlugin(_shared.WardsConcernPlugin):
+@tk.blanket.config_declarations(declarations.for_plugin("wards_scoring"))
+@tk.blanket.actions(logic.get_actions)
+@tk.blanket.auth_functions(logic.get_auth_functions)
+@tk.blanket.blueprints(views)
+@tk.blanket.helpers(helpers)
+class WardsScoringPlugin(_shared.WardsPlugin):
     """Resource and dataset scores, the scorecard, score fields in the search index."""
 
     p.implements(p.IConfigurer)
-    p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
-
-    logic_module = "ckanext.wards.logic.scoring"
-    views_module = "ckanext.wards.views.scorecard"
 
     def update_config(self, config):
         _shared.add_templates(config)
 
-    def get_helpers(self):
-        from ckanext.wards.views import scorecard
-        return scorecard.get_helpers()
+    def configure(self, config):
+        super().configure(config)
+        checks.check_linkcheck(config)
 
     # IPackageController: re-score in the background after every change.
     def after_dataset_create(self, context, pkg_dict):

@@ -10,8 +10,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from ckanext.wards.lib import download
-from ckanext.wards.logic import params
-from ckanext.wards.views import security
+from ckanext.wards.views import query, security
 
 compare_blueprint = Blueprint("wards_compare", __name__)
 security.protect(compare_blueprint)
@@ -76,7 +75,7 @@ def _script_json(value: Any) -> str:
 
 
 def compare_page():
-    desc = params.query_flag("desc")
+    desc = query.flag("desc")
     data = tk.get_action("wards_compare")({}, {})
     fmt = tk.request.args.get("format")
     if fmt == "json":
@@ -204,7 +203,3 @@ compare_blueprint.add_url_rule("/wards/report/<org>.csv", view_func=report_csv)
 compare_blueprint.add_url_rule("/wards/report/<org>.ttl", view_func=report_ttl)
 compare_blueprint.add_url_rule("/wards/report/<org>/open-data-list.csv", view_func=open_data_list)
 compare_blueprint.add_url_rule("/wards/<org>", view_func=ward_page)
-
-
-def get_blueprints():
-    return [compare_blueprint]

@@ -6,8 +6,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from ckanext.wards.lib import download
-from ckanext.wards.logic import params
-from ckanext.wards.views import security
+from ckanext.wards.views import query, security
 
 scorecard_blueprint = Blueprint("wards_scorecard", __name__)
 security.protect(scorecard_blueprint)
@@ -20,7 +19,7 @@ def _card(org: str) -> dict:
         "organization": org,
         "include_private": can_see_private(org, tk.current_user.name if tk.current_user.is_authenticated else None),
         "rating": args.get("rating") or None, "q": args.get("q") or None,
-        "sort": args.get("sort") or "mqa_points", "desc": params.query_flag("desc"),
+        "sort": args.get("sort") or "mqa_points", "desc": query.flag("desc"),
     }
     try:
         return tk.get_action("wards_scorecard")({}, data_dict)
@@ -41,7 +40,7 @@ def scorecard(id: str):
         "card": card, "org": org, "args": {k: v for k, v in tk.request.args.items()
                                             if k in ("q", "rating", "sort", "desc")},
         "sort": tk.request.args.get("sort") or "mqa_points",
-        "desc": params.query_flag("desc")})
+        "desc": query.flag("desc")})
 
 
 def scorecard_csv(id: str):
@@ -59,28 +58,3 @@ def scorecard_json(id: str):
 scorecard_blueprint.add_url_rule("/organization/<id>/scorecard", view_func=scorecard)
 scorecard_blueprint.add_url_rule("/organization/<id>/scorecard.csv", view_func=scorecard_csv)
 scorecard_blueprint.add_url_rule("/organization/<id>/scorecard.json", view_func=scorecard_json)
-
-
-def get_blueprints():
-    return [scorecard_blueprint]
-
-
-# --- template helpers (texts chosen at request time) ---
-
-
-def rating_label(band: str) -> str:
-    from ckanext.wards import scoring
-    lang = "ja" if str(tk.h.lang()).startswith("ja") else "en"
-    for entry in scoring.spec()["bands"]:
-        if entry["id"] == band:
-            return scoring.text(entry, "label", lang)
-    return band
-
-
-def machine_readable_label(level: str) -> str:
-    return {"strict": tk._("Yes (strict)"), "broad": tk._("Yes (broad: XLSX/ODS)"),
-            "no": tk._("No")}.get(level, level)
-
-
-def get_helpers():
-    return {"wards_rating_label": rating_label, "wards_machine_readable_label": machine_readable_label}

@@ -1,0 +1,59 @@
+"""Every template helper of ckanext-wards (``h.wards_*``), registered with
+``tk.blanket.helpers`` by the plugins whose templates use them (wards_schema, wards_scoring).
+
+Each is a thin function over the code that knows the answer; the names are the ones the
+templates and ``schemas/wards_dataset.yaml`` (``choices_helper: wards_choices``) call.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.wards import schema, scoring
+
+__all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields",
+           "wards_rating_label", "wards_machine_readable_label"]
+
+
+def _page_language() -> str:
+    return "ja" if str(tk.h.lang()).startswith("ja") else "en"
+
+
+# --- the dataset schema (wards_schema) ---
+
+def wards_choices(field: dict) -> list[dict]:
+    """The choices of a ``choices_helper: wards_choices`` field: its ``wards_vocabulary``."""
+    return schema.choices_helper(field)
+
+
+def wards_ward_name(code: Any) -> str:
+    """The ward's name in the page's language (``千代田区`` / ``Chiyoda City``), or ''."""
+    return schema.ward_name(code)
+
+
+def wards_carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str]]:
+    """The resource's keys the form has no field for, as hidden inputs."""
+    return schema.carried_resource_fields(data, fields)
+
+
+# --- the scorecard (wards_scoring) ---
+
+def wards_rating_label(band: str) -> str:
+    """A rating band's label (``schemas/metrics.yaml``) in the page's language."""
+    lang = _page_language()
+    for entry in scoring.spec()["bands"]:
+        if entry["id"] == band:
+            return scoring.text(entry, "label", lang)
+    return band
+
+
+def wards_machine_readable_label(level: str) -> str:
+    """``strict`` / ``broad`` / ``no`` as the scorecard says it."""
+    return {"strict": tk._("Yes (strict)"), "broad": tk._("Yes (broad: XLSX/ODS)"),
+            "no": tk._("No")}.get(level, level)
+
+
+def all_helpers() -> dict[str, Any]:
+    """The helpers by name (what ``tk.blanket.helpers`` harvests from ``__all__``)."""
+    return {name: globals()[name] for name in __all__}
