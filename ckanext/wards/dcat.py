@@ -204,8 +204,8 @@ def metric_uri(metric_id: str) -> URIRef:
     prefix, _, local = metric_id.partition(":")
     base = spec()["metric_prefixes"].get(prefix)
     if base is None:
-        from ckanext.wards import report
-        base, local = report.METRIC_NS, metric_id
+        from ckanext.wards.report.measurements import METRIC_NS
+        base, local = METRIC_NS, metric_id
     return URIRef(base + local)
 
 
@@ -262,16 +262,16 @@ def iana_uri(media_type: Optional[str]) -> Optional[str]:
 
 def publisher_for(dataset: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The ward that publishes a dataset: its ``publisher_code``, else its organisation's
-    ward (``report.ward_of``, the rule the comparison follows). A dataset names a ward
+    ward (``organizations.ward_of``, the rule the comparison follows). A dataset names a ward
     (wards.csv or one of this portal's) as publisher only from that ward's organisations:
     anyone may create an organisation and a dataset that claims Chiyoda's code."""
-    from ckanext.wards import report
+    from ckanext.wards.vocab import organizations
     org = dataset.get("organization") if isinstance(dataset.get("organization"), dict) else None
-    org_ward = report.ward_of(org) if org else None
+    org_ward = organizations.ward_of(org) if org else None
     code = str(_field(dataset, "publisher_code") or "").strip()
-    if code and org is not None and report.is_ward_code(code) and (org_ward or {}).get("lg_code") != code:
+    if code and org is not None and organizations.is_ward_code(code) and (org_ward or {}).get("lg_code") != code:
         code = ""
-    ward = report.ward_by_code(code) if code else None
+    ward = organizations.ward_by_code(code) if code else None
     if ward is None and code:
         name = (org or {}).get("title") or (org or {}).get("name") or code
         ward = {"lg_code": code, "name_ja": name, "name_en_conventional": "", "website": ""}
@@ -411,8 +411,8 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
                 g.add((catalog_ref, DCT.description, Literal(str(title))))
         if (catalog_ref, DCT.publisher, None) not in g:
             from ckan.plugins import toolkit as tk
-            from ckanext.wards import report
-            code = report.portal_ward_code()
+            from ckanext.wards.vocab import organizations
+            code = organizations.portal_ward_code()
             publisher = publisher_for({"publisher_code": code}) if code else None
             if publisher:
                 ref = self._add_ward(publisher)
