@@ -9,7 +9,10 @@ import pytest
 
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import compare, report
+from ckanext.wards.compare import collect, snapshots
+from ckanext.wards.report import document
+from ckanext.wards.report import figures as report_figures
+from ckanext.wards.vocab import organizations
 from tests import loopback
 from tests.conftest import WARDS_PLUGINS
 
@@ -21,13 +24,13 @@ pytestmark = [
 
 def peer_report(code="131075", computed_at="2026-04-01T09:00:00+09:00", csv_numerator=40) -> dict:
     figures = {"datasets": 200, "resources": 420, "mqa_points_mean": 150.0, "japan_points_mean": 30.0,
-               **{k: 90 for k in report.DATASET_SHARES}, **{k: 150 for k in report.RESOURCE_SHARES},
+               **{k: 90 for k in report_figures.DATASET_SHARES}, **{k: 150 for k in report_figures.RESOURCE_SHARES},
                "star0": 0, "star1": 100, "star2": 20, "star3": 70, "star4": 10, "star5": 0,
                "rating_bad": 50, "rating_sufficient": 100, "rating_good": 45, "rating_excellent": 5,
                "rating_unscored": 0}
     figures["csv"] = csv_numerator
-    return report.build_report(report.ward_by_code(code), figures, "https://opendata.example.jp",
-                               computed_at=computed_at, org_name="peer")
+    return document.build_report(organizations.ward_by_code(code), figures, "https://opendata.example.jp",
+                                 computed_at=computed_at, org_name="peer")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -143,7 +146,7 @@ def test_collect_keeps_good_reports_and_rejects_bad_ones_with_a_reason(servers, 
     monkeypatch.setitem(ckan_config, "ckanext.wards.collect.timeout", 1)
     monkeypatch.setitem(ckan_config, "ckanext.wards.collect.max_bytes", 100_000)
 
-    outcomes = compare.collect(include_local=False)
+    outcomes = collect.collect(include_local=False)
 
     assert outcome(outcomes, base + "/good.json")["status"] == "stored"
     assert outcome(outcomes, base + "/same-host-redirect.json")["status"] == "stored"
@@ -160,7 +163,7 @@ def test_collect_keeps_good_reports_and_rejects_bad_ones_with_a_reason(servers, 
     assert reasons["missing.json"] == "HTTP status 404"
 
     # only the good ones are kept: as snapshots, and as rows of the comparison
-    kept = {s["report"]["ward"]["code"] for s in compare.latest_snapshots()}
+    kept = {s["report"]["ward"]["code"] for s in snapshots.latest_snapshots()}
     assert kept == {"131075", "131105"}
     rows = helpers.call_action("wards_compare")["rows"]
     assert {(r["code"], r["kind"]) for r in rows} == {("131075", "collected"), ("131105", "collected")}
@@ -168,42 +171,42 @@ def test_collect_keeps_good_reports_and_rejects_bad_ones_with_a_reason(servers, 
 
 def test_a_bad_response_keeps_the_last_good_snapshot(servers, caplog, monkeypatch):
     # CKAN's logging set-up (fileConfig) disables loggers created before it; re-enable ours
-    monkeypatch.setattr(compare.log, "disabled", False)
+    monkeypatch.setattr(collect.log, "disabled", False)
     (_s, base, routes), _ = servers
     url = base + "/sumida.json"
     routes["/sumida.json"] = send_json(peer_report("131075", "2026-03-01T00:00:00Z", csv_numerator=40))
-    assert compare.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "stored"
+    assert collect.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "stored"
 
     # the peer breaks: invalid, then too slow; each is rejected, logged, and changes nothing
     broken = peer_report("131075", "2026-04-01T00:00:00Z")
     del broken["counts"]
     routes["/sumida.json"] = send_json(broken)
-    assert compare.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "rejected"
+    assert collect.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "rejected"
     routes["/sumida.json"] = send_slowly
     with caplog.at_level("WARNING", logger="ckanext.wards.compare"):
-        assert compare.collect([url], timeout=1, max_bytes=100_000, include_local=False)[0]["status"] == "rejected"
+        assert collect.collect([url], timeout=1, max_bytes=100_000, include_local=False)[0]["status"] == "rejected"
     assert any("rejected" in r.message and "timed out" in r.message and url in r.message for r in caplog.records)
-    (latest,) = compare.latest_snapshots()
+    (latest,) = snapshots.latest_snapshots()
     assert latest["report"]["computed_at"] == "2026-03-01T00:00:00Z"
     row = helpers.call_action("wards_compare")["rows"][0]
     assert row["code"] == "131075" and row["csv"] == 20.0  # 40 / 200
 
     # the same report again is not stored twice; a newer one is, and becomes the latest
     routes["/sumida.json"] = send_json(peer_report("131075", "2026-03-01T00:00:00Z", csv_numerator=40))
-    assert compare.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "unchanged"
+    assert collect.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "unchanged"
     routes["/sumida.json"] = send_json(peer_report("131075", "2026-05-01T00:00:00Z", csv_numerator=60))
-    assert compare.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "stored"
+    assert collect.collect([url], timeout=2, max_bytes=100_000, include_local=False)[0]["status"] == "stored"
     assert helpers.call_action("wards_compare")["rows"][0]["csv"] == 30.0
-    points = compare.trends("131075")["131075"]
+    points = snapshots.trends("131075")["131075"]
     assert [p["date"] for p in points] == ["2026-03-01", "2026-05-01"]
     assert [p["csv"] for p in points] == [20.0, 30.0]
 
 
 def test_only_configured_http_urls_are_fetched():
-    with pytest.raises(compare.Rejected, match="not an http"):
-        compare.fetch_report("file:///etc/passwd", 1, 1000)
-    with pytest.raises(compare.Rejected, match="not an http"):
-        compare.fetch_report("gopher://127.0.0.1/", 1, 1000)
+    with pytest.raises(collect.Rejected, match="not an http"):
+        collect.fetch_report("file:///etc/passwd", 1, 1000)
+    with pytest.raises(collect.Rejected, match="not an http"):
+        collect.fetch_report("gopher://127.0.0.1/", 1, 1000)
 
 
 def test_collect_command_prints_outcomes_and_fails_on_rejections(servers, cli, ckan_config, monkeypatch):
@@ -220,12 +223,12 @@ def test_collect_command_prints_outcomes_and_fails_on_rejections(servers, cli, c
 def test_collect_snapshots_local_wards_and_local_figures_win_over_a_peer_of_the_same_ward():
     import ckan.tests.factories as factories
     org = factories.Organization(name="edogawa", title="江戸川区")
-    compare.store_snapshot(peer_report("131237", "2026-01-01T00:00:00Z"), "https://peer.example.jp/edogawa.json")
-    compare.store_snapshot(peer_report("131075", "2026-01-01T00:00:00Z"), "https://peer.example.jp/sumida.json")
+    snapshots.store_snapshot(peer_report("131237", "2026-01-01T00:00:00Z"), "https://peer.example.jp/edogawa.json")
+    snapshots.store_snapshot(peer_report("131075", "2026-01-01T00:00:00Z"), "https://peer.example.jp/sumida.json")
 
-    outcomes = compare.collect(urls=[], include_local=True)
+    outcomes = collect.collect(urls=[], include_local=True)
     assert outcomes == [{"source": "local", "status": "stored", "reason": "1 local ward reports", "ward_code": None}]
-    (local,) = [s for s in compare.latest_snapshots(local=True) if s["source"].startswith("local:")]
+    (local,) = [s for s in snapshots.latest_snapshots(local=True) if s["source"].startswith("local:")]
     assert local["source"] == "local:" + org["id"] and local["report"]["ward"]["organization"] == "edogawa"
 
     rows = {r["code"]: r for r in helpers.call_action("wards_compare")["rows"]}

@@ -13,7 +13,10 @@ import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import compare, demo, report, schema
+from ckanext.wards import demo, schema
+from ckanext.wards.compare import snapshots
+from ckanext.wards.report import document
+from ckanext.wards.vocab import organizations
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -37,8 +40,8 @@ def test_demo_data_creates_the_23_wards_with_real_codes_scores_index_and_history
     expected_sizes = demo.ward_sizes(23, random.Random(7), SCALE)
     assert result["datasets"] == sum(expected_sizes)
 
-    wards = compare.local_wards()
-    assert [w["ward"]["lg_code"] for w in wards] == [w["lg_code"] for w in report.wards()]
+    wards = organizations.local_wards()
+    assert [w["ward"]["lg_code"] for w in wards] == [w["lg_code"] for w in schema.wards()]
     chiyoda = model.Group.get("chiyoda")
     assert chiyoda.title == "千代田区" and chiyoda.extras["ward_code"] == "131016"
 
@@ -51,13 +54,13 @@ def test_demo_data_creates_the_23_wards_with_real_codes_scores_index_and_history
     assert pdl["isopen"] is True and pdl["license_url"].startswith("https://www.digital.go.jp/")
     assert pdl["license_title"] in {schema.licence("PDL-1.0")["label"]["ja"], schema.licence("PDL-1.0")["label"]["en"]}
     # scored: no dataset is "unscored" in any ward's report
-    for doc in compare.local_reports():
+    for doc in document.local_reports():
         assert {r["band"]: r["numerator"] for r in doc["ratings"]}["unscored"] == 0
-        assert report.validation_errors(doc) == []
+        assert document.validation_errors(doc) == []
     # history: 12 monthly snapshots back plus today's for every ward, all valid
-    trend = compare.trends()
+    trend = snapshots.trends()
     assert len(trend) == 23 and all(len(points) == 13 for points in trend.values())
-    assert all(s["report"].get("demo_history") is None for s in compare.latest_snapshots(local=True))
+    assert all(s["report"].get("demo_history") is None for s in snapshots.latest_snapshots(local=True))
     check_idempotent_and_repeatable(demo_wards)
     check_private_datasets_never_count(demo_wards)
 
@@ -68,7 +71,7 @@ def check_idempotent_and_repeatable(demo_wards):
     assert again["wards"] == 0 and len(again["skipped"]) == 23 and again["datasets"] == 0
 
     # the same seed makes the same records, ids included
-    ward = report.wards()[0]
+    ward = schema.wards()[0]
     a = demo.make_datasets(ward, "org", 5, random.Random("x"), 1.0, None, demo_now())
     b = demo.make_datasets(ward, "org", 5, random.Random("x"), 1.0, None, demo_now())
     assert a == b
@@ -85,7 +88,7 @@ def test_study_sized_demo_mix():
     assert min(sizes) == 98 and max(sizes) == 567
     assert 270 <= sum(sizes) / 23 <= 300
     rng = random.Random(3)
-    _p, resources, _t = demo.make_datasets(report.wards()[0], "org", 2000, rng, 1.0, None, demo_now())
+    _p, resources, _t = demo.make_datasets(schema.wards()[0], "org", 2000, rng, 1.0, None, demo_now())
     mr_formats = {f["format"] for f in demo.spec()["formats"] if f["mr"]}
     share = sum(r["format"] in mr_formats for r in resources) / len(resources)
     assert 0.35 <= share <= 0.6
@@ -95,7 +98,7 @@ def test_comparison_page_renders_the_23_demo_wards(app, cli, demo_wards):
     soup = BeautifulSoup(app.get("/wards/compare").body, "html.parser")
     rows = soup.select("#wards-compare-table tbody tr")
     assert len(rows) == 23
-    assert [r["data-code"] for r in rows] == sorted(w["lg_code"] for w in report.wards())
+    assert [r["data-code"] for r in rows] == sorted(w["lg_code"] for w in schema.wards())
     first = rows[0]
     assert first.select_one("a").get_text(strip=True) == "Chiyoda City"
     data = json.loads(soup.select_one("#wards-compare-data").string)
@@ -152,7 +155,7 @@ def check_ward_detail_page_and_japanese_labels(app, demo_wards):
 
 def test_collected_ward_has_a_detail_page_by_code(app):
     from tests.test_collect import peer_report
-    compare.store_snapshot(peer_report("131075"), "https://peer.example.jp/wards/report/sumida.json")
+    snapshots.store_snapshot(peer_report("131075"), "https://peer.example.jp/wards/report/sumida.json")
     page = app.get("/wards/131075")
     assert "Sumida City" in page.body
     assert app.get("/wards/999999", status=404)
@@ -163,7 +166,7 @@ def check_report_command_prints_json_csv_and_turtle(cli, demo_wards):
     result = cli.invoke(ckan, ["wards", "report", "--org", "nerima", "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    assert doc["ward"]["code"] == "131202" and report.validation_errors(doc) == []
+    assert doc["ward"]["code"] == "131202" and document.validation_errors(doc) == []
     result = cli.invoke(ckan, ["wards", "report", "--org", "nerima", "--format", "ttl"])
     assert "dqv:QualityMeasurement" in result.output
     result = cli.invoke(ckan, ["wards", "report", "--org", "nerima", "--format", "open-data-list"])
@@ -175,8 +178,8 @@ def check_report_command_prints_json_csv_and_turtle(cli, demo_wards):
 def check_private_datasets_never_count(demo_wards):
     import sqlalchemy as sa
     p = model.package_table
-    for w in compare.local_wards():
+    for w in organizations.local_wards():
         public = model.Session.execute(sa.select(sa.func.count()).where(
             p.c.owner_org == w["org"]["id"], p.c.private.is_(False), p.c.state == "active")).scalar()
-        doc = report.report_for_org(w["org"])
+        doc = document.report_for_org(w["org"])
         assert doc["counts"]["datasets"] == public

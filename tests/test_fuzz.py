@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ckanext.wards import report, schema, schema_import
+from ckanext.wards import schema, schema_import
 from ckanext.wards.conformance import checker as standard_check
+from ckanext.wards.report import document
 from tests.hypothesis_profiles import examples
 
 FUZZ = settings(max_examples=examples(150), deadline=2000, suppress_health_check=[HealthCheck.too_slow])
@@ -155,7 +156,7 @@ def _mutate(doc, ops):
 @given(mutations)
 def test_report_validator_explains_or_accepts_any_mutation(valid_report, ops):
     doc = _mutate(copy.deepcopy(valid_report), ops)
-    errors = report.validation_errors(doc)
+    errors = document.validation_errors(doc)
     assert all(isinstance(e, str) and e for e in errors)
 
 
@@ -164,7 +165,7 @@ def test_report_validator_explains_or_accepts_any_mutation(valid_report, ops):
                     lambda children: st.lists(children, max_size=3)
                     | st.dictionaries(st.text(max_size=6), children, max_size=3), max_leaves=12))
 def test_report_validator_rejects_arbitrary_json_with_reasons(value):
-    errors = report.validation_errors(value)
+    errors = document.validation_errors(value)
     assert errors and all(isinstance(e, str) for e in errors)
 
 

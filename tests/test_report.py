@@ -13,7 +13,10 @@ import ckan.plugins as p
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import report, scoring
+from ckanext.wards import scoring
+from ckanext.wards.report import document, export, measurements, open_data_list
+from ckanext.wards.report import figures as report_figures
+from ckanext.wards.vocab import organizations
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -66,7 +69,7 @@ def test_report_of_a_crafted_ward_has_exact_numerators_and_denominators(sysadmin
     org = crafted_ward(sysadmin)
     doc = helpers.call_action("wards_report", organization=org["name"])
 
-    assert report.validation_errors(doc) == []
+    assert document.validation_errors(doc) == []
     assert doc["ward"] == {"code": "131016", "name_ja": "千代田区", "name_en": "Chiyoda City",
                            "organization": "chiyoda-test"}
     # public only: the private dataset and its two resources never count
@@ -94,7 +97,7 @@ def test_unscored_datasets_count_in_denominators_and_as_unscored(sysadmin):
     assert doc["counts"]["datasets"] == 5
     assert share(doc, "csv") == (1, 5)
     assert {r["band"]: r["numerator"] for r in doc["ratings"]}["unscored"] == 1
-    assert report.validation_errors(doc) == []
+    assert document.validation_errors(doc) == []
 
 
 def test_organisation_without_a_ward_code_is_refused(sysadmin):
@@ -109,7 +112,7 @@ def test_ward_is_recognised_by_its_slug_without_an_extra(sysadmin):
     org = factories.Organization(name="minato", title="Minato")
     doc = helpers.call_action("wards_report", organization=org["name"])
     assert doc["ward"]["code"] == "131032" and doc["counts"]["datasets"] == 0
-    assert report.validation_errors(doc) == []
+    assert document.validation_errors(doc) == []
 
 
 @pytest.mark.ckan_config("ckanext.wards.ward_code", "131130")
@@ -123,20 +126,20 @@ def test_report_files_json_csv_and_dqv_turtle(app, sysadmin):
     org = crafted_ward(sysadmin)
     as_json = app.get(f"/wards/report/{org['name']}.json")
     doc = json.loads(as_json.body)
-    assert doc["counts"]["datasets"] == 4 and report.validation_errors(doc) == []
+    assert doc["counts"]["datasets"] == 4 and document.validation_errors(doc) == []
 
     rows = list(csv.DictReader(io.StringIO(app.get(f"/wards/report/{org['name']}.csv").body)))
     by_metric = {r["metric"]: r for r in rows}
     assert by_metric["csvShare"]["numerator"] == "1" and by_metric["csvShare"]["denominator"] == "4"
     assert by_metric["csvShare"]["value"] == "0.25"
     assert by_metric["datasetCount"]["value"] == "4"
-    assert by_metric["csvShare"]["metric_uri"] == report.METRIC_NS + "csvShare"
+    assert by_metric["csvShare"]["metric_uri"] == measurements.METRIC_NS + "csvShare"
 
     ttl = app.get(f"/wards/report/{org['name']}.ttl")
     assert ttl.headers["Content-Type"].startswith("text/turtle")
     g = rdflib.Graph().parse(data=ttl.body, format="turtle")
-    DQV = rdflib.Namespace(report.DQV_NS)
-    WM = rdflib.Namespace(report.METRIC_NS)
+    DQV = rdflib.Namespace(measurements.DQV_NS)
+    WM = rdflib.Namespace(measurements.METRIC_NS)
     q = """SELECT ?v ?n ?d WHERE { ?m a dqv:QualityMeasurement ; dqv:isMeasurementOf wm:machineReadableBroadShare ;
            dqv:value ?v ; wm:numerator ?n ; wm:denominator ?d }"""
     (value, num, den), = list(g.query(q, initNs={"dqv": DQV, "wm": WM}))
@@ -155,7 +158,7 @@ def test_national_open_data_list_has_45_columns_one_row_per_public_resource(app,
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     header, data = rows[0], rows[1:]
     assert len(header) == 45 and header[0] == "データセット_ID" and header[44] == "ファイル_著作権表記"
-    assert header == report.open_data_list_columns()
+    assert header == open_data_list.columns()
     assert len(data) == 5 and all(len(r) == 45 for r in data)  # 5 public resources
     col = {name: i for i, name in enumerate(header)}
     assert {r[col["データセット_ID"]] for r in data} == {"toilets", "budget", "minutes", "map"}
@@ -171,22 +174,22 @@ def test_national_open_data_list_has_45_columns_one_row_per_public_resource(app,
 
 def good_report() -> dict:
     figures = {"datasets": 10, "resources": 14, "mqa_points_mean": 180.5, "japan_points_mean": 40.0,
-               **{k: 4 for k in report.DATASET_SHARES}, **{k: 6 for k in report.RESOURCE_SHARES},
+               **{k: 4 for k in report_figures.DATASET_SHARES}, **{k: 6 for k in report_figures.RESOURCE_SHARES},
                "star0": 0, "star1": 4, "star2": 2, "star3": 3, "star4": 1, "star5": 0,
                "rating_bad": 3, "rating_sufficient": 4, "rating_good": 2, "rating_excellent": 0,
                "rating_unscored": 1}
-    return report.build_report(report.ward_by_code("131075"), figures, "https://opendata.example.jp",
-                               computed_at="2026-04-01T09:00:00+09:00", org_name="sumida")
+    return document.build_report(organizations.ward_by_code("131075"), figures, "https://opendata.example.jp",
+                                 computed_at="2026-04-01T09:00:00+09:00", org_name="sumida")
 
 
 def test_a_good_report_is_valid():
-    assert report.validation_errors(good_report()) == []
+    assert document.validation_errors(good_report()) == []
 
 
 def _breaks(change):
     doc = copy.deepcopy(good_report())
     change(doc)
-    return report.validation_errors(doc)
+    return document.validation_errors(doc)
 
 
 @pytest.mark.parametrize("what, change", [
@@ -220,11 +223,11 @@ def test_a_newer_minor_version_with_extra_members_is_accepted():
     doc = good_report()
     doc["schema_version"] = "1.7"
     doc["future_member"] = {"anything": True}
-    assert report.validation_errors(doc) == []
+    assert document.validation_errors(doc) == []
 
 
 def test_csv_form_keeps_every_numerator_and_denominator():
-    rows = list(csv.DictReader(io.StringIO(report.to_csv(good_report()))))
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(good_report()))))
     shares = [r for r in rows if r["denominator"]]
     assert len(shares) == 8 + 6 + 5  # shares, star levels, ratings
     assert all(int(r["numerator"]) <= int(r["denominator"]) for r in shares)
@@ -250,3 +253,26 @@ def test_without_a_cache_rescores_show_at_once(sysadmin):
     cm.Session.execute(t.update().values(has_csv=True))  # as a re-score job would store
     cm.Session.commit()
     assert helpers.call_action("wards_report", organization=org["name"])["shares"]["csv"]["numerator"] == 4
+
+
+@pytest.mark.ckan_config("ckanext.wards.compare.cache_seconds", 0)
+def test_standard_conformance_is_one_rule_for_the_report_and_the_stored_rows(sysadmin):
+    """A standard declared and not failed by the checker (not checked yet counts): the
+    report's numerator and ``org_rows``' ``standard_conformant`` are one SQL rule
+    (``model.standard_conformant``), so they cannot disagree."""
+    from ckanext.wards import model as wards_model
+    import ckan.model as cm
+    org = factories.Organization(name="sumida-test", extras=[{"key": "ward_code", "value": "131075"}])
+    checker = {"undeclared": True, "unchecked": None, "passed": True, "failed": False}
+    for name in checker:
+        create_dataset(sysadmin, org, name, [{"url": f"https://x.lg.jp/{name}.csv", "format": "CSV"}],
+                       **({} if name == "undeclared" else {"conforms_to": ["13_public_toilet"]}))
+    assert scoring.rescore(org_id=org["id"]) == 4
+    t = wards_model.DatasetScore.__table__
+    for name, ok in checker.items():  # as the checker's job would store its result
+        cm.Session.execute(t.update().where(t.c.name == name).values(conformance_ok=ok))
+    cm.Session.commit()
+    rows = {r["name"]: r["standard_conformant"] for r in scoring.org_summary_rows(org["id"])}
+    assert rows == {"undeclared": False, "unchecked": True, "passed": True, "failed": False}
+    doc = helpers.call_action("wards_report", organization=org["name"])
+    assert share(doc, "standard_conformance") == (sum(rows.values()), 4) == (2, 4)

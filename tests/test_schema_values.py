@@ -85,7 +85,7 @@ def test_lg_code_examples():
 @pytest.mark.parametrize("code", ["١٣١٠١٦", "۱۳۱۰۱۶", "१३१०१६", "１３１０١٦"])
 def test_lg_codes_are_ascii_digits_only(code):
     """Duplicate check: ``\\d`` let Arabic-Indic digits through, which start-up then accepted
-    while ``report.portal_ward_code()`` said None. NFKC folds full-width digits only."""
+    while ``organizations.portal_ward_code()`` said None. NFKC folds full-width digits only."""
     with pytest.raises(SchemaValueError):
         schema.normalise_lg_code(code)
     assert not schema.lg_code_ok(code)

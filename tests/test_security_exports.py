@@ -55,7 +55,10 @@ def _assert_neutral(body: str, expect_texts: list[str]) -> None:
 
 @pytest.fixture
 def hostile():
-    from ckanext.wards import compare, report, scoring
+    from ckanext.wards import scoring
+    from ckanext.wards.compare import snapshots
+    from ckanext.wards.report import document
+    from ckanext.wards.report import figures as report_figures
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="formula-ward", title=FORMULAS[0],
                                  extras=[{"key": "ward_code", "value": WARD_CODE}])
@@ -67,13 +70,13 @@ def hostile():
             resources=[{"url": f"https://example.lg.jp/{i}.csv", "format": "CSV", "name": text,
                         "description": text}])
     scoring.rescore(org_id=org["id"])
-    peer = report.build_report(
+    peer = document.build_report(
         {"lg_code": PEER_CODE, "name_ja": FORMULAS[3], "name_en": FORMULAS[1]},
-        {k: 0 for k in report.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,
-                                                                        "japan_points_mean": None},
+        {k: 0 for k in report_figures.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,
+                                                                                "japan_points_mean": None},
         "https://peer.example.jp")
-    assert report.validation_errors(peer) == []
-    compare.store_snapshot(peer, "https://peer.example.jp/wards/report/x.json")
+    assert document.validation_errors(peer) == []
+    snapshots.store_snapshot(peer, "https://peer.example.jp/wards/report/x.json")
     return {"org": org, "sysadmin": sysadmin}
 
 
@@ -100,10 +103,10 @@ def test_open_data_list_csv(app, hostile):
 
 def test_report_csv_ward_code_column_is_neutralised():
     """Issue 11 M3: the ward_code column arrived raw (``=cmd|' /C calc'!A0``)."""
-    from ckanext.wards import report
+    from ckanext.wards.report import export
     doc = _peer_report()
     doc["ward"].update(code=FORMULAS[6], name_ja="＝1+1")
-    rows = _cells(report.to_csv(doc))
+    rows = _cells(export.to_csv(doc))
     assert {row[0] for row in rows[1:]} == {"'" + FORMULAS[6]}
     assert {row[1] for row in rows[1:]} == {"'＝1+1"}
 
@@ -194,16 +197,17 @@ def loopback(allow_fetch):
 
 
 def _peer_report(code=PEER_CODE):
-    from ckanext.wards import report
+    from ckanext.wards.report import document
+    from ckanext.wards.report import figures as report_figures
     empty = {k: 0 for k in ("datasets", "resources", "csv", "api", "machine_readable_strict",
                             "machine_readable_broad", "open_licence", "standard_conformance",
                             "resources_machine_readable_strict", "resources_machine_readable_broad",
                             *[f"star{i}" for i in range(6)],
-                            *[f"rating_{b}" for b in report.RATING_BANDS])}
-    doc = report.build_report({"lg_code": code, "name_ja": "函館市", "name_en": "Hakodate"},
-                              empty | {"mqa_points_mean": None, "japan_points_mean": None},
-                              "https://peer.example.jp")
-    assert report.validation_errors(doc) == []
+                            *[f"rating_{b}" for b in report_figures.RATING_BANDS])}
+    doc = document.build_report({"lg_code": code, "name_ja": "函館市", "name_en": "Hakodate"},
+                                empty | {"mqa_points_mean": None, "japan_points_mean": None},
+                                "https://peer.example.jp")
+    assert document.validation_errors(doc) == []
     return doc
 
 
@@ -241,11 +245,11 @@ def test_no_parameter_makes_the_server_fetch_a_url(app, loopback):
 
 
 def test_collect_fetches_only_configured_peers(loopback, ckan_config, monkeypatch):
-    from ckanext.wards import compare
+    from ckanext.wards.compare import collect
     peer, peer_url = loopback(doc=_peer_report())
     other, other_url = loopback(doc=_peer_report("012041"))
     monkeypatch.setitem(ckan_config, "ckanext.wards.peers", f"{peer_url}/wards/report/hakodate.json")
-    outcomes = compare.collect(include_local=False)
+    outcomes = collect.collect(include_local=False)
     assert [o["status"] for o in outcomes] == ["stored"]
     assert peer.hits == ["/wards/report/hakodate.json"]
     assert other.hits == []
@@ -253,22 +257,22 @@ def test_collect_fetches_only_configured_peers(loopback, ckan_config, monkeypatc
 
 @pytest.mark.parametrize("where", ["another port", "127.0.0.2"])
 def test_redirect_to_another_host_is_refused(loopback, ckan_config, monkeypatch, where):
-    from ckanext.wards import compare
+    from ckanext.wards.compare import collect, snapshots
     inner, inner_url = loopback(host="127.0.0.2" if where == "127.0.0.2" else "127.0.0.1",
                                 doc=_peer_report())
     peer, peer_url = loopback(redirect_to=f"{inner_url}/internal/report.json")
     monkeypatch.setitem(ckan_config, "ckanext.wards.peers", f"{peer_url}/wards/report/x.json")
-    outcomes = compare.collect(include_local=False)
+    outcomes = collect.collect(include_local=False)
     assert outcomes[0]["status"] == "rejected"
     assert "redirect to another host refused" in outcomes[0]["reason"]
     assert peer.hits == ["/wards/report/x.json"]
     assert inner.hits == []  # never contacted
-    assert compare.latest_snapshots() == []
+    assert snapshots.latest_snapshots() == []
 
 
 def test_redirect_on_the_same_host_is_followed(loopback, ckan_config, monkeypatch):
     """The refusal above is about the host, not about redirects as such."""
-    from ckanext.wards import compare
+    from ckanext.wards.compare import collect
     peer, peer_url = loopback(doc=_peer_report(), redirect_to="/wards/report/final.json")
     monkeypatch.setitem(ckan_config, "ckanext.wards.peers", f"{peer_url}/r")
     original = _Recorder.do_GET
@@ -277,14 +281,14 @@ def test_redirect_on_the_same_host_is_followed(loopback, ckan_config, monkeypatc
         original(self)
         self.server.redirect_to = None
     monkeypatch.setattr(_Recorder, "do_GET", redirect_once)
-    outcomes = compare.collect(include_local=False)
+    outcomes = collect.collect(include_local=False)
     assert [o["status"] for o in outcomes] == ["stored"]
     assert peer.hits == ["/r", "/wards/report/final.json"]
 
 
 def test_collector_refuses_non_http_schemes():
-    from ckanext.wards import compare
+    from ckanext.wards.compare import collect
     for url in ("file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO", "ftp://127.0.0.1/x",
                 "http:///nohost"):
-        with pytest.raises(compare.Rejected):
-            compare.fetch_report(url, timeout=2, max_bytes=1000)
+        with pytest.raises(collect.Rejected):
+            collect.fetch_report(url, timeout=2, max_bytes=1000)

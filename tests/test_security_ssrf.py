@@ -18,7 +18,8 @@ import ckan.lib.jobs as ckan_jobs
 import ckan.model as model
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import compare, jobs
+from ckanext.wards import jobs
+from ckanext.wards.compare import collect
 from ckanext.wards import model as wards_model
 from ckanext.wards.lib import fetch
 from tests.conftest import WARDS_PLUGINS
@@ -242,10 +243,10 @@ def test_collector_refuses_a_peer_on_an_internal_address_unless_allowed(servers,
     internal, port = servers()
     allow_ports_only(ckan_config, monkeypatch, port)
     url = f"http://2130706433:{port}/wards/report/x.json"
-    (outcome,) = compare.collect([url], timeout=2, max_bytes=10_000, include_local=False)
+    (outcome,) = collect.collect([url], timeout=2, max_bytes=10_000, include_local=False)
     assert outcome["status"] == "rejected" and outcome["reason"].startswith("address refused")
     assert internal.hits == []
     allow_fetch(f"http://127.0.0.1:{port}")  # the operator allows this one server
-    (outcome,) = compare.collect([url], timeout=2, max_bytes=10_000, include_local=False)
+    (outcome,) = collect.collect([url], timeout=2, max_bytes=10_000, include_local=False)
     assert outcome["reason"] == "not JSON (UTF-8)" or outcome["reason"].startswith("invalid report")
     assert internal.hits == [("GET", "/wards/report/x.json")]

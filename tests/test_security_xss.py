@@ -51,7 +51,10 @@ def _check_digit_ok():
 @pytest.fixture
 def hostile():
     """An organisation, datasets and a collected peer report full of payloads."""
-    from ckanext.wards import compare, report, scoring
+    from ckanext.wards import scoring
+    from ckanext.wards.compare import snapshots
+    from ckanext.wards.report import document
+    from ckanext.wards.report import figures as report_figures
     assert _check_digit_ok()
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="evil-ward", title=PAYLOADS[0] + " 区",
@@ -69,18 +72,18 @@ def hostile():
                         "name": payload, "description": payload}])
         names.append(pkg["name"])
     scoring.rescore(org_id=org["id"])
-    peer = report.build_report(
+    peer = document.build_report(
         {"lg_code": PEER_CODE, "name_ja": PAYLOADS[1], "name_en": PAYLOADS[2]},
-        {k: 0 for k in report.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,
-                                                                        "japan_points_mean": None},
+        {k: 0 for k in report_figures.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,
+                                                                                "japan_points_mean": None},
         "https://peer.example.jp", report_url="https://peer.example.jp/wards/report/x.json")
-    assert report.validation_errors(peer) == []
-    compare.store_snapshot(peer, "https://peer.example.jp/wards/report/x.json")
+    assert document.validation_errors(peer) == []
+    snapshots.store_snapshot(peer, "https://peer.example.jp/wards/report/x.json")
     # a second peer whose names try to leave the chart data's <script> element
     peer2 = dict(peer, ward={"code": PEER2_CODE, "name_ja": PAYLOADS[5], "name_en": PAYLOADS[4]})
-    assert report.validation_errors(peer2) == []
-    compare.store_snapshot(peer2, "https://peer2.example.jp/wards/report/x.json")
-    compare.snapshot_local()
+    assert document.validation_errors(peer2) == []
+    snapshots.store_snapshot(peer2, "https://peer2.example.jp/wards/report/x.json")
+    snapshots.snapshot_local()
     return {"org": org, "datasets": names, "sysadmin": sysadmin}
 
 

@@ -10,8 +10,10 @@ import ckan.plugins.toolkit as tk
 from ckan.exceptions import CkanConfigurationException
 from ckan.tests import factories, helpers
 
-from ckanext.wards import compare, report
+from ckanext.wards.compare import snapshots
 from ckanext.wards.config import checks
+from ckanext.wards.report import document
+from ckanext.wards.vocab import organizations
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -146,10 +148,10 @@ def test_the_portal_wards_departments_may_share_its_code_and_add_up_to_one_repor
     _datasets(hall, 2, "hall")
     _datasets(somu, 3, "somu")
     _datasets(kankyo, 4, "kankyo")
-    [ward] = compare.local_wards()
+    [ward] = organizations.local_wards()
     assert ward["ward"]["lg_code"] == CHIYODA and ward["org"]["name"] == "kuyakusho"
     assert set(ward["org_ids"]) == {hall["id"], somu["id"], kankyo["id"]}
-    [doc] = compare.local_reports()
+    [doc] = document.local_reports()
     assert doc["counts"]["datasets"] == 9
     for org in ("kuyakusho", "somu", "kankyo"):  # any department's report is the ward's
         assert helpers.call_action("wards_report", organization=org)["counts"]["datasets"] == 9
@@ -181,9 +183,9 @@ def test_the_operator_names_the_wards_organisations():
     guest = _create_org(factories.User(), name="npo-guest", title="協働団体")
     for org, n in ((somu, 1), (kankyo, 2), (guest, 5)):
         _datasets(org, n, org["name"])
-    [ward] = compare.local_wards()
+    [ward] = organizations.local_wards()
     assert ward["org"]["name"] == "somu" and set(ward["org_ids"]) == {somu["id"], kankyo["id"]}
-    assert compare.local_reports()[0]["counts"]["datasets"] == 3
+    assert document.local_reports()[0]["counts"]["datasets"] == 3
     with pytest.raises(tk.ValidationError):
         helpers.call_action("wards_report", organization="npo-guest")
 
@@ -199,11 +201,11 @@ def test_look_alikes_outside_the_operators_list_join_nothing():
     _datasets(somu, 1, "somu")
     for name, title in (("131016", "区役所"), ("chiyoda", "千代田"), ("evil", "千代田区")):
         _datasets(_create_org(user, name=name, title=title), 4, name)
-    [ward] = compare.local_wards()
+    [ward] = organizations.local_wards()
     assert ward["ward"]["lg_code"] == CHIYODA and ward["org_ids"] == [somu["id"]]
-    assert compare.local_reports()[0]["counts"]["datasets"] == 1
+    assert document.local_reports()[0]["counts"]["datasets"] == 1
     for name in ("131016", "chiyoda", "evil"):
-        assert report.ward_of(model.Group.by_name(name).as_dict()) is None, name
+        assert organizations.ward_of(model.Group.by_name(name).as_dict()) is None, name
 
 
 def test_a_rogue_organisation_cannot_take_over_a_wards_comparison_row():
@@ -215,16 +217,16 @@ def test_a_rogue_organisation_cannot_take_over_a_wards_comparison_row():
     _datasets(rogue, 7, "rogue")
     helpers.call_action("organization_patch", context={"user": sysadmin["name"]}, id=real["id"],
                         description="edited after the rogue appeared")
-    wards = {w["ward"]["lg_code"]: w for w in compare.local_wards()}
+    wards = {w["ward"]["lg_code"]: w for w in organizations.local_wards()}
     assert wards[CHIYODA]["org"]["id"] == real["id"] and wards[CHIYODA]["org_ids"] == [real["id"]]
-    [doc] = [d for d in compare.local_reports() if d["ward"]["code"] == CHIYODA]
+    [doc] = [d for d in document.local_reports() if d["ward"]["code"] == CHIYODA]
     assert doc["counts"]["datasets"] == 2 and doc["ward"]["organization"] == "chiyoda-city-hall"
     with pytest.raises(tk.ValidationError):
         helpers.call_action("wards_report", organization="chiyoda")
     [row] = [r for r in helpers.call_action("wards_compare")["rows"] if r["code"] == CHIYODA]
     assert (row["organization"], row["datasets"]) == ("chiyoda-city-hall", 2)
-    compare.snapshot_local()
-    assert {s["source"] for s in compare.latest_snapshots(local=True)} == {"local:" + real["id"]}
+    snapshots.snapshot_local()
+    assert {s["source"] for s in snapshots.latest_snapshots(local=True)} == {"local:" + real["id"]}
 
 
 def test_of_two_look_alikes_the_older_wins_whatever_the_order_of_edits():
@@ -233,15 +235,15 @@ def test_of_two_look_alikes_the_older_wins_whatever_the_order_of_edits():
     sysadmin = factories.Sysadmin()
     for org in (first, second, first):
         helpers.call_action("organization_patch", context=_as(sysadmin), id=org["id"], description="e")
-        assert compare.local_wards()[0]["org"]["id"] == first["id"]
+        assert organizations.local_wards()[0]["org"]["id"] == first["id"]
 
 
 def test_a_title_names_a_ward_only_when_the_operator_turns_it_on(ckan_config, monkeypatch):
     org = _create_org(factories.User(), name="some-club", title="千代田区")
-    assert report.ward_of(org) is None and compare.local_wards() == []
+    assert organizations.ward_of(org) is None and organizations.local_wards() == []
     monkeypatch.setitem(ckan_config, "ckanext.wards.match_org_titles", "true")
-    assert report.ward_of(org)["lg_code"] == CHIYODA
-    assert [w["org"]["id"] for w in compare.local_wards()] == [org["id"]]
+    assert organizations.ward_of(org)["lg_code"] == CHIYODA
+    assert [w["org"]["id"] for w in organizations.local_wards()] == [org["id"]]
 
 
 def test_an_unvalidated_stored_code_makes_no_ward():
@@ -249,7 +251,7 @@ def test_an_unvalidated_stored_code_makes_no_ward():
     group = model.Group.get(org["id"])
     group.extras = {"ward_code": "999999"}  # written before validation existed
     model.repo.commit_and_remove()
-    assert report.ward_of({"id": org["id"], "name": "legacy", "ward_code": "999999"}) is None
+    assert organizations.ward_of({"id": org["id"], "name": "legacy", "ward_code": "999999"}) is None
 
 
 @pytest.mark.parametrize("value", ["131016          # this portal's ward", "131017", "13101", "１３１０１６"])
@@ -293,7 +295,7 @@ def _publishers(app, dataset_id):
 
 
 def test_a_rogue_organisation_gets_no_wards_dcat_publisher(app):
-    """The DCAT publisher follows the comparison's rule (``report.ward_of``): the real ward's
+    """The DCAT publisher follows the comparison's rule (``organizations.ward_of``): the real ward's
     datasets are published by Chiyoda, a look-alike's (by name or title) are not."""
     chiyoda_iri = f"https://w3id.org/ckanext-wards/lg/{CHIYODA}"
     sysadmin = factories.Sysadmin()
@@ -306,7 +308,7 @@ def test_a_rogue_organisation_gets_no_wards_dcat_publisher(app):
     assert _publishers(app, datasets["chiyoda-city-hall"]["id"]) == {chiyoda_iri}
     assert chiyoda_iri not in _publishers(app, datasets["chiyoda"]["id"])
     assert chiyoda_iri not in _publishers(app, datasets["some-club"]["id"])
-    assert report.ward_of(by_name) is None and report.ward_of(real)["lg_code"] == CHIYODA
+    assert organizations.ward_of(by_name) is None and organizations.ward_of(real)["lg_code"] == CHIYODA
 
 
 @pytest.mark.ckan_config("ckanext.wards.ward_code", CHIYODA)
@@ -331,3 +333,30 @@ def test_a_dataset_of_a_rogue_organisation_cannot_claim_a_wards_publisher_code(a
     own = factories.Dataset(owner_org=real["id"], name="own", publisher_code=CHIYODA)
     assert chiyoda_iri not in _publishers(app, claimed["id"])
     assert _publishers(app, own["id"]) == {chiyoda_iri}
+
+
+@pytest.mark.parametrize("action", ["organization_patch", "organization_update", "group_update"])
+def test_an_extra_marked_deleted_is_no_way_round_the_sysadmin_rule(action):
+    """CKAN 2.12 saves an extra marked ``deleted`` like any other: it sets a code too."""
+    admin = factories.User()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    extras = [{"key": "ward_code", "value": CHIYODA, "deleted": True}]
+    with pytest.raises(tk.ValidationError) as e:
+        helpers.call_action(action, context=_as(admin), id=org["id"], name=org["name"], extras=extras)
+    assert "Only a sysadmin" in _error(e)
+    model.Session.expire_all()
+    assert "ward_code" not in model.Group.get(org["id"]).extras
+
+
+def test_a_second_extra_of_the_key_is_no_way_round_the_sysadmin_rule():
+    """CKAN keeps the last of two extras of one key (one may be marked ``deleted``, which
+    CKAN's duplicate check skips): that one is checked, not the first."""
+    admin = factories.User()
+    org = _create_org(factories.Sysadmin(), name="chiyoda-city-hall", extras=_code(CHIYODA),
+                      users=[{"name": admin["name"], "capacity": "admin"}])
+    extras = _code(CHIYODA) + [{"key": "ward_code", "value": "131024", "deleted": True}]
+    with pytest.raises(tk.ValidationError) as e:
+        helpers.call_action("organization_patch", context=_as(admin), id=org["id"], extras=extras)
+    assert "Only a sysadmin" in _error(e)
+    model.Session.expire_all()
+    assert model.Group.get(org["id"]).extras["ward_code"] == CHIYODA

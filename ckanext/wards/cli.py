@@ -225,7 +225,7 @@ def report_cmd(org, fmt, output):
     """Print the standard ward report of an organisation (JSON, CSV, DQV Turtle) or its
     national オープンデータ一覧 CSV."""
     from ckan.plugins import toolkit as tk
-    from ckanext.wards import report
+    from ckanext.wards.report import export, open_data_list
     try:
         doc = tk.get_action("wards_report")({"ignore_auth": True}, {"organization": org})
     except tk.ObjectNotFound:
@@ -234,9 +234,9 @@ def report_cmd(org, fmt, output):
         raise click.ClickException(str(e.error_dict.get("organization", [e])[0]))
     if fmt == "open-data-list":
         org_id = tk.get_action("organization_show")({"ignore_auth": True}, {"id": org})["id"]
-        text = report.open_data_list_for(doc, org_id)
+        text = open_data_list.csv_for_report(doc, org_id)
     else:
-        text = {"json": report.to_json, "csv": report.to_csv, "ttl": report.to_turtle}[fmt](doc)
+        text = {"json": export.to_json, "csv": export.to_csv, "ttl": export.to_turtle}[fmt](doc)
     data = text.encode("utf-8")
     write_output(data, output)
 
@@ -246,8 +246,8 @@ def report_cmd(org, fmt, output):
 def collect_cmd(no_local):
     """Fetch the peers' reports (ckanext.wards.peers), keep the valid ones as snapshots,
     and snapshot this portal's own wards. Rejections are printed with their reason."""
-    from ckanext.wards import compare
-    outcomes = compare.collect(include_local=not no_local)
+    from ckanext.wards.compare import collect
+    outcomes = collect.collect(include_local=not no_local)
     for o in outcomes:
         click.echo(f"{o['status']:9} {o['source']} {o['reason']}".rstrip())
     if any(o["status"] == "rejected" for o in outcomes):

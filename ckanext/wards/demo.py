@@ -31,7 +31,10 @@ from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
-from ckanext.wards import compare, paths, report
+from ckanext.wards import paths, schema
+from ckanext.wards.compare import snapshots
+from ckanext.wards.report import document, measurements
+from ckanext.wards.vocab import organizations
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +286,7 @@ def past_report(doc: dict[str, Any], months_back: int, rng: random.Random) -> di
     out["counts"] = {"datasets": datasets, "resources": resources}
     for key, share in out["shares"].items():
         den = datasets if share["unit"] == "dataset" else resources
-        r = report.ratio(share) or 0.0
+        r = measurements.ratio(share) or 0.0
         if key.startswith(("machine_readable", "resources_machine", "csv", "api", "standard")):
             r = max(0.0, r - gain * rng.uniform(0.6, 1.4))
         share.update(numerator=min(den, round(den * r)), denominator=den)
@@ -295,8 +298,8 @@ def past_report(doc: dict[str, Any], months_back: int, rng: random.Random) -> di
         scaled[max(range(len(items)), key=lambda k: items[k]["numerator"])] += target - sum(scaled)
         for item, n in zip(items, scaled):
             item.update(numerator=n, denominator=datasets)
-    when = dt.datetime.fromisoformat(doc["computed_at"].replace("Z", "+00:00")) - dt.timedelta(days=30 * months_back)
-    out["computed_at"] = when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    when = document.computed_time(doc) - dt.timedelta(days=30 * months_back)
+    out["computed_at"] = when.replace(microsecond=0).isoformat() + "Z"
     out["demo_history"] = True
     return out
 
@@ -305,19 +308,19 @@ def store_history(rng: random.Random, org_ids: Iterable[str]) -> int:
     """Monthly snapshots back in time for the given local wards, and today's."""
     import ckan.model as cm
     wanted = set(org_ids)
-    names = {w["org"]["name"]: w["org"]["id"] for w in compare.local_wards()}
+    names = {w["org"]["name"]: w["org"]["id"] for w in organizations.local_wards()}
     stored = 0
-    for doc in compare.local_reports(fresh=True):
+    for doc in document.local_reports(fresh=True):
         org_id = names[doc["ward"]["organization"]]
         if org_id not in wanted:
             continue
         for months_back in range(spec()["history"]["months"], 0, -1):
             past = past_report(doc, months_back, rng)
-            errors = report.validation_errors(past)
+            errors = document.validation_errors(past)
             if errors:  # never store what a peer would reject
                 raise ValueError(f"synthetic history is invalid: {errors}")
-            stored += compare.store_snapshot(past, "local:" + org_id, organization_id=org_id, commit=False)
-        stored += compare.store_snapshot(doc, "local:" + org_id, organization_id=org_id, commit=False)
+            stored += snapshots.store_snapshot(past, "local:" + org_id, organization_id=org_id, commit=False)
+        stored += snapshots.store_snapshot(doc, "local:" + org_id, organization_id=org_id, commit=False)
     cm.Session.commit()
     return stored
 
@@ -343,7 +346,7 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
     user_obj = cm.User.get(user)
     if user_obj is None:
         raise ValueError(f"user not found: {user}")
-    wards = list(report.wards())[:n_wards]
+    wards = list(schema.wards())[:n_wards]
     sizes = ward_sizes(len(wards), rng, scale) if per_ward is None else [per_ward] * len(wards)
     now = dt.datetime.utcnow().replace(microsecond=0)
     new_ids: list[str] = []

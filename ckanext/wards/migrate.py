@@ -190,12 +190,12 @@ def _contact(new: dict, mapped: list) -> None:
 def _publisher_code(new: dict, mapped: list) -> None:
     if not _empty(new.get("publisher_code")):
         return
-    from ckanext.wards import report
-    found = report.ward_membership((new.get("organization") or {}).get("id"))
+    from ckanext.wards.vocab import organizations as orgs
+    found = orgs.ward_membership((new.get("organization") or {}).get("id"))
     if found:
         ward, how = found
-        source = {report.BY_CODE: "organization.ward_code", report.BY_NAME: "organization.name",
-                  report.BY_TITLE: "organization.title", report.AS_DEPARTMENT: "ckanext.wards.ward_code"}[how]
+        source = {orgs.BY_CODE: "organization.ward_code", orgs.BY_NAME: "organization.name",
+                  orgs.BY_TITLE: "organization.title", orgs.AS_DEPARTMENT: "ckanext.wards.ward_code"}[how]
         new["publisher_code"] = ward["lg_code"]
         mapped.append({"field": "publisher_code", "source": source, "value": ward["lg_code"]})
 

@@ -90,6 +90,15 @@ class LinkCheck(tk.BaseModel):
     checked_at = sa.Column(sa.DateTime, nullable=False, default=_now)
 
 
+def standard_conformant(t=None) -> Any:
+    """The one rule of "conforms to a national standard dataset", as SQL (the ward report
+    counts it, ``org_rows`` selects it): a standard declared, and not failed by the checker."""
+    t = DatasetScore.__table__ if t is None else t
+    declared = sa.and_(sa.func.jsonb_typeof(t.c.conforms_to) == "array",
+                       t.c.conforms_to != sa.literal_column("'[]'::jsonb"))
+    return sa.and_(declared, t.c.conformance_ok.isnot(False))
+
+
 DATASET_SUMMARY_COLUMNS = (
     "package_id", "name", "title", "owner_org", "private", "mqa_points", "rating",
     "japan_points", "stars", "machine_readable_strict", "machine_readable_broad",
@@ -132,7 +141,7 @@ def org_rows(org: str, include_private: bool = False) -> list[dict[str, Any]]:
     query = (
         sa.select(*[t.c[c] for c in DATASET_SUMMARY_COLUMNS if c not in ("private", "metrics")],
                   p.c.private.label("private"), p.c.name.label("current_name"),
-                  p.c.title.label("current_title"))
+                  p.c.title.label("current_title"), standard_conformant(t).label("standard_conformant"))
         .select_from(t.join(p, p.c.id == t.c.package_id))
         .where(p.c.owner_org == org_id, p.c.state == "active", p.c.type == "dataset")
         .order_by(p.c.name)
@@ -146,7 +155,6 @@ def org_rows(org: str, include_private: bool = False) -> list[dict[str, Any]]:
         d["title"] = d.pop("current_title") or d["name"]
         d["has_api"] = d["api_count"] > 0
         d["conforms_to"] = list(d.get("conforms_to") or [])
-        d["standard_conformant"] = bool(d["conforms_to"]) and d["conformance_ok"] is not False
         rows.append(d)
     return rows
 

@@ -512,14 +512,14 @@ def _stored_list(context, key) -> list[str]:
 
 def default_publisher_code(key, data, errors, context):
     """An empty ``publisher_code`` takes ``ckanext.wards.ward_code`` (this portal's ward)
-    when the dataset's organisation belongs to that ward (``report.ward_of``: with
+    when the dataset's organisation belongs to that ward (``organizations.ward_of``: with
     ``ckanext.wards.ward_organizations`` set, a guest organisation does not)."""
     import ckan.plugins.toolkit as tk
-    from ckanext.wards import report
+    from ckanext.wards.vocab import organizations
     value = data.get(key)
     if value is tk.missing or value is None or str(value).strip() == "":
-        configured = report.portal_ward_code()
-        ward = report.ward_of({"id": _owner_org_id(data.get(key[:-1] + ("owner_org",)))}) if configured else None
+        configured = organizations.portal_ward_code()
+        ward = organizations.ward_of({"id": _owner_org_id(data.get(key[:-1] + ("owner_org",)))}) if configured else None
         if ward and ward["lg_code"] == configured:
             data[key] = configured
 

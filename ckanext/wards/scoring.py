@@ -657,7 +657,8 @@ def org_summary_rows(org_id: str, include_private: bool = False) -> list[dict[st
     ``machine_readable_broad`` (bool), ``stars`` (0–5, best resource), ``open_licence``
     (bool), ``conforms_to`` (list of declared standard ids), ``conformance_ok``
     (checker result: True/False/None = not checked), ``standard_conformant`` (declared
-    and not failed by the checker), ``mqa_points``, ``rating`` (bad/sufficient/good/
+    and not failed by the checker: ``model.standard_conformant``, the rule the ward report
+    counts), ``mqa_points``, ``rating`` (bad/sufficient/good/
     excellent), ``japan_points``, ``resource_count``, ``scored_at``.
     ``org_id`` may be the organisation's id or name. Datasets never scored are missing:
     run ``ckan wards score --org X`` (or ``rescore(org_id=...)``) first.

@@ -46,16 +46,16 @@ def _translated(ja: Any, en: Any) -> Optional[dict[str, str]]:
 
 def publisher_for(dataset: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The ward that publishes a dataset: its ``publisher_code``, else its organisation's
-    ward (``report.ward_of``, the rule the comparison follows). A dataset names a ward
+    ward (``organizations.ward_of``, the rule the comparison follows). A dataset names a ward
     (wards.csv or one of this portal's) as publisher only from that ward's organisations:
     anyone may create an organisation and a dataset that claims Chiyoda's code."""
-    from ckanext.wards import report
+    from ckanext.wards.vocab import organizations
     org = dataset.get("organization") if isinstance(dataset.get("organization"), dict) else None
-    org_ward = report.ward_of(org) if org else None
+    org_ward = organizations.ward_of(org) if org else None
     code = text_field(dataset, "publisher_code") or ""
-    if code and org is not None and report.is_ward_code(code) and (org_ward or {}).get("lg_code") != code:
+    if code and org is not None and organizations.is_ward_code(code) and (org_ward or {}).get("lg_code") != code:
         code = ""
-    ward = report.ward_by_code(code) if code else None
+    ward = organizations.ward_by_code(code) if code else None
     if ward is None and code:
         name = (org or {}).get("title") or (org or {}).get("name") or code
         ward = {"lg_code": code, "name_ja": name, "name_en_conventional": "", "website": ""}

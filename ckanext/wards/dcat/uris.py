@@ -161,8 +161,8 @@ def metric_uri(metric_id: str) -> URIRef:
     prefix, _, local = metric_id.partition(":")
     base = spec()["metric_prefixes"].get(prefix)
     if base is None:
-        from ckanext.wards import report
-        base, local = report.METRIC_NS, metric_id
+        from ckanext.wards.report.measurements import METRIC_NS
+        base, local = METRIC_NS, metric_id
     return URIRef(base + local)
 
 

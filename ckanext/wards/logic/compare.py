@@ -10,8 +10,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.wards import compare, report
+from ckanext.wards.compare import comparison
 from ckanext.wards.logic import schema
+from ckanext.wards.report import document
 
 
 def _org_dict(org: str) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def wards_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """
     org = schema.validated(schema.identifier_schema("organization"), data_dict)["organization"]
     tk.check_access("wards_report", context, data_dict)
-    doc = report.report_for_org(_org_dict(org))
+    doc = document.report_for_org(_org_dict(org))
     if doc is None:
         raise tk.ValidationError({"organization": [tk._(
             "This organization is not a ward: set its ward_code (全国地方公共団体コード) or "
@@ -46,7 +47,7 @@ def wards_compare(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The latest report of every ward known to this portal, local and collected, as
     comparison rows, with the average of the wards shown and the national figures."""
     tk.check_access("wards_compare", context, data_dict)
-    return compare.comparison()
+    return comparison.comparison()
 
 
 @tk.auth_allow_anonymous_access

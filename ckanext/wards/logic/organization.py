@@ -10,20 +10,24 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.wards import report, schema
+from ckanext.wards import schema
+from ckanext.wards.lib import fields
+from ckanext.wards.vocab import organizations
 
 WARD_CODE = "ward_code"
 
 
 def _given_code(data_dict: dict[str, Any]) -> Optional[str]:
-    for extra in data_dict.get("extras") or ():
-        if isinstance(extra, dict) and extra.get("key") == WARD_CODE and not extra.get("deleted"):
-            value = extra.get("value")
-            return str(value).strip() if value is not None and str(value).strip() else None
-    return None
+    """The ``ward_code`` a write will store: the last extra of that key, as CKAN keeps it
+    (CKAN 2.12 saves an extra marked ``deleted`` like any other); the top-level one only
+    without such an extra (where a scheming organisation schema keeps it)."""
+    extras = fields.extras_dict(data_dict)
+    return fields.text_field(extras if WARD_CODE in extras else data_dict, WARD_CODE)
 
 
 def _set_code(data_dict: dict[str, Any], code: str) -> None:
+    if WARD_CODE in data_dict:
+        data_dict[WARD_CODE] = code
     for extra in data_dict.get("extras") or ():
         if isinstance(extra, dict) and extra.get("key") == WARD_CODE:
             extra["value"] = code
@@ -36,7 +40,7 @@ def _holders(code: str, except_id: Optional[str]) -> list[str]:
             .filter(cm.Group.is_organization.is_(True), cm.Group.state == "active")
             .order_by(cm.Group.created, cm.Group.id))
     return [name for org_id, name, extras in rows
-            if org_id != except_id and report.own_ward_code({"ward_code": (extras or {}).get(WARD_CODE)}) == code]
+            if org_id != except_id and organizations.own_ward_code({"ward_code": (extras or {}).get(WARD_CODE)}) == code]
 
 
 def check_ward_code(context: dict, data_dict: dict[str, Any], stored: Optional[str],
@@ -56,7 +60,7 @@ def check_ward_code(context: dict, data_dict: dict[str, Any], stored: Optional[s
     if code != stored and not (context.get("ignore_auth") or authz.is_sysadmin(context.get("user"))):
         raise tk.ValidationError({WARD_CODE: [tk._(
             "Only a sysadmin may set, change or remove an organization's ward_code")]})
-    if code and code != report.portal_ward_code():
+    if code and code != organizations.portal_ward_code():
         holders = _holders(code, org_id)
         if holders:
             raise tk.ValidationError({WARD_CODE: [tk._(
@@ -72,7 +76,7 @@ def _check_create(context, data_dict):
 def _check_update(context, data_dict):
     import ckan.model as cm
     group = cm.Group.get(data_dict.get("id") or data_dict.get("name") or "")
-    stored = report.own_ward_code({WARD_CODE: (group.extras or {}).get(WARD_CODE)}) if group else None
+    stored = organizations.own_ward_code({WARD_CODE: (group.extras or {}).get(WARD_CODE)}) if group else None
     check_ward_code(context, data_dict, stored, group.id if group else None)
 
 

@@ -9,7 +9,10 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.wards.compare import comparison, snapshots
 from ckanext.wards.lib import download
+from ckanext.wards.report import export, measurements
+from ckanext.wards.report import open_data_list as a06  # the view below is open_data_list
 from ckanext.wards.views import query, security
 
 compare_blueprint = Blueprint("wards_compare", __name__)
@@ -40,8 +43,7 @@ def sort_rows(rows: list[dict[str, Any]], key: str, desc: bool, lang: str = "en"
 
 
 def _metric_labels(lang: str) -> dict[str, str]:
-    from ckanext.wards import report
-    return {m["id"]: report.label(m, lang) for m in report.metric_spec()["metrics"]}
+    return {m["id"]: measurements.label(m, lang) for m in measurements.metric_spec()["metrics"]}
 
 
 def _chart_texts() -> dict[str, str]:
@@ -82,25 +84,23 @@ def compare_page():
         return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
                         headers=download.headers("wards-compare.json", "application/json", inline=True))
     if fmt == "csv":
-        from ckanext.wards import compare
-        return Response(compare.comparison_csv(data["rows"]),
+        return Response(comparison.comparison_csv(data["rows"]),
                         headers=download.headers("wards-compare.csv", "text/csv; charset=utf-8"))
     lang = _lang()
     sort = tk.request.args.get("sort") or "code"
     rows = sort_rows(data["rows"], sort, desc, lang)
-    from ckanext.wards import compare
-    trend = compare.trends()
+    trend = snapshots.trends()
     names = {r["code"]: (r["name_ja"] if lang == "ja" else r["name_en"]) for r in rows}
     chart = {
         "texts": _chart_texts(),
         "wards": [{"code": r["code"], "name": names[r["code"]],
-                   **{k: r[k] for k, _ in compare.SHARE_COLUMNS}} for r in rows],
+                   **{k: r[k] for k, _ in comparison.SHARE_COLUMNS}} for r in rows],
         "averages": data["averages"], "national": data["national"],
         "trend": {names.get(code, code): points for code, points in trend.items() if code in names},
     }
     return tk.render("wards/compare/index.html", {
         "data": data, "rows": rows, "sort": sort, "desc": desc, "lang": lang,
-        "chart_json": _script_json(chart), "share_keys": [k for k, _ in compare.SHARE_COLUMNS],
+        "chart_json": _script_json(chart), "share_keys": [k for k, _ in comparison.SHARE_COLUMNS],
         "band_labels": _band_labels(lang), "texts": _chart_texts(), "trend_table": _trend_table(trend, names)})
 
 
@@ -125,8 +125,7 @@ def _find_ward(org: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, A
         return doc, model.org_header(org)
     except tk.ObjectNotFound:
         pass
-    from ckanext.wards import compare
-    for snap in compare.latest_snapshots(local=False):
+    for snap in snapshots.latest_snapshots(local=False):
         if snap["report"]["ward"]["code"] == org:
             return snap["report"], None
     return None, None
@@ -139,14 +138,13 @@ def ward_page(org: str):
         return tk.abort(404, tk._("This organization is not a ward"))
     if doc is None:
         return tk.abort(404, tk._("Ward not found"))
-    from ckanext.wards import compare, report
     lang = _lang()
-    measurements = report.measurements(doc)
+    rows = measurements.measurements(doc)
     labels = _metric_labels(lang)
-    for m in measurements:
+    for m in rows:
         m["label"] = labels.get(m["metric"], m["metric"])
         m["percent"] = None if m["kind"] != "share" or m["value"] is None else round(100 * m["value"], 1)
-    trend = compare.trends(doc["ward"]["code"]).get(doc["ward"]["code"], [])
+    trend = snapshots.trends(doc["ward"]["code"]).get(doc["ward"]["code"], [])
     name = doc["ward"]["name_ja"] if lang == "ja" else doc["ward"]["name_en"]
     chart = {"texts": _chart_texts(), "trend": {name: trend},
              "stars": [s["numerator"] for s in doc["star_levels"]],
@@ -154,9 +152,9 @@ def ward_page(org: str):
              "ratings": [r["numerator"] for r in doc["ratings"]],
              "rating_labels": [labels.get(f"rating{r['band'].capitalize()}Share", r["band"]) for r in doc["ratings"]]}
     return tk.render("wards/compare/ward.html", {
-        "doc": doc, "org": org_dict, "measurements": measurements, "trend": trend,
+        "doc": doc, "org": org_dict, "measurements": rows, "trend": trend,
         "ward_name": name, "chart_json": _script_json(chart),
-        "share_keys": [k for k, _ in compare.SHARE_COLUMNS], "texts": _chart_texts()})
+        "share_keys": [k for k, _ in comparison.SHARE_COLUMNS], "texts": _chart_texts()})
 
 
 def _report_or_404(org: str) -> dict[str, Any]:
@@ -169,31 +167,27 @@ def _report_or_404(org: str) -> dict[str, Any]:
 
 
 def report_json(org: str):
-    from ckanext.wards import report
-    return Response(report.to_json(_report_or_404(org)), headers={
+    return Response(export.to_json(_report_or_404(org)), headers={
         "Access-Control-Allow-Origin": "*",
         **download.headers(f"ward-report-{org}.json", "application/json", inline=True)})
 
 
 def report_csv(org: str):
-    from ckanext.wards import report
-    return Response(report.to_csv(_report_or_404(org)),
+    return Response(export.to_csv(_report_or_404(org)),
                     headers=download.headers(f"ward-report-{org}.csv", "text/csv; charset=utf-8"))
 
 
 def report_ttl(org: str):
-    from ckanext.wards import report
-    return Response(report.to_turtle(_report_or_404(org)), headers=download.headers(
+    return Response(export.to_turtle(_report_or_404(org)), headers=download.headers(
         f"ward-report-{org}.ttl", "text/turtle; charset=utf-8", inline=True))
 
 
 def open_data_list(org: str):
     """The national オープンデータ一覧 (A-06) CSV of the ward's public datasets."""
-    from ckanext.wards import report
     doc = _report_or_404(org)
     org_dict = tk.get_action("organization_show")({}, {"id": org, "include_datasets": False})
-    body = report.open_data_list_for(doc, org_dict["id"])
-    filename = report.open_data_list_spec()["file_name"].format(code=doc["ward"]["code"])
+    body = a06.csv_for_report(doc, org_dict["id"])
+    filename = a06.spec()["file_name"].format(code=doc["ward"]["code"])
     return Response(body.encode("utf-8"), headers=download.headers(filename, "text/csv; charset=utf-8"))
 
 

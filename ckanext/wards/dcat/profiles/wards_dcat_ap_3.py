@@ -94,8 +94,8 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
                 g.add((catalog_ref, DCT.description, Literal(str(title))))
         if (catalog_ref, DCT.publisher, None) not in g:
             from ckan.plugins import toolkit as tk
-            from ckanext.wards import report
-            code = report.portal_ward_code()
+            from ckanext.wards.vocab import organizations
+            code = organizations.portal_ward_code()
             publisher = publisher_for({"publisher_code": code}) if code else None
             if publisher:
                 ref = self._add_ward(publisher)

@@ -1,0 +1,98 @@
+"""The comparison of wards: one row per ward known here, local (its report computed live)
+or collected from a peer (its newest snapshot; a local ward of the same code wins), with the
+average of the wards shown and the national reference figures; and the rows as CSV."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any, Optional
+
+import yaml
+
+from ckanext.wards import paths
+from ckanext.wards.compare import snapshots
+from ckanext.wards.lib import csvout
+from ckanext.wards.report import document
+from ckanext.wards.report.figures import DATASET_SHARES, RATING_BANDS
+from ckanext.wards.report.measurements import figure, percent
+
+# The figures a comparison row carries, in page order: (key in the row, report source).
+SHARE_COLUMNS = tuple((key, f"shares.{key}") for key in DATASET_SHARES)
+
+
+@functools.lru_cache(maxsize=None)
+def reference_figures() -> dict[str, Any]:
+    """National reference figures (``schemas/reference-figures.yaml``) for the charts."""
+    with open(paths.schema_file("reference-figures.yaml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def stale_hours() -> int:
+    import ckan.plugins.toolkit as tk
+    return tk.asint(tk.config.get("ckanext.wards.compare.stale_hours") or 72)
+
+
+def comparison_row(doc: dict[str, Any], kind: str, now: Optional[dt.datetime] = None) -> dict[str, Any]:
+    """One ward's row on the comparison page (percentages rounded to 0.1)."""
+    now = now or dt.datetime.utcnow()
+    age = now - document.computed_time(doc)
+    ward = doc["ward"]
+    row = {
+        "code": ward["code"], "name_ja": ward["name_ja"], "name_en": ward["name_en"],
+        "organization": ward.get("organization"), "kind": kind,
+        "report_url": doc.get("report_url"), "portal_url": doc.get("portal_url"),
+        "datasets": doc["counts"]["datasets"], "resources": doc["counts"]["resources"],
+        "computed_at": doc["computed_at"], "age_hours": round(max(age.total_seconds(), 0) / 3600, 1),
+        "stale": age.total_seconds() > 3600 * stale_hours(),
+        "stars": [s["numerator"] for s in doc["star_levels"]],
+        "ratings": {r["band"]: r["numerator"] for r in doc["ratings"]},
+        "mqa_points_mean": (doc.get("quality") or {}).get("mqa_points_mean"),
+    }
+    for key, source in SHARE_COLUMNS:
+        share = figure(doc, source) or {}
+        row[key] = percent(share)
+        row[key + "_numerator"] = share.get("numerator")
+        row[key + "_denominator"] = share.get("denominator")
+    return row
+
+
+def comparison() -> dict[str, Any]:
+    """Every ward known here, local (live) and collected (latest snapshot), one row each,
+    with the average over the wards shown and the national reference figures."""
+    now = dt.datetime.utcnow()
+    rows = [comparison_row(doc, "local", now) for doc in document.local_reports()]
+    local_codes = {r["code"] for r in rows}
+    for snap in snapshots.latest_snapshots(local=False):
+        doc = snap["report"]
+        if doc["ward"]["code"] not in local_codes:  # this portal's own figures win
+            rows.append(comparison_row(doc, "collected", now))
+            local_codes.add(doc["ward"]["code"])
+    rows.sort(key=lambda r: r["code"])
+    return {"rows": rows, "averages": averages(rows), "national": reference_figures()["national"]}
+
+
+def averages(rows: list[dict[str, Any]]) -> dict[str, Optional[float]]:
+    """Unweighted mean over the wards shown (each ward counts once, as in the study)."""
+    out: dict[str, Optional[float]] = {}
+    for key in ["datasets", "resources"] + [k for k, _ in SHARE_COLUMNS]:
+        values = [r[key] for r in rows if r.get(key) is not None]
+        out[key] = round(sum(values) / len(values), 1) if values else None
+    return out
+
+
+COMPARISON_CSV_COLUMNS = (
+    ["code", "name_ja", "name_en", "organization", "kind", "datasets", "resources"]
+    + [c for key, _ in SHARE_COLUMNS for c in (key, key + "_numerator", key + "_denominator")]
+    + ["stars_0", "stars_1", "stars_2", "stars_3", "stars_4", "stars_5",
+       "rating_bad", "rating_sufficient", "rating_good", "rating_excellent", "rating_unscored",
+       "mqa_points_mean", "computed_at", "age_hours", "report_url"]
+)
+
+
+def comparison_csv(rows: list[dict[str, Any]]) -> str:
+    def flat(r: dict[str, Any]) -> list[Any]:
+        values = dict(r)
+        values.update({f"stars_{i}": n for i, n in enumerate(r["stars"])})
+        values.update({f"rating_{b}": r["ratings"].get(b, 0) for b in RATING_BANDS})
+        return [values.get(c) for c in COMPARISON_CSV_COLUMNS]
+    return csvout.write(COMPARISON_CSV_COLUMNS, (flat(r) for r in rows))

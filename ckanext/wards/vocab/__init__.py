@@ -1,0 +1,1 @@
+"""The vocabularies of ckanext-wards and the rules that read them."""
