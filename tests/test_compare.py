@@ -13,7 +13,8 @@ import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import compare, demo, report, schema
+from ckanext.wards import compare, demo, report
+from ckanext.wards.vocab import licences
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -49,7 +50,7 @@ def test_demo_data_creates_the_23_wards_with_real_codes_scores_index_and_history
     # with the licence fields CKAN's own indexing gives (title, URL, open)
     pdl = helpers.call_action("package_search", q="license_id:PDL-1.0", rows=1)["results"][0]
     assert pdl["isopen"] is True and pdl["license_url"].startswith("https://www.digital.go.jp/")
-    assert pdl["license_title"] in {schema.licence("PDL-1.0")["label"]["ja"], schema.licence("PDL-1.0")["label"]["en"]}
+    assert pdl["license_title"] in {licences.licence("PDL-1.0")["label"]["ja"], licences.licence("PDL-1.0")["label"]["en"]}
     # scored: no dataset is "unscored" in any ward's report
     for doc in compare.local_reports():
         assert {r["band"]: r["numerator"] for r in doc["ratings"]}["unscored"] == 0

@@ -764,9 +764,10 @@ def licence_uri(licence_id: Optional[str], licence_url: Optional[str] = None) ->
         return table[licence_id]
     # aliases (cc-by, japanese-20, ...) through the licence vocabulary, then ids in another
     # case (odc-pddl: a CKAN licence id outside our vocabulary)
-    from ckanext.wards import schema
-    key = schema.fold(licence_id)
-    entry = schema.term_lookup("licenses").get(key)
+    from ckanext.wards.lib.text import fold
+    from ckanext.wards.vocab.loader import term_lookup
+    key = fold(licence_id)
+    entry = term_lookup("licenses").get(key)
     if entry and entry["id"] in table:
         return table[entry["id"]]
     uri = _folded_licence_uris().get(key)
@@ -777,8 +778,8 @@ def licence_uri(licence_id: Optional[str], licence_url: Optional[str] = None) ->
 
 @functools.lru_cache(maxsize=None)
 def _folded_licence_uris() -> dict[str, str]:
-    from ckanext.wards import schema
-    return {schema.fold(key): uri for key, uri in licence_uris().items()}
+    from ckanext.wards.lib.text import fold
+    return {fold(key): uri for key, uri in licence_uris().items()}
 
 
 def _prepared_resource(res: dict[str, Any], dataset_licence: Optional[str],

@@ -242,7 +242,8 @@ def index_packages(package_ids: list[str], progress: Optional[Callable[[str], No
     plugin's bulk reader), then CKAN's own ``index_package`` with batched Solr adds."""
     import ckan.model as cm
     from ckan.lib.search import index_for, commit
-    from ckanext.wards import bulk, licences
+    from ckanext.wards import bulk
+    from ckanext.wards.vocab import licences
 
     orgs = {g.id: g for g in cm.Session.query(cm.Group).filter(cm.Group.is_organization.is_(True))}
     indexer = index_for(cm.Package)

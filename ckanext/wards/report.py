@@ -15,7 +15,6 @@ resource, columns from ``schemas/open-data-list.yaml``.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import json
@@ -24,7 +23,8 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from ckanext.wards import paths
-from ckanext.wards.schema import SchemaValueError, lg_code_ok, normalise_lg_code
+from ckanext.wards.lib.errors import SchemaValueError
+from ckanext.wards.vocab.wards import lg_code_ok, normalise_lg_code, wards  # noqa: F401 (report.wards)
 
 SCHEMA_VERSION = "1.0"
 METRIC_NS = "https://w3id.org/ckanext-wards/metric#"
@@ -53,13 +53,6 @@ def metric_spec() -> dict[str, Any]:
 def open_data_list_spec() -> dict[str, Any]:
     with open(paths.schema_file("open-data-list.yaml"), encoding="utf-8") as f:
         return yaml.safe_load(f)
-
-
-@functools.lru_cache(maxsize=None)
-def wards() -> tuple[dict[str, str], ...]:
-    """The 23 special wards (``schemas/wards.csv``): code, names, slug, website."""
-    with open(paths.schema_file("wards.csv"), encoding="utf-8") as f:
-        return tuple(csv.DictReader(f))
 
 
 def ward_by_code(code: Optional[str]) -> Optional[dict[str, str]]:

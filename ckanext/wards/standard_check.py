@@ -41,7 +41,8 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ckanext.wards import standards
-from ckanext.wards.schema import eras, lg_code_ok, read_full_date
+from ckanext.wards.lib.dates import eras, read_full_date
+from ckanext.wards.vocab.wards import lg_code_ok
 from ckanext.wards.paths import schema_file
 
 SAMPLE_BYTES = 64 * 1024

@@ -100,13 +100,14 @@ def check_config(config) -> None:
 
 def _check_portal_ward_code(config) -> None:
     from ckan.exceptions import CkanConfigurationException
-    from ckanext.wards import schema
+    from ckanext.wards.lib.errors import SchemaValueError
+    from ckanext.wards.vocab.wards import normalise_lg_code
     value = str(config.get("ckanext.wards.ward_code") or "").strip()
     if not value:
         return
     try:
-        valid = schema.normalise_lg_code(value) == value
-    except schema.SchemaValueError as error:
+        valid = normalise_lg_code(value) == value
+    except SchemaValueError as error:
         raise CkanConfigurationException(f"ckanext.wards.ward_code = {value!r}: {error}") from None
     if not valid:
         raise CkanConfigurationException(

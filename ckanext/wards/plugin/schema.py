@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import os
-
 import ckan.plugins as p
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
-import ckanext.wards
-from ckanext.wards import licences, paths
+from ckanext.wards import paths
+from ckanext.wards.schema import dataset
+from ckanext.wards.vocab import licences
 from ckanext.wards.plugin import _shared
 
 
@@ -16,9 +15,7 @@ def default_schema_reference() -> str:
     Scheming joins the part after the colon to the module's directory, so a relative
     path works wherever ``schemas/`` is: ``../../schemas/...`` in a checkout or an
     editable install, ``_data/schemas/...`` in a wheel."""
-    package_dir = os.path.dirname(os.path.abspath(ckanext.wards.__file__))
-    relative = os.path.relpath(paths.schema_file("wards_dataset.yaml"), package_dir)
-    return f"ckanext.wards:{relative}"
+    return dataset.package_reference(paths.schema_file(dataset.SCHEMA_FILE))
 
 
 class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
@@ -39,6 +36,7 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     def update_config(self, config):
         if not (config.get(self.SCHEMA_OPTION) or "").strip():
             config[self.SCHEMA_OPTION] = default_schema_reference()
+        config["scheming.presets"] = dataset.presets_option(config.get("scheming.presets", ""))  # + ours
         super().update_config(config)
         _shared.add_templates(config)  # prepended: our overrides of scheming's templates win
 
@@ -57,8 +55,8 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
         return search_results
 
     def get_validators(self):
-        from ckanext.wards import schema
-        return {**super().get_validators(), **schema.validators()}
+        from ckanext.wards.logic import validators
+        return {**super().get_validators(), **validators.validators()}
 
     def get_helpers(self):
         from ckanext.wards import schema
