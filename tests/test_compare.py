@@ -13,10 +13,10 @@ import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import demo, schema
+from ckanext.wards import demo
 from ckanext.wards.compare import snapshots
 from ckanext.wards.report import document
-from ckanext.wards.vocab import organizations
+from ckanext.wards.vocab import licences, organizations, wards as ward_list
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -41,7 +41,7 @@ def test_demo_data_creates_the_23_wards_with_real_codes_scores_index_and_history
     assert result["datasets"] == sum(expected_sizes)
 
     wards = organizations.local_wards()
-    assert [w["ward"]["lg_code"] for w in wards] == [w["lg_code"] for w in schema.wards()]
+    assert [w["ward"]["lg_code"] for w in wards] == [w["lg_code"] for w in ward_list.wards()]
     chiyoda = model.Group.get("chiyoda")
     assert chiyoda.title == "千代田区" and chiyoda.extras["ward_code"] == "131016"
 
@@ -52,7 +52,7 @@ def test_demo_data_creates_the_23_wards_with_real_codes_scores_index_and_history
     # with the licence fields CKAN's own indexing gives (title, URL, open)
     pdl = helpers.call_action("package_search", q="license_id:PDL-1.0", rows=1)["results"][0]
     assert pdl["isopen"] is True and pdl["license_url"].startswith("https://www.digital.go.jp/")
-    assert pdl["license_title"] in {schema.licence("PDL-1.0")["label"]["ja"], schema.licence("PDL-1.0")["label"]["en"]}
+    assert pdl["license_title"] in {licences.licence("PDL-1.0")["label"]["ja"], licences.licence("PDL-1.0")["label"]["en"]}
     # scored: no dataset is "unscored" in any ward's report
     for doc in document.local_reports():
         assert {r["band"]: r["numerator"] for r in doc["ratings"]}["unscored"] == 0
@@ -71,7 +71,7 @@ def check_idempotent_and_repeatable(demo_wards):
     assert again["wards"] == 0 and len(again["skipped"]) == 23 and again["datasets"] == 0
 
     # the same seed makes the same records, ids included
-    ward = schema.wards()[0]
+    ward = ward_list.wards()[0]
     a = demo.make_datasets(ward, "org", 5, random.Random("x"), 1.0, None, demo_now())
     b = demo.make_datasets(ward, "org", 5, random.Random("x"), 1.0, None, demo_now())
     assert a == b
@@ -88,7 +88,7 @@ def test_study_sized_demo_mix():
     assert min(sizes) == 98 and max(sizes) == 567
     assert 270 <= sum(sizes) / 23 <= 300
     rng = random.Random(3)
-    _p, resources, _t = demo.make_datasets(schema.wards()[0], "org", 2000, rng, 1.0, None, demo_now())
+    _p, resources, _t = demo.make_datasets(ward_list.wards()[0], "org", 2000, rng, 1.0, None, demo_now())
     mr_formats = {f["format"] for f in demo.spec()["formats"] if f["mr"]}
     share = sum(r["format"] in mr_formats for r in resources) / len(resources)
     assert 0.35 <= share <= 0.6
@@ -98,7 +98,7 @@ def test_comparison_page_renders_the_23_demo_wards(app, cli, demo_wards):
     soup = BeautifulSoup(app.get("/wards/compare").body, "html.parser")
     rows = soup.select("#wards-compare-table tbody tr")
     assert len(rows) == 23
-    assert [r["data-code"] for r in rows] == sorted(w["lg_code"] for w in schema.wards())
+    assert [r["data-code"] for r in rows] == sorted(w["lg_code"] for w in ward_list.wards())
     first = rows[0]
     assert first.select_one("a").get_text(strip=True) == "Chiyoda City"
     data = json.loads(soup.select_one("#wards-compare-data").string)

@@ -9,8 +9,8 @@ from rdflib.namespace import DCAT
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.wards import migrate
 from ckanext.wards.dcat import shacl
+from ckanext.wards.schema import migrate
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [

@@ -16,9 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ckanext.wards import schema, schema_import
+from ckanext.wards import schema
 from ckanext.wards.conformance import checker as standard_check
 from ckanext.wards.report import document
+from ckanext.wards.schema import importer
+from ckanext.wards.vocab import wards
 from tests.hypothesis_profiles import examples
 
 FUZZ = settings(max_examples=examples(150), deadline=2000, suppress_health_check=[HealthCheck.too_slow])
@@ -44,12 +46,12 @@ def test_parse_date_returns_iso_or_a_clear_error(value):
 @given(st.one_of(st.text(max_size=12), st.from_regex(r"\A[0-9０-９]{6}\Z"), st.integers()))
 def test_local_government_code_is_six_digits_with_a_valid_check_digit_or_rejected(value):
     try:
-        code = schema.normalise_lg_code(value)
+        code = wards.normalise_lg_code(value)
     except schema.SchemaValueError as err:
         assert "local government code" in str(err)
         return
     assert len(code) == 6 and code.isdigit()
-    assert int(code[5]) == schema.lg_check_digit(code[:5])
+    assert int(code[5]) == wards.lg_check_digit(code[:5])
 
 
 @FUZZ
@@ -175,7 +177,7 @@ def test_bulk_import_reader_rejects_garbage_with_a_clear_error(tmp_path_factory,
     path = tmp_path_factory.mktemp("import") / "records.jsonl"
     path.write_bytes(data)
     try:
-        records = schema_import.read_records(str(path))
+        records = importer.read_records(str(path))
     except (ValueError, UnicodeDecodeError) as err:
         assert str(err)
         return

@@ -11,7 +11,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import helpers
 
-from ckanext.wards import licences
+from ckanext.wards.vocab import licences
 from tests.conftest import WARDS_PLUGINS
 from tests.test_schema_stack import toilets
 

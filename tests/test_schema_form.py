@@ -8,7 +8,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.wards import migrate
+from ckanext.wards.schema import migrate
 from tests import webform
 from tests.conftest import WARDS_PLUGINS
 

@@ -11,7 +11,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.wards import schema, schema_import
+from ckanext.wards import schema
+from ckanext.wards.schema import importer
+from ckanext.wards.vocab import loader
 from tests.conftest import WARDS_PLUGINS
 
 
@@ -34,7 +36,7 @@ def _walk(fields, properties, required, where):
         if vocab:
             enum = prop["items"]["enum"] if field.get("wards_multiple") else prop["enum"]
             assert prop["type"] == ("array" if field.get("wards_multiple") else "string"), here
-            assert enum == schema.vocabulary_ids(vocab), here
+            assert enum == loader.vocabulary_ids(vocab), here
         elif "choices" in field:
             assert prop["type"] == "boolean" and {c["value"] for c in field["choices"]} == {"true", "false"}, here
         validators = field.get("validators", "")
@@ -66,16 +68,16 @@ def test_json_schema_lists_the_current_standard_datasets():
 
 
 def test_normalisation_then_json_schema_accepts_form_inputs_and_lists_every_problem():
-    record = schema_import.normalise_record({
+    record = importer.normalise_record({
         "name": "aed", "license_id": "PDL1.0", "issued": "令和6年4月1日", "theme": "行財政",
         "publisher_code": "１３１０１６", "resources": [{"url": "https://x.lg.jp/a.csv", "character_encoding": "cp932"}]})
     assert record["license_id"] == "PDL-1.0" and record["issued"] == "2024-04-01"
     assert record["theme"] == ["GOVE"] and record["resources"][0]["character_encoding"] == "Windows-31J"
-    assert schema_import.json_schema_errors(record) == []
+    assert importer.json_schema_errors(record) == []
 
-    bad = schema_import.normalise_record({"name": "AED!", "license_id": "mine", "issued": "someday",
+    bad = importer.normalise_record({"name": "AED!", "license_id": "mine", "issued": "someday",
                                           "colour": "red", "resources": [{"size": -1}]})
-    paths = [e["path"] for e in schema_import.json_schema_errors(bad)]
+    paths = [e["path"] for e in importer.json_schema_errors(bad)]
     assert paths == ["(record)", "issued", "license_id", "name", "resources/0/url", "resources/0/size"]
 
 
@@ -96,7 +98,7 @@ def test_import_writes_a_valid_batch(tmp_path):
     org = factories.Organization(name="chiyoda")
     path = tmp_path / "batch.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _records(org)), encoding="utf-8")
-    records = schema_import.read_records(str(path))
+    records = importer.read_records(str(path))
 
     dry = helpers.call_action("wards_import", context={"user": sysadmin["name"]}, datasets=records, dry_run=True)
     assert dry["valid"] and dry["written"] == [] and model.Package.get("aed") is None

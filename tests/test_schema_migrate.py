@@ -9,7 +9,8 @@ from click.testing import CliRunner
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.wards import cli, migrate
+from ckanext.wards import cli
+from ckanext.wards.schema import migrate
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [

@@ -234,3 +234,30 @@ def test_an_operators_own_scheming_schema_wins():
 def test_our_schema_is_served_by_default():
     schema_ = helpers.call_action("scheming_dataset_schema_show", type="dataset")
     assert schema_["about"].startswith("ckanext-wards")
+
+
+def test_the_served_schema_is_our_schema_with_its_presets_expanded():
+    """scheming expands our presets (schemas/wards_presets.yaml) and its own the way
+    ``schema.dataset.scheming_schema()`` does, so the form, the validators and every reader
+    of the schema as data see the same fields."""
+    from ckanext.wards.schema import dataset
+    served = helpers.call_action("scheming_dataset_schema_show", type="dataset")
+    ours = dataset.scheming_schema()
+    for kind in ("dataset_fields", "resource_fields"):
+        assert json.loads(json.dumps(served[kind])) == json.loads(json.dumps(ours[kind])), kind
+    issued = next(f for f in served["dataset_fields"] if f["field_name"] == "issued")
+    assert issued["validators"] == "wards_ignore_blank unicode_safe wards_date"
+
+
+def test_scheming_presets_stay_available_beside_ours():
+    from ckanext.scheming.helpers import scheming_get_preset
+    assert scheming_get_preset("wards_date")["validators"] == "wards_ignore_blank unicode_safe wards_date"
+    assert scheming_get_preset("date")["form_snippet"] == "date.html"  # scheming's own
+
+
+@pytest.mark.ckan_config("scheming.presets", "ckanext.scheming:presets.json")
+def test_an_operators_presets_option_keeps_ours():
+    from ckanext.scheming.helpers import scheming_get_preset
+    assert tk.config["scheming.presets"].split()[0] == "ckanext.scheming:presets.json"
+    assert scheming_get_preset("wards_select")["form_snippet"] == "wards_select.html"
+    assert scheming_get_preset("select")["form_snippet"] == "select.html"

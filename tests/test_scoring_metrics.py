@@ -307,17 +307,17 @@ def test_fixes_are_ranked_by_points_gained():
                                       "Other (Open)", "cc-by-nc", "notspecified"])
 def test_scoring_reads_a_licence_as_the_form_stores_it(spelling):
     """One vocabulary for both: whatever the form accepts scores like its canonical id."""
-    from ckanext.wards import schema
-    canonical = schema.normalise_term("licenses", spelling)
+    from ckanext.wards.vocab import licences, loader
+    canonical = loader.normalise_term("licenses", spelling)
     assert scoring.licence_is_open(spelling) == scoring.licence_is_open(canonical) \
-        == bool(schema.licence(canonical)["open"])
+        == bool(licences.licence(canonical)["open"])
     assert scoring.licence_is_known(spelling) == scoring.licence_is_known(canonical) \
-        == bool(schema.licence(canonical)["known"])
+        == bool(licences.licence(canonical)["known"])
 
 
 @pytest.mark.parametrize("spelling, days", [("monthly", 31), ("毎月", 31), ("UNKNOWN", None), ("irregular", None)])
 def test_scoring_reads_a_frequency_as_the_form_stores_it(spelling, days):
-    from ckanext.wards import schema
-    canonical = schema.normalise_term("frequencies", spelling)
+    from ckanext.wards.vocab import loader
+    canonical = loader.normalise_term("frequencies", spelling)
     assert scoring.frequency_days({"frequency": spelling}) == scoring.frequency_days({"frequency": canonical}) \
         == (True, days)

@@ -14,7 +14,8 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.wards import model as wards_model
-from ckanext.wards import schema_import, scoring
+from ckanext.wards import scoring
+from ckanext.wards.schema import importer
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -81,7 +82,7 @@ def test_a_failure_half_way_leaves_nothing_in_the_database_or_the_index(two_orgs
     """The second write fails after the first succeeded: the first is rolled back too."""
     sysadmin = factories.Sysadmin()
     records = [_record(f"batch-{i}", "mine-ward") for i in range(3)]
-    real_write = schema_import.write_record
+    real_write = importer.write_record
     calls = []
 
     def fail_on_second(entry, record, ctx):
@@ -89,7 +90,7 @@ def test_a_failure_half_way_leaves_nothing_in_the_database_or_the_index(two_orgs
         if len(calls) == 2:
             raise RuntimeError("disk full")
         return real_write(entry, record, ctx)
-    monkeypatch.setattr(schema_import, "write_record", fail_on_second)
+    monkeypatch.setattr(importer, "write_record", fail_on_second)
     before = _packages()
     with pytest.raises(RuntimeError):
         helpers.call_action("wards_import", context={"user": sysadmin["name"]}, datasets=records)
@@ -99,7 +100,7 @@ def test_a_failure_half_way_leaves_nothing_in_the_database_or_the_index(two_orgs
     assert model.Session.query(model.Package).filter(model.Package.name.like("batch-%")).count() == 0
     assert helpers.call_action("package_search", q="name:batch-*", include_private=True)["count"] == 0
 
-    monkeypatch.setattr(schema_import, "write_record", real_write)
+    monkeypatch.setattr(importer, "write_record", real_write)
     report = helpers.call_action("wards_import", context={"user": sysadmin["name"]}, datasets=records)
     assert [w["name"] for w in report["written"]] == ["batch-0", "batch-1", "batch-2"]
     assert helpers.call_action("package_search", q="name:batch-*")["count"] == 3  # indexed after the commit

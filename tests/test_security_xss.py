@@ -44,8 +44,8 @@ PEER2_CODE = "012041"  # Asahikawa
 
 
 def _check_digit_ok():
-    from ckanext.wards import schema
-    return all(schema.lg_code_ok(c) for c in (WARD_CODE, PEER_CODE, PEER2_CODE))
+    from ckanext.wards.vocab.wards import lg_code_ok
+    return all(lg_code_ok(c) for c in (WARD_CODE, PEER_CODE, PEER2_CODE))
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def migrate_cmd(dry_run, org, datasets, as_json):
     """Move default-schema datasets into the shared schema, keeping every value."""
     import json
     import ckan.plugins.toolkit as tk
-    from ckanext.wards import migrate
+    from ckanext.wards.schema import migrate
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     try:
         ids = migrate.dataset_ids(org, datasets)
@@ -89,13 +89,13 @@ def _portal_language():
 
 def _import(path, dry_run, update):
     import ckan.plugins.toolkit as tk
-    from ckanext.wards import schema_import
+    from ckanext.wards.schema import importer
     try:
-        records = schema_import.read_records(path)
+        records = importer.read_records(path)
     except ValueError as e:
         raise click.ClickException(tk._("Not JSON or JSONL: {error}").format(error=e))
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    report = schema_import.import_records(records, {"user": site_user["name"], "ignore_auth": True},
+    report = importer.import_records(records, {"user": site_user["name"], "ignore_auth": True},
                                           update=update, dry_run=dry_run, gettext=tk._)
     for entry in report["records"]:
         for error in entry["errors"]:

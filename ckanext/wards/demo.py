@@ -31,7 +31,8 @@ from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
-from ckanext.wards import paths, schema
+from ckanext.wards import paths
+from ckanext.wards.vocab import wards as ward_list
 from ckanext.wards.compare import snapshots
 from ckanext.wards.report import document, measurements
 from ckanext.wards.vocab import organizations
@@ -245,7 +246,8 @@ def index_packages(package_ids: list[str], progress: Optional[Callable[[str], No
     plugin's bulk reader), then CKAN's own ``index_package`` with batched Solr adds."""
     import ckan.model as cm
     from ckan.lib.search import index_for, commit
-    from ckanext.wards import bulk, licences
+    from ckanext.wards import bulk
+    from ckanext.wards.vocab import licences
 
     orgs = {g.id: g for g in cm.Session.query(cm.Group).filter(cm.Group.is_organization.is_(True))}
     indexer = index_for(cm.Package)
@@ -346,7 +348,7 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
     user_obj = cm.User.get(user)
     if user_obj is None:
         raise ValueError(f"user not found: {user}")
-    wards = list(schema.wards())[:n_wards]
+    wards = list(ward_list.wards())[:n_wards]
     sizes = ward_sizes(len(wards), rng, scale) if per_ward is None else [per_ward] * len(wards)
     now = dt.datetime.utcnow().replace(microsecond=0)
     new_ids: list[str] = []

@@ -35,13 +35,17 @@ def schema_file(*parts: str) -> Path:
     return schemas_dir().joinpath(*parts)
 
 
-def default_schema_reference() -> str:
-    """``ckanext.wards:<path>`` of our dataset schema, relative to the package directory
-    (what ``wards_schema`` sets ``scheming.dataset_schemas`` to when the ini names none).
+def package_reference(path: Path) -> str:
+    """``ckanext.wards:<path>`` of a file, relative to the package directory.
 
     Scheming joins the part after the colon to the module's directory, so a relative
     path works wherever ``schemas/`` is: ``../../schemas/...`` in a checkout or an
     editable install, ``_data/schemas/...`` in a wheel."""
     import os
-    package_dir = os.path.dirname(os.path.abspath(__file__))
-    return f"ckanext.wards:{os.path.relpath(schema_file('wards_dataset.yaml'), package_dir)}"
+    return f"ckanext.wards:{os.path.relpath(path, _PACKAGE_DIR)}"
+
+
+def default_schema_reference() -> str:
+    """Our dataset schema as ``wards_schema`` sets ``scheming.dataset_schemas`` when the ini
+    names none."""
+    return package_reference(schema_file("wards_dataset.yaml"))  # schema.dataset.SCHEMA_FILE

@@ -30,8 +30,10 @@ from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
-from ckanext.wards import paths, schema
+from ckanext.wards import paths
 from ckanext.wards.formats import classify as formats
+from ckanext.wards.lib.text import fold
+from ckanext.wards.vocab import loader as vocab
 
 # --- data ---------------------------------------------------------------------------------
 
@@ -87,7 +89,7 @@ def licence_table() -> dict[str, dict[str, Any]]:
     """Folded licence id, label or alias → entry of schemas/vocab/licenses.yaml (``open``,
     ``known``), matched as the schema's validator matches, so a dataset of any schema is
     scored by the licence our schema would store."""
-    return schema.term_lookup("licenses")
+    return vocab.term_lookup("licenses")
 
 
 @functools.lru_cache(maxsize=None)
@@ -106,7 +108,7 @@ def _eu_access_rights() -> frozenset[str]:
 
 
 # The schema's comparison key (NFKC, one space, case-folded), the keys of licence_table().
-_fold = schema.fold
+_fold = fold
 
 
 # --- hooks ----------------------------------------------------------------------------------
@@ -507,7 +509,7 @@ def frequency_days(pkg: dict[str, Any]) -> tuple[bool, Optional[int]]:
     if not value:
         return False, None
     # an id, label or alias of schemas/vocab/frequencies.yaml, or an EU frequency URI
-    entry = schema.term_lookup("frequencies").get(_fold(str(value).rstrip("/").rsplit("/", 1)[-1]))
+    entry = vocab.term_lookup("frequencies").get(_fold(str(value).rstrip("/").rsplit("/", 1)[-1]))
     if entry is None:
         return False, None
     return True, entry["days"]
@@ -523,7 +525,7 @@ def freshness(pkg: dict[str, Any], now: dt.datetime) -> float:
     modified = modified_date(pkg)
     if modified is None:
         return 0.0
-    grace = schema.vocabulary_file("frequencies")["freshness_grace"]
+    grace = vocab.vocabulary_file("frequencies")["freshness_grace"]
     return 1.0 if (now - modified) <= dt.timedelta(days=days * (1.0 + grace)) else 0.0
 
 

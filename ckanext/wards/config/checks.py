@@ -19,13 +19,14 @@ def check_portal_ward_code(config: Mapping[str, Any]) -> None:
     """``ckanext.wards.ward_code``, if set, is a valid code written alone: CKAN's ini keeps a
     comment after a value as part of it, and every publisher code, report and migrated
     dataset would carry it."""
-    from ckanext.wards import schema
+    from ckanext.wards.lib.errors import SchemaValueError
+    from ckanext.wards.vocab.wards import normalise_lg_code
     value = str(config.get("ckanext.wards.ward_code") or "").strip()
     if not value:
         return
     try:
-        valid = schema.normalise_lg_code(value) == value
-    except schema.SchemaValueError as error:
+        valid = normalise_lg_code(value) == value
+    except SchemaValueError as error:
         raise CkanConfigurationException(f"ckanext.wards.ward_code = {value!r}: {error}") from None
     if not valid:
         raise CkanConfigurationException(

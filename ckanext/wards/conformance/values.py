@@ -9,7 +9,7 @@ import unicodedata
 
 from ckanext.wards.lib.dates import read_full_date
 from ckanext.wards.lib.text import nfkc
-from ckanext.wards.schema import lg_code_ok
+from ckanext.wards.vocab.wards import lg_code_ok
 
 NUMBER_RE = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 SPACED_CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff](?:[ \u3000]+[\u3040-\u30ff\u4e00-\u9fff]){1,5}")

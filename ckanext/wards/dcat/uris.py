@@ -3,7 +3,7 @@ frequencies, licences, languages, standard datasets, IANA media types), metrics 
 ward as publisher.
 
 Every table is data: ``schemas/dcat/profile.yaml`` (bases, fixed tables, the publisher's
-IRI pattern) and the schema's vocabularies (``ckanext.wards.schema.vocabulary``), read
+IRI pattern) and the schema's vocabularies (``ckanext.wards.vocab.loader.vocabulary``), read
 once per process.
 """
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any, Callable, Optional
 import yaml
 from rdflib import Namespace, URIRef
 
-from ckanext.wards import paths, schema
+from ckanext.wards import paths
 from ckanext.wards.formats import classify as formats
+from ckanext.wards.vocab import loader
 from ckanext.wards.lib.text import fold
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
@@ -61,7 +62,7 @@ def _uri_of(entry: dict[str, Any]) -> Optional[str]:
 def _vocabulary(name: str) -> list[tuple[str, dict[str, Any]]]:
     """(id, entry) of the schema's vocabulary ``name``; a missing file is an error (the
     package is incomplete), not an empty vocabulary."""
-    return [(str(e["id"]), e) for e in schema.vocabulary(name)]
+    return [(str(e["id"]), e) for e in loader.vocabulary(name)]
 
 
 def _term_uri(table: Callable[[], dict[str, dict[str, Any]]], base: str, term_id: str) -> str:
@@ -140,7 +141,7 @@ def licence_uri(licence_id: Optional[str], licence_url: Optional[str] = None) ->
     # aliases (cc-by, japanese-20, ...) through the licence vocabulary, then ids in another
     # case (odc-pddl: a CKAN licence id outside our vocabulary)
     key = fold(licence_id)
-    entry = schema.term_lookup("licenses").get(key)
+    entry = loader.term_lookup("licenses").get(key)
     if entry and entry["id"] in table:
         return table[entry["id"]]
     uri = _folded_licence_uris().get(key)

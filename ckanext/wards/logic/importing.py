@@ -12,7 +12,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.wards import schema_import
+from ckanext.wards.schema import importer
 from ckanext.wards.logic import schema
 
 
@@ -32,14 +32,14 @@ def _records(data_dict: dict) -> list:
 def wards_validate_import(context, data_dict) -> dict[str, Any]:
     tk.check_access("wards_validate_import", context, data_dict)
     flags = schema.validated(schema.import_schema(), data_dict)
-    return schema_import.validate_records_public(
+    return importer.validate_records_public(
         _records(data_dict), context, update=flags.get("update", False), gettext=tk._)
 
 
 def wards_import(context, data_dict) -> dict[str, Any]:
     tk.check_access("wards_import", context, data_dict)
     flags = schema.validated(schema.import_schema(), data_dict)
-    report = schema_import.import_records(
+    report = importer.import_records(
         _records(data_dict), context, update=flags.get("update", False),
         dry_run=flags.get("dry_run", False), gettext=tk._)
     if not report["valid"]:

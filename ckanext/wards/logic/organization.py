@@ -10,9 +10,10 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.wards import schema
 from ckanext.wards.lib import fields
+from ckanext.wards.lib.errors import SchemaValueError
 from ckanext.wards.vocab import organizations
+from ckanext.wards.vocab.wards import normalise_lg_code
 
 WARD_CODE = "ward_code"
 
@@ -52,8 +53,8 @@ def check_ward_code(context: dict, data_dict: dict[str, Any], stored: Optional[s
     code = given
     if given is not None:
         try:
-            code = schema.normalise_lg_code(given)
-        except schema.SchemaValueError as e:
+            code = normalise_lg_code(given)
+        except SchemaValueError as e:
             raise tk.ValidationError({WARD_CODE: [e.translated(tk._)]})
         _set_code(data_dict, code)
     from ckan import authz

@@ -6,13 +6,16 @@ from ckanext.scheming import helpers as scheming_helpers
 from ckanext.scheming import validation as scheming_validation
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
-from ckanext.wards import helpers, licences, paths, schema
+from ckanext.wards import helpers, paths
 from ckanext.wards.config import declarations
 from ckanext.wards.logic import importing, standard_check
+from ckanext.wards.logic import validators as wards_validators
 from ckanext.wards.plugin import _shared
+from ckanext.wards.schema import dataset
+from ckanext.wards.vocab import licences
 
 # This plugin replaces scheming_datasets: scheming's validators and helpers, then ours.
-_validators = _shared.merged(lambda: scheming_validation.all_validators, schema.validators)
+_validators = _shared.merged(lambda: scheming_validation.all_validators, wards_validators.validators)
 _helpers = _shared.merged(lambda: scheming_helpers.all_helpers, helpers.all_helpers)
 _actions = _shared.merged(importing.get_actions, standard_check.get_actions)
 _auth_functions = _shared.merged(importing.get_auth_functions, standard_check.get_auth_functions)
@@ -36,6 +39,7 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     def update_config(self, config):
         if not (config.get(self.SCHEMA_OPTION, "") or "").strip():
             config[self.SCHEMA_OPTION] = paths.default_schema_reference()
+        config["scheming.presets"] = dataset.presets_option(config.get("scheming.presets", ""))  # + ours
         super().update_config(config)
         _shared.add_templates(config)  # prepended: our overrides of scheming's templates win
 
@@ -56,3 +60,6 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
         for pkg_dict in search_results["results"]:
             licences.refresh_licence_title(pkg_dict)
         return search_results
+        if not (config.get(self.SCHEMA_OPTION, "") or "").strip():
+            config[self.SCHEMA_OPTION] = paths.default_schema_reference()
+        config["scheming.presets"] = dataset.presets_option(config.get("scheming.presets", ""))  # + ours

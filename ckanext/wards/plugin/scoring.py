@@ -39,7 +39,7 @@ class WardsScoringPlugin(_shared.WardsPlugin):
         _enqueue(pkg_dict.get("id"))
 
     def after_dataset_update(self, context, pkg_dict):
-        from ckanext.wards.migrate import CONTEXT_FLAG
+        from ckanext.wards.schema.migrate import CONTEXT_FLAG
         if not context.get(CONTEXT_FLAG):  # a migration scores its datasets once, in bulk
             _enqueue(pkg_dict.get("id"))
 

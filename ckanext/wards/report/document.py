@@ -15,7 +15,7 @@ from ckanext.wards import paths
 from ckanext.wards.lib import dates
 from ckanext.wards.report import figures as report_figures
 from ckanext.wards.report.figures import DATASET_SHARES, RATING_BANDS, RESOURCE_SHARES
-from ckanext.wards.schema import lg_code_ok
+from ckanext.wards.vocab.wards import lg_code_ok
 from ckanext.wards.vocab import organizations
 
 SCHEMA_VERSION = "1.0"

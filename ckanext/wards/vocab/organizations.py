@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from ckanext.wards.lib import fields
-from ckanext.wards.schema import SchemaValueError, lg_code_ok, normalise_lg_code, wards
+from ckanext.wards.lib.errors import SchemaValueError
+from ckanext.wards.vocab.wards import lg_code_ok, normalise_lg_code, wards
 
 # How an organisation is known to be a ward, strongest first: its own ``ward_code`` (only
 # sysadmins set it, validated), its name (``chiyoda``, ``chiyoda-city``), its title (千代田区,

@@ -32,8 +32,12 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
-from ckanext.wards import schema
+from ckanext.wards.lib.dates import fiscal_year
+from ckanext.wards.lib.text import fold, nfkc
 from ckanext.wards.paths import schema_file
+from ckanext.wards.schema import dataset
+from ckanext.wards.schema.normalise import parse_date
+from ckanext.wards.vocab.loader import normalise_term, normalise_terms
 
 UNMAPPED_PREFIX = "wards_unmapped_"
 ORIGINAL_LICENCE_EXTRA = "wards_original_license_id"
@@ -47,11 +51,11 @@ def _spellings(section: str) -> dict[str, str]:
     """Folded key spelling → field, from ``schemas/migrate.yaml``."""
     with open(schema_file("migrate.yaml"), encoding="utf-8") as f:
         table = yaml.safe_load(f)[section]
-    return {schema.fold(s): field for field, spellings in table.items() for s in [field, *spellings]}
+    return {fold(s): field for field, spellings in table.items() for s in [field, *spellings]}
 
 
 def _empty(value: Any) -> bool:
-    return schema.is_empty(value)
+    return dataset.is_empty(value)
 
 
 # --- building the plan --------------------------------------------------------------
@@ -88,7 +92,7 @@ def plan_dataset(raw: dict, context: dict) -> dict:
         "mapped": mapped, "unmapped": unmapped, "rewrites": rewrites,
         "extras_kept": [e["key"] for e in new.get("extras") or []
                         if not e["key"].startswith((UNMAPPED_PREFIX, ORIGINAL_LICENCE_EXTRA))],
-        "missing": [f for f in schema.recommended_fields() if _empty(validated.get(f))],
+        "missing": [f for f in dataset.recommended_fields() if _empty(validated.get(f))],
         "errors": errors,
         "dataset": new,
     }
@@ -105,7 +109,7 @@ def _extras_to_fields(new: dict, mapped: list) -> None:
     spellings = _spellings("dataset_extras")
     kept = []
     for extra in new.get("extras") or []:
-        field = spellings.get(schema.fold(extra["key"]))
+        field = spellings.get(fold(extra["key"]))
         value = extra.get("value")
         if field is None or _empty(value):
             kept.append(extra)
@@ -129,7 +133,7 @@ def _extras_to_fields(new: dict, mapped: list) -> None:
 def _period(text: str) -> Optional[dict]:
     """A period from ``2024-04-01～2025-03-31``, ``令和5年度`` (a fiscal year) or
     ``令和5年度～令和6年度``; None for text we cannot read."""
-    parts = [p.strip() for p in re.split(r"\s*(?:/|～|〜|~|から|–)\s*", schema.nfkc(text)) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*(?:/|～|〜|~|から|–)\s*", nfkc(text)) if p.strip()]
     if len(parts) == 1:
         parts = parts * 2  # one fiscal year: its first and last day
     if len(parts) != 2:
@@ -141,8 +145,8 @@ def _period(text: str) -> Optional[dict]:
 
 
 def _period_bound(text: str, end: int) -> str:
-    fiscal = schema.fiscal_year(text)
-    return fiscal[end] if fiscal else schema.parse_date(text)
+    fiscal = fiscal_year(text)
+    return fiscal[end].isoformat() if fiscal else parse_date(text)
 
 
 def _licence(new: dict, mapped: list, rewrites: list) -> None:
@@ -150,7 +154,7 @@ def _licence(new: dict, mapped: list, rewrites: list) -> None:
     if _empty(value):
         return
     try:
-        canonical = schema.normalise_term("licenses", value)
+        canonical = normalise_term("licenses", value)
     except ValueError:
         return  # left for the validators, which park it as wards_unmapped_license_id
     if canonical != value:
@@ -207,7 +211,7 @@ def _themes_from_groups(new: dict, mapped: list) -> None:
     for group in new.get("groups") or []:
         for key in ("name", "title", "display_name"):
             try:  # one label (a list is not split on commas); compounds such as 子育て・教育 map part by part
-                found = schema.normalise_terms("themes", [group.get(key) or ""])
+                found = normalise_terms("themes", [group.get(key) or ""])
             except ValueError:
                 continue
             themes += [theme for theme in found if theme not in themes]
@@ -220,7 +224,7 @@ def _themes_from_groups(new: dict, mapped: list) -> None:
 def _resource_fields(resource: dict, mapped: list) -> None:
     spellings = _spellings("resource_fields")
     for key in list(resource):
-        field = spellings.get(schema.fold(key))
+        field = spellings.get(fold(key))
         if field is None or field == key or _empty(resource[key]) or not _empty(resource.get(field)):
             continue
         resource[field] = resource.pop(key)
@@ -268,7 +272,7 @@ def _validate_and_park(new: dict, context: dict) -> tuple[list, dict, dict]:
 
 def _shown(field: str, value: Any) -> Any:
     """A validated value as package_show gives it (multiple fields are stored as JSON)."""
-    multiple = {f["field_name"] for f in schema.iter_fields() if f.get("wards_multiple")}
+    multiple = {f["field_name"] for f in dataset.iter_fields() if f.get("wards_multiple")}
     if field in multiple and isinstance(value, str):
         import json
         return json.loads(value)

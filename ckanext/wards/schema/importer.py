@@ -28,22 +28,26 @@ from typing import Any, Iterable, Optional
 
 import jsonschema
 
-from ckanext.wards import schema
+from ckanext.wards.schema import dataset
+from ckanext.wards.schema.normalise import (normalise_bool, normalise_byte_size, normalise_media_type,
+                                            parse_date)
+from ckanext.wards.vocab.loader import normalise_term, term_items
+from ckanext.wards.vocab.wards import normalise_lg_code
 
 log = logging.getLogger(__name__)
 
 # field → normaliser for pass 1 (lists: one call per item)
 _SINGLE = {
-    "license_id": lambda v: schema.normalise_term("licenses", v),
-    "license": lambda v: schema.normalise_term("licenses", v),
-    "frequency": lambda v: schema.normalise_term("frequencies", v),
-    "character_encoding": lambda v: schema.normalise_term("encodings", v),
-    "publisher_code": schema.normalise_lg_code,
-    "issued": schema.parse_date,
-    "modified": schema.parse_date,
-    "size": schema.normalise_byte_size,
-    "is_api": schema.normalise_bool,
-    "mimetype": schema.normalise_media_type,
+    "license_id": lambda v: normalise_term("licenses", v),
+    "license": lambda v: normalise_term("licenses", v),
+    "frequency": lambda v: normalise_term("frequencies", v),
+    "character_encoding": lambda v: normalise_term("encodings", v),
+    "publisher_code": normalise_lg_code,
+    "issued": parse_date,
+    "modified": parse_date,
+    "size": normalise_byte_size,
+    "is_api": normalise_bool,
+    "mimetype": normalise_media_type,
 }
 _DATASET_SINGLE = ("license_id", "frequency", "publisher_code", "issued", "modified")
 _MULTIPLE = {"theme": "themes", "language": "languages", "conforms_to": "standards"}
@@ -88,11 +92,11 @@ def normalise_record(record: dict) -> dict:
             out[key] = _try(_SINGLE[key], out[key])
     for key, vocab in _MULTIPLE.items():
         if key in out and out[key] not in (None, ""):
-            items = schema.as_list(out[key])
-            out[key] = [_try(lambda v: schema.normalise_term(vocab, v), item) for item in items]
+            items = term_items(out[key])
+            out[key] = [_try(lambda v: normalise_term(vocab, v), item) for item in items]
     for key in ("temporal_coverage",):
         if isinstance(out.get(key), list):
-            out[key] = [{k: _try(schema.parse_date, v) if k in ("start", "end") and v else v
+            out[key] = [{k: _try(parse_date, v) if k in ("start", "end") and v else v
                          for k, v in (period or {}).items()} for period in out[key]]
     if isinstance(out.get("resources"), list):
         out["resources"] = [_normalise_resource(r) if isinstance(r, dict) else r for r in out["resources"]]
@@ -105,13 +109,13 @@ def _normalise_resource(resource: dict) -> dict:
         if key in out and out[key] not in (None, ""):
             out[key] = _try(_SINGLE[key], out[key])
     if out.get("conforms_to"):
-        out["conforms_to"] = _try(lambda v: schema.normalise_term("standards", v), out["conforms_to"])
+        out["conforms_to"] = _try(lambda v: normalise_term("standards", v), out["conforms_to"])
     return out
 
 
 def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(
-        schema.json_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        dataset.json_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def json_schema_errors(record: dict, gettext=lambda s: s) -> list[dict]:

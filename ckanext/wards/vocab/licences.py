@@ -1,4 +1,5 @@
-"""Our licence vocabulary (``schemas/vocab/licenses.yaml``) in CKAN's licence register.
+"""Our licence vocabulary (``schemas/vocab/licenses.yaml``): its entries, and the same
+licences in CKAN's licence register.
 
 ``license_id`` holds our canonical ids (PDL-1.0, GOJ-STD-2.0 ...). CKAN takes a dataset's
 ``license_title``, ``license_url`` and ``isopen`` from its register
@@ -17,7 +18,15 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import i18n
 from ckan.model.license import DefaultLicense, License
 
-from ckanext.wards import schema
+from ckanext.wards.vocab.loader import vocabulary
+
+
+def licence(licence_id: str) -> Optional[dict]:
+    """The vocabulary entry of a canonical licence id (``open``, ``known``, ``url`` ...), or None."""
+    for entry in vocabulary("licenses"):
+        if entry["id"] == licence_id:
+            return entry
+    return None
 
 
 class VocabularyLicence(DefaultLicense):
@@ -50,7 +59,7 @@ def add_to_register(register) -> list[str]:
     Ids already there (CKAN's, or the operator's ``licenses_group_url``) are left alone,
     and calling it again adds nothing."""
     known = set(register.keys())
-    added = [VocabularyLicence(entry) for entry in schema.vocabulary("licenses")
+    added = [VocabularyLicence(entry) for entry in vocabulary("licenses")
              if str(entry["id"]) not in known]
     register.licenses.extend(License(licence) for licence in added)
     return [licence.id for licence in added]
