@@ -13,7 +13,8 @@ import ckan.plugins as p
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import report, scoring
+from ckanext.wards import report
+from ckanext.wards.scoring import bulk
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -53,7 +54,7 @@ def crafted_ward(sysadmin):
     create_dataset(sysadmin, org, "secret", [{"url": "https://x.lg.jp/secret.csv", "format": "CSV"},
                                              {"url": "https://x.lg.jp/secret.json", "format": "JSON"}],
                    private=True, conforms_to=["13_public_toilet"])
-    assert scoring.rescore(org_id=org["id"]) == 5
+    assert bulk.rescore(org_id=org["id"]) == 5
     return org
 
 

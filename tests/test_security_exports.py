@@ -55,7 +55,8 @@ def _assert_neutral(body: str, expect_texts: list[str]) -> None:
 
 @pytest.fixture
 def hostile():
-    from ckanext.wards import compare, report, scoring
+    from ckanext.wards import compare, report
+    from ckanext.wards.scoring import bulk
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="formula-ward", title=FORMULAS[0],
                                  extras=[{"key": "ward_code", "value": WARD_CODE}])
@@ -66,7 +67,7 @@ def hostile():
             owner_org=org["id"], license_id="cc-by", contact=[{"name": text, "email": "a@example.jp"}],
             resources=[{"url": f"https://example.lg.jp/{i}.csv", "format": "CSV", "name": text,
                         "description": text}])
-    scoring.rescore(org_id=org["id"])
+    bulk.rescore(org_id=org["id"])
     peer = report.build_report(
         {"lg_code": PEER_CODE, "name_ja": FORMULAS[3], "name_en": FORMULAS[1]},
         {k: 0 for k in report.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,

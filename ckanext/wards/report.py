@@ -213,6 +213,7 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     import sqlalchemy as sa
     import ckan.model as cm
     from ckanext.wards import model
+    from ckanext.wards.scoring import store
 
     org_ids = list(org_ids)
     if not org_ids:
@@ -227,8 +228,7 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 
     public = sa.and_(p.c.owner_org.in_(org_ids), p.c.state == "active",
                      p.c.type == "dataset", p.c.private.is_(False))
-    conformant = sa.and_(sa.func.jsonb_array_length(s.c.conforms_to) > 0,
-                         sa.or_(s.c.conformance_ok.is_(None), s.c.conformance_ok.is_(True)))
+    conformant = store.standard_conformant(s)
     dataset_q = (
         sa.select(
             p.c.owner_org, sa.func.count().label("datasets"),
@@ -346,8 +346,8 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
 
 def _methodology() -> str:
     try:
-        from ckanext.wards import scoring
-        return str(scoring.spec().get("methodology") or "")
+        from ckanext.wards.scoring import spec
+        return str(spec.spec().get("methodology") or "")
     except Exception:  # the report is readable without the scoring plugin's data
         return ""
 

@@ -7,7 +7,9 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.wards import model, scorecard, scoring
+from ckanext.wards.lib.organizations import resolve_org_id
+from ckanext.wards.scoring import engine, scorecard, spec, store
+from ckanext.wards.scoring.subject import resource_urls
 from ckanext.wards.logic import params
 
 
@@ -23,11 +25,10 @@ def _lang(data_dict: DataDict) -> str:
 
 def _live_score(pkg: dict[str, Any]) -> dict[str, Any]:
     """Score from the dataset as package_show returns it, with stored slow results."""
-    stored = model.stored_resource_results([pkg["id"]])
-    dcat = model.stored_dcat_results([pkg["id"]]).get(pkg["id"])
-    from ckanext.wards import jobs
-    links = model.link_statuses(jobs.resource_urls(pkg))
-    return scoring.score_dataset(pkg, links, stored, dcat)
+    stored = store.stored_resource_results([pkg["id"]])
+    dcat = store.stored_dcat_results([pkg["id"]]).get(pkg["id"])
+    links = store.link_statuses(resource_urls(pkg))
+    return engine.score_dataset(pkg, links, stored, dcat)
 
 
 # --- actions ---
@@ -44,10 +45,9 @@ def wards_resource_score(context: Context, data_dict: DataDict) -> dict[str, Any
     tk.check_access("wards_resource_score", context, data_dict)
     res = tk.get_action("resource_show")(dict(context), {"id": res_id})
     pkg = tk.get_action("package_show")(dict(context), {"id": res["package_id"]})
-    from ckanext.wards import jobs
-    stored = model.stored_resource_results([pkg["id"]]).get(res_id)
-    links = model.link_statuses(jobs.resource_urls({"resources": [res]}))
-    return scoring.score_resource(res, pkg, links, stored)
+    stored = store.stored_resource_results([pkg["id"]]).get(res_id)
+    links = store.link_statuses(resource_urls({"resources": [res]}))
+    return engine.score_resource(res, pkg, links, stored)
 
 
 @tk.side_effect_free
@@ -64,9 +64,9 @@ def wards_dataset_score(context: Context, data_dict: DataDict) -> dict[str, Any]
     score = _live_score(pkg)
     lang = _lang(data_dict)
     for m in score["metrics"]:
-        m["label"] = scoring.text(scoring.metric_by_id()[m["id"]], "label", lang)
-    score["fixes"] = scoring.ranked_fixes(score, lang)
-    score["methodology"] = scoring.spec()["methodology"]
+        m["label"] = spec.text(spec.metric_by_id()[m["id"]], "label", lang)
+    score["fixes"] = engine.ranked_fixes(score, lang)
+    score["methodology"] = spec.spec()["methodology"]
     return score
 
 
@@ -81,7 +81,7 @@ def wards_scorecard(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """
     data_dict = params.validated(params.scorecard_schema(), data_dict)
     org = data_dict["organization"]
-    if model.resolve_org_id(org) is None:
+    if resolve_org_id(org) is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
     tk.check_access("wards_scorecard", context, data_dict)
     return scorecard.build(
@@ -101,8 +101,7 @@ def dataset_purge(original_action, context: Context, data_dict: DataDict) -> Any
     package_id = pkg.id if pkg is not None else None
     result = original_action(context, data_dict)
     if package_id:
-        from ckanext.wards import bulk
-        bulk.delete_scores([package_id])
+        store.delete_scores([package_id])
     return result
 
 
@@ -132,7 +131,7 @@ def scorecard_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
     if not tk.asbool(data_dict.get("include_private", False)):
         return {"success": True}
     user = context.get("user")
-    org_id = model.resolve_org_id(data_dict.get("organization") or "")
+    org_id = resolve_org_id(data_dict.get("organization") or "")
     if user and org_id and (authz.is_sysadmin(user) or authz.has_user_permission_for_group_or_org(
             org_id, user, "read")):
         return {"success": True}
@@ -141,7 +140,7 @@ def scorecard_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
 
 def can_see_private(org: str, user: str | None) -> bool:
-    org_id = model.resolve_org_id(org)
+    org_id = resolve_org_id(org)
     return bool(user and org_id and (authz.is_sysadmin(user)
                 or authz.has_user_permission_for_group_or_org(org_id, user, "read")))
 

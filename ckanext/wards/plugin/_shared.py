@@ -88,10 +88,10 @@ def check_config(config) -> None:
     ``ckanext.wards.fetch.*`` and ``linkcheck.host_interval`` options, parsed by the very
     functions that use them (so the rules live in one place)."""
     from ckan.exceptions import CkanConfigurationException
-    from ckanext.wards import jobs
     from ckanext.wards.lib import fetch
+    from ckanext.wards.scoring import linkcheck
     _check_portal_ward_code(config)
-    for parse in (fetch.Policy.from_config, jobs.host_interval):
+    for parse in (fetch.Policy.from_config, linkcheck.host_interval):
         try:
             parse(config)
         except ValueError as error:  # the message names the option

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ckan.plugins as p
 
+from ckanext.wards.interfaces import IWardsScoring
 from ckanext.wards.plugin import _shared
 
 PROFILES_OPTION = "ckanext.dcat.rdf.profiles"
@@ -34,6 +35,7 @@ class WardsDcatPlugin(_shared.WardsPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IActions)
+    p.implements(IWardsScoring, inherit=True)
 
     def update_config(self, config):
         _shared.add_templates(config)
@@ -42,11 +44,10 @@ class WardsDcatPlugin(_shared.WardsPlugin):
         if not profiles_set_explicitly(config):
             config[PROFILES_OPTION] = WARDS_PROFILE
 
-    # IConfigurable: the scoring plugin's DCAT-AP compliance metric uses our validator.
-    def configure(self, config):
-        super().configure(config)
-        from ckanext.wards import dcat, scoring
-        scoring.register_hook("dcat_validator", dcat.dcat_validator)
+    # IWardsScoring: the scoring plugin's DCAT-AP compliance metric uses our validator.
+    def wards_assess_dataset(self, dataset_dict):
+        from ckanext.wards import dcat
+        return {"dcat_compliant": dcat.dcat_validator(dataset_dict)}
 
     # IPackageController: the catalogue endpoint's page of datasets gets its stored
     # scores in two queries instead of two per dataset.

@@ -7,6 +7,7 @@ from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
 import ckanext.wards
 from ckanext.wards import licences, paths
+from ckanext.wards.interfaces import IWardsScoring
 from ckanext.wards.plugin import _shared
 
 
@@ -35,6 +36,7 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     p.implements(p.IAuthFunctions)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IWardsScoring, inherit=True)
 
     def update_config(self, config):
         if not (config.get(self.SCHEMA_OPTION) or "").strip():
@@ -73,3 +75,10 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
         from ckanext.wards.logic import schema as logic
         from ckanext.wards.logic import standard_check
         return {**logic.auth_functions(), **standard_check.get_auth_functions()}
+
+    # IWardsScoring: the file checks of the re-score job (wq:standardConformance,
+    # wq:readabilityRules) are the conformance checker of wards_standard_check.
+    def wards_assess_resource(self, dataset_dict, resource_dict):
+        from ckanext.wards.logic.standard_check import declared_standard, run_check
+        from ckanext.wards.scoring import filechecks
+        return filechecks.assess(dataset_dict, resource_dict, run_check, declared_standard)
