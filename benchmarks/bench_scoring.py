@@ -1,7 +1,7 @@
 """Benchmark: scoring and scorecard of one organisation of 10,000 datasets.
 
 Side by side in one run:
-  ours   bulk re-score straight from the database with bulk upserts (``scoring.rescore``),
+  ours   bulk re-score straight from the database with bulk upserts (``scoring.bulk.rescore``),
          then the scorecard from the stored scores (``scorecard.build``)
   alt    what a steward would script: page ``package_search`` through the HTTP API
          (1,000 rows a page) and score every dataset in Python (with our own scorer, so
@@ -83,9 +83,9 @@ def index_all() -> float:
 
 
 def ours(org_id: str) -> tuple[float, float, int]:
-    from ckanext.wards import scorecard, scoring
+    from ckanext.wards.scoring import bulk, scorecard
     t0 = time.perf_counter()
-    scored = scoring.rescore(org_id=org_id)
+    scored = bulk.rescore(org_id=org_id)
     t1 = time.perf_counter()
     card = scorecard.build(org_id, include_private=True)
     t2 = time.perf_counter()
@@ -94,7 +94,7 @@ def ours(org_id: str) -> tuple[float, float, int]:
 
 
 def ours_scorecard(org_id: str) -> tuple[float, int]:
-    from ckanext.wards import scorecard
+    from ckanext.wards.scoring import scorecard
     t0 = time.perf_counter()
     card = scorecard.build(org_id, include_private=True)
     return time.perf_counter() - t0, len(card["rows"])
@@ -102,7 +102,7 @@ def ours_scorecard(org_id: str) -> tuple[float, int]:
 
 def alternative(client, org_name: str, token: str) -> tuple[float, int]:
     """Page package_search through the HTTP API and score each dataset in Python."""
-    from ckanext.wards import scorecard, scoring
+    from ckanext.wards.scoring import engine, scorecard
     t0 = time.perf_counter()
     rows, start = [], 0
     while True:
@@ -111,7 +111,7 @@ def alternative(client, org_name: str, token: str) -> tuple[float, int]:
             "include_private": "true", "sort": "name asc"}, headers={"Authorization": token})
         result = json.loads(resp.get_data())["result"]
         for pkg in result["results"]:
-            s = scoring.score_dataset(pkg)
+            s = engine.score_dataset(pkg)
             rows.append(scorecard.row_for(dict(
                 s, has_api=s["api_count"] > 0,
                 fixes=[[f["id"], f["points_gained"]] for f in s["fixes"]], scored_at=None), "en"))

@@ -17,8 +17,8 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from ckanext.dcat.processors import RDFParser
-from ckanext.wards import jobs
 from ckanext.wards.dcat import shacl, uris
+from ckanext.wards.scoring import jobs, store
 from ckanext.wards import model as wards_model
 from tests.conftest import WARDS_PLUGINS
 
@@ -282,7 +282,7 @@ def test_plain_dcat_ap_3_from_another_portal_parses():
 def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
     pkg = create(sysadmin, full_dataset(ward))
     jobs.rescore_dataset(pkg["id"])
-    stored = wards_model.dataset_score_row(pkg["id"])
+    stored = store.dataset_score_row(pkg["id"])
     resource_rows = {r["id"]: r for r in pkg["resources"]}
     g = graph_of(app, f"/dataset/{pkg['id']}.jsonld", "jsonld")
     ds = URIRef(f"http://test.ckan.net/dataset/{pkg['id']}")
@@ -316,7 +316,7 @@ def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
 
 def test_unscored_dataset_has_no_measurements(app, sysadmin, ward):
     pkg = create(sysadmin, minimal_dataset(ward))
-    assert wards_model.dataset_score_row(pkg["id"]) is None  # re-score job queued, not run
+    assert store.dataset_score_row(pkg["id"]) is None  # re-score job queued, not run
     g = graph_of(app, f"/dataset/{pkg['id']}.ttl", "ttl")
     assert (None, DQV.hasQualityMeasurement, None) not in g  # nothing made up
 
@@ -363,11 +363,19 @@ def test_every_dataset_serialisation_parses_with_plain_rdflib(app, sysadmin, war
     assert {t.language for t in g.objects(ds, DCT.title)} == {"ja", "en"}
 
 
-# --- wiring: scoring hook, CLI ----------------------------------------------------------------------------
+# --- wiring: IWardsScoring, CLI ----------------------------------------------------------------------------
 
-def test_scoring_hook_is_our_validator():
-    from ckanext.wards import scoring
-    assert scoring.HOOKS["dcat_validator"] is shacl.dcat_validator
+def test_scoring_dcat_assessment_is_our_validator(monkeypatch):
+    """wards_dcat is an IWardsScoring plugin whose dataset assessment is our SHACL validator."""
+    import ckan.plugins as p
+    from ckanext.wards.scoring import extensions
+    plugin = p.get_plugin("wards_dcat")
+    assert plugin in extensions.plugins() and extensions.assesses("wards_assess_dataset")
+    seen = []
+    monkeypatch.setattr(shacl, "dcat_validator", lambda pkg: seen.append(pkg) or False)
+    assert plugin.wards_assess_dataset({"id": "x"}) == {"dcat_compliant": False}
+    assert extensions.assess_dataset({"id": "y"}) == {"dcat_compliant": False}
+    assert seen == [{"id": "x"}, {"id": "y"}]
 
 
 def test_validate_dcat_command_reports_in_japanese_and_english(cli, sysadmin, ward, tmp_path):
@@ -400,7 +408,7 @@ def _measured(g, subject):
 def test_catalogue_pages_carry_the_stored_totals(app, sysadmin, ward):
     pkg = create(sysadmin, full_dataset(ward))
     jobs.rescore_dataset(pkg["id"])
-    stored = wards_model.dataset_score_row(pkg["id"])
+    stored = store.dataset_score_row(pkg["id"])
     g = graph_of(app, "/catalog.ttl", "ttl")
     got = _measured(g, URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"))
     assert got == {str(uris.metric_uri(t["metric"])): stored[t["column"]] for t in uris.spec()["dataset_totals"]}
@@ -410,7 +418,7 @@ def test_catalogue_pages_carry_the_stored_totals(app, sysadmin, ward):
 def test_catalogue_pages_can_carry_every_metric(app, sysadmin, ward):
     pkg = create(sysadmin, full_dataset(ward))
     jobs.rescore_dataset(pkg["id"])
-    stored = wards_model.dataset_score_row(pkg["id"])
+    stored = store.dataset_score_row(pkg["id"])
     got = _measured(graph_of(app, "/catalog.ttl", "ttl"), URIRef(f"http://test.ckan.net/dataset/{pkg['id']}"))
     assert {str(uris.metric_uri(k)): v for k, v in stored["metrics"].items()}.items() <= got.items()
 

@@ -251,7 +251,7 @@ def test_the_scoring_job_sniffs_an_upload_with_its_file_at_hand(tmp_path, monkey
     scores as it is to the checker (the job gives the sniffer the open file)."""
     from ckan.lib import uploader
 
-    from ckanext.wards import jobs
+    from ckanext.wards.scoring import jobs
 
     path = tmp_path / "8f3a0c1e"
     path.write_bytes(_workbook_without_workbook_xml())

@@ -17,6 +17,7 @@ from ckanext.wards import scoring
 from ckanext.wards.report import document, export, measurements, open_data_list
 from ckanext.wards.report import figures as report_figures
 from ckanext.wards.vocab import organizations
+from ckanext.wards.scoring import bulk
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -56,7 +57,7 @@ def crafted_ward(sysadmin):
     create_dataset(sysadmin, org, "secret", [{"url": "https://x.lg.jp/secret.csv", "format": "CSV"},
                                              {"url": "https://x.lg.jp/secret.json", "format": "JSON"}],
                    private=True, conforms_to=["13_public_toilet"])
-    assert scoring.rescore(org_id=org["id"]) == 5
+    assert bulk.rescore(org_id=org["id"]) == 5
     return org
 
 

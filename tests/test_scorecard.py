@@ -11,7 +11,7 @@ import ckan.logic as logic
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import scoring
+from ckanext.wards.scoring import bulk
 from tests.conftest import WARDS_PLUGINS
 
 
@@ -47,7 +47,7 @@ def ward():
                         resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV"}])
     helpers.call_action("package_create", context=ctx, name="private-one", title="非公開", owner_org=org["id"],
                         private=True, resources=[{"url": "https://x.lg.jp/a.pdf", "format": "PDF"}])
-    scoring.rescore(org_id="chiyoda")
+    bulk.rescore(org_id="chiyoda")
     return {"sysadmin": sysadmin, "member": member, "outsider": outsider, "org": org}
 
 
@@ -135,7 +135,7 @@ class TestScorecardAuth:
         assert _names(first) == {"public-one"}
         ctx = {"user": ward["sysadmin"]["name"]}
         helpers.call_action("package_patch", context=ctx, id="private-one", private=False)
-        scoring.rescore(org_id="chiyoda")
+        bulk.rescore(org_id="chiyoda")
         second = helpers.call_action("wards_scorecard", organization="chiyoda")
         assert _names(second) == {"public-one", "private-one"}
         helpers.call_action("package_delete", context=ctx, id="public-one")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.server
+from pathlib import Path
 
 import pytest
 
@@ -10,10 +11,12 @@ import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import bulk, jobs, scoring
 from ckanext.wards import model as wards_model
+from ckanext.wards.scoring import bulk, jobs, linkcheck, spec, store
 from tests import loopback
 from tests.conftest import WARDS_PLUGINS
+
+TOILET_CSV = (Path(__file__).parent / "fixtures" / "standard" / "131016_public_toilet.csv").read_bytes()
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
@@ -25,15 +28,6 @@ def _create(sysadmin, org, **kw):
     data = dict(name=kw.pop("name"), owner_org=org["id"], license_id="cc-by",
                 tags=[{"name": "population"}], maintainer_email="steward@example.lg.jp", **kw)
     return helpers.call_action("package_create", context={"user": sysadmin["name"]}, **data)
-
-
-def _create_declaring_standard(sysadmin, org, standard):
-    """`conforms_to` is a field of the shared schema, an extra in CKAN's default schema."""
-    resources = [{"url": "https://x.lg.jp/t.csv", "format": "CSV"}]
-    if _has_schema_field("conforms_to"):
-        return _create(sysadmin, org, name="toilets", resources=resources, conforms_to=[standard])
-    return _create(sysadmin, org, name="toilets", resources=resources,
-                   extras=[{"key": "conforms_to", "value": standard}])
 
 
 def _has_schema_field(name):
@@ -54,8 +48,8 @@ def test_bulk_rescore_stores_what_the_live_action_computes(sysadmin):
     pkg = _create(sysadmin, org, name="budget", resources=[
         {"url": "https://example.lg.jp/budget.xls", "format": "エクセル", "mimetype": "application/vnd.ms-excel"},
         {"url": "https://example.lg.jp/budget.pdf", "format": "PDF形式"}])
-    assert scoring.rescore(org_id=org["name"]) == 1
-    stored = wards_model.dataset_score_row(pkg["id"])
+    assert bulk.rescore(org_id=org["name"]) == 1
+    stored = store.dataset_score_row(pkg["id"])
     live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["name"])
     # keywords 30 + format 20 + media type 10 + vocabulary 10 + machine-readable 20
     # + licence 20 + known 10 + contact 20 + publisher 10 + issued 5 + modified 5 = 160
@@ -76,17 +70,37 @@ def test_org_summary_rows_for_the_ward_report(sysadmin):
     _create(sysadmin, org, name="api-one", resources=[{"url": "https://x.lg.jp/api", "format": "API"}])
     _create(sysadmin, org, name="hidden", private=True, resources=[{"url": "https://x.lg.jp/b.csv", "format": "CSV"}])
     gone = _create(sysadmin, org, name="gone", resources=[{"url": "https://x.lg.jp/c.csv", "format": "CSV"}])
-    scoring.rescore(all_datasets=True)
+    bulk.rescore(all_datasets=True)
     helpers.call_action("package_delete", context={"user": sysadmin["name"]}, id=gone["id"])
 
-    rows = {r["name"]: r for r in scoring.org_summary_rows(org["id"])}
+    rows = {r["name"]: r for r in store.org_rows(org["id"])}
     assert set(rows) == {"csv-one", "api-one"}
     assert rows["csv-one"]["has_csv"] and not rows["csv-one"]["has_api"]
     assert rows["api-one"]["has_api"] and rows["api-one"]["api_count"] == 1
     assert rows["csv-one"]["machine_readable_strict"] and rows["csv-one"]["stars"] == 3
     assert rows["csv-one"]["open_licence"] and rows["csv-one"]["rating"] in ("bad", "sufficient", "good", "excellent")
     assert rows["csv-one"]["standard_conformant"] is False
-    assert {r["name"] for r in scoring.org_summary_rows(org["name"], include_private=True)} == {"csv-one", "api-one", "hidden"}
+    assert {r["name"] for r in store.org_rows(org["name"], include_private=True)} == {"csv-one", "api-one", "hidden"}
+
+
+def test_standard_conformant_is_one_rule_for_the_scorecard_and_the_report(sysadmin):
+    """Declared and not failed by the file checker (not checked counts): the scorecard's rows
+    and the ward report's figure read the same SQL expression (store.standard_conformant)."""
+    from ckanext.wards.report import figures
+    org = factories.Organization()
+    verdicts = {"passed": True, "failed": False, "unchecked": None}
+    ids = {}
+    for name in verdicts:
+        pkg = _create(sysadmin, org, name=name, resources=[{"url": "https://x.lg.jp/t.csv", "format": "CSV"}],
+                      conforms_to=["13_public_toilet"])
+        ids[name] = pkg
+    ids["undeclared"] = _create(sysadmin, org, name="undeclared",
+                                resources=[{"url": "https://x.lg.jp/u.csv", "format": "CSV"}])
+    overrides = {ids[name]["resources"][0]["id"]: {"conformance_ok": verdict} for name, verdict in verdicts.items()}
+    bulk.score_batch([p["id"] for p in ids.values()], stored_overrides=overrides)
+    rows = {r["name"]: r["standard_conformant"] for r in store.org_rows(org["id"])}
+    assert rows == {"passed": True, "failed": False, "unchecked": True, "undeclared": False}
+    assert figures.org_figures([org["id"]])[org["id"]]["standard_conformance"] == 2
 
 
 def test_default_schema_extras_are_read_by_the_bulk_path(sysadmin):
@@ -95,8 +109,8 @@ def test_default_schema_extras_are_read_by_the_bulk_path(sysadmin):
                   extras=[{"key": "spatial_text", "value": "千代田区"},
                           {"key": "temporal_start", "value": "2025-04-01"},
                           {"key": "access_rights", "value": "http://publications.europa.eu/resource/authority/access-right/PUBLIC"}])
-    scoring.rescore(package_ids=[pkg["id"]])
-    metrics = wards_model.dataset_score_row(pkg["id"])["metrics"]
+    bulk.rescore(package_ids=[pkg["id"]])
+    metrics = store.dataset_score_row(pkg["id"])["metrics"]
     assert metrics["pv:spatialAvailability"] == 20
     assert metrics["pv:temporalAvailability"] == 20
     assert metrics["pv:accessRightsVocabularyAlignment"] == 5
@@ -108,40 +122,88 @@ def test_background_rescore_after_an_update(sysadmin):
     org = factories.Organization()
     pkg = _create(sysadmin, org, name="shelters", resources=[{"url": "https://x.lg.jp/s.pdf", "format": "PDF"}])
     _run_jobs()
-    before = wards_model.dataset_score_row(pkg["id"])
+    before = store.dataset_score_row(pkg["id"])
     assert before["stars"] == 1 and not before["has_csv"]
 
     helpers.call_action("resource_create", context={"user": sysadmin["name"]}, package_id=pkg["id"],
                         url="https://x.lg.jp/s.csv", format="CSV")
-    assert wards_model.dataset_score_row(pkg["id"])["has_csv"] is False  # not yet: the job is queued
+    assert store.dataset_score_row(pkg["id"])["has_csv"] is False  # not yet: the job is queued
     _run_jobs()
-    after = wards_model.dataset_score_row(pkg["id"])
+    after = store.dataset_score_row(pkg["id"])
     assert after["has_csv"] and after["stars"] == 3 and after["resource_count"] == 2
     assert after["mqa_points"] > before["mqa_points"]
 
     helpers.call_action("package_delete", context={"user": sysadmin["name"]}, id=pkg["id"])
     _run_jobs()
-    assert wards_model.dataset_score_row(pkg["id"]) is None
+    assert store.dataset_score_row(pkg["id"]) is None
 
 
-@pytest.mark.usefixtures("with_test_worker", "clean_queues")
-def test_rescore_job_runs_the_pluggable_checkers_and_keeps_their_results(sysadmin):
+@pytest.fixture
+def file_server(allow_fetch):
+    """A loopback HTTP server of ``files[path] = bytes`` the safe fetcher may reach."""
+    files: dict[str, bytes] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = files.get(self.path)
+            loopback.reply(self, body or b"", "text/csv", 200 if body is not None else 404)
+
+        def log_message(self, *args):
+            pass
+
+    server = loopback.start(Handler)
+    allow_fetch(loopback.url(server))
+    yield loopback.url(server), files
+    loopback.stop(server)
+
+
+@pytest.mark.usefixtures("clean_standard_checks")
+def test_rescore_job_runs_the_schema_plugins_file_check(sysadmin, file_server, ckan_config, monkeypatch):
+    """wards_schema's IWardsScoring file check runs in the re-score job on the resource's
+    file (here served on loopback): a conforming file raises the stored Japan score; bulk
+    re-scoring keeps the result; with ckanext.wards.file_checks off nothing is fetched."""
+    base, files = file_server
+    files["/toilets.csv"] = TOILET_CSV
     org = factories.Organization()
-    pkg = _create_declaring_standard(sysadmin, org, "01_public_facility")
-    scoring.register_hook("standard_checker", lambda p, r: True)
-    scoring.register_hook("rule_scorer", lambda p, r: 90.0)
-    scoring.register_hook("dcat_validator", lambda p: True)
-    try:
-        jobs.rescore_dataset(pkg["id"])
-    finally:
-        for name in ("standard_checker", "rule_scorer", "dcat_validator"):
-            scoring.register_hook(name, None)
-    row = wards_model.dataset_score_row(pkg["id"])
-    assert row["metrics"]["wq:standardConformance"] == 30
-    assert row["metrics"]["wq:readabilityRules"] == 27
-    assert row["metrics"]["pv:dcatApCompliance"] == 30
-    scoring.rescore(package_ids=[pkg["id"]])  # bulk: no hooks, stored results kept
-    assert wards_model.dataset_score_row(pkg["id"])["metrics"] == row["metrics"]
+    pkg = _create(sysadmin, org, name="toilets", resources=[
+        {"url": f"{base}/toilets.csv", "format": "CSV", "conforms_to": "13_public_toilet"}])
+    monkeypatch.setitem(ckan_config, "ckanext.wards.file_checks", "false")
+    jobs.rescore_dataset(pkg["id"])
+    unchecked = store.dataset_score_row(pkg["id"])
+    assert unchecked["metrics"]["wq:standardConformance"] == 15  # declared, file not checked
+    assert unchecked["metrics"]["wq:readabilityRules"] == 0 and unchecked["conformance_ok"] is None
+
+    monkeypatch.setitem(ckan_config, "ckanext.wards.file_checks", "true")
+    jobs.rescore_dataset(pkg["id"])
+    checked = store.dataset_score_row(pkg["id"])
+    assert checked["metrics"]["wq:standardConformance"] == 30 and checked["conformance_ok"] is True
+    assert checked["metrics"]["wq:readabilityRules"] > 0
+    assert checked["japan_points"] > unchecked["japan_points"]
+    stored = store.stored_resource_results([pkg["id"]])[pkg["resources"][0]["id"]]
+    assert stored["conformance_ok"] is True and 0 < stored["rules_score"] <= 100
+    bulk.rescore(package_ids=[pkg["id"]])  # bulk: no file check, stored results kept
+    assert store.dataset_score_row(pkg["id"])["metrics"] == checked["metrics"]
+
+
+def test_a_file_that_cannot_be_fetched_is_not_assessed(sysadmin, file_server):
+    """A remote file that is missing (404) or on a host that does not resolve (no internet
+    in tests: example.com) is not assessed, never failed, and fails fast."""
+    import time
+    base, _files = file_server
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="unreachable", resources=[
+        {"url": f"{base}/missing.csv", "format": "CSV", "conforms_to": "13_public_toilet"},
+        {"url": "https://example.com/toilets.csv", "format": "CSV"}])
+    started = time.perf_counter()
+    jobs.rescore_dataset(pkg["id"])
+    assert time.perf_counter() - started < 5
+    row = store.dataset_score_row(pkg["id"])
+    assert row["conformance_ok"] is None and row["metrics"]["wq:standardConformance"] == 15
+    assert all(v["conformance_ok"] is None and v["rules_score"] is None
+               for v in store.stored_resource_results([pkg["id"]]).values())
+    live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["id"])
+    rules = next(m for m in live["metrics"] if m["id"] == "wq:readabilityRules")
+    assert rules["assessed"] is False and rules["points"] == 0
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -172,19 +234,19 @@ def test_link_check_job_on_loopback_urls(sysadmin, loopback_server):
         {"url": f"{loopback_server}/data.csv", "format": "CSV"},
         {"url": f"{loopback_server}/missing.pdf", "format": "PDF"}])
     _run_jobs()  # re-score, which queues the link check, which runs in the same burst
-    links = wards_model.link_statuses([f"{loopback_server}/data.csv", f"{loopback_server}/missing.pdf"])
+    links = store.link_statuses([f"{loopback_server}/data.csv", f"{loopback_server}/missing.pdf"])
     assert links == {f"{loopback_server}/data.csv": 200, f"{loopback_server}/missing.pdf": 404}
-    row = wards_model.dataset_score_row(pkg["id"])
+    row = store.dataset_score_row(pkg["id"])
     assert row["metrics"]["pv:accessUrlStatusCode"] == 50
     check = model.Session.query(wards_model.LinkCheck).get(f"{loopback_server}/data.csv")
     assert check.content_length == 42 and check.host == "127.0.0.1"
 
 
 def test_link_check_records_connection_errors_and_bad_urls(allow_fetch):
-    assert jobs.head("ftp://example.org/a.csv")["status"] == 1300
-    assert jobs.head("http://127.0.0.1:9/nothing") == {"status": 1300, "error": "bad_port"}  # not by default
+    assert linkcheck.head("ftp://example.org/a.csv")["status"] == 1300
+    assert linkcheck.head("http://127.0.0.1:9/nothing") == {"status": 1300, "error": "bad_port"}  # not by default
     allow_fetch("http://127.0.0.1:9")
-    assert jobs.head("http://127.0.0.1:9/nothing") == {"status": 1100, "error": "unreachable"}
+    assert linkcheck.head("http://127.0.0.1:9/nothing") == {"status": 1100, "error": "unreachable"}
 
 
 def test_search_facets_and_filters_on_score_fields(sysadmin):
@@ -236,15 +298,15 @@ def test_shared_schema_dataset_scores_its_fields(sysadmin):
                   frequency="irregular",
                   resources=[{"url": "https://x.lg.jp/p.csv", "download_url": "https://x.lg.jp/dl/p.csv",
                               "format": "CSV", "mimetype": "text/csv", "size": 100}])
-    scoring.rescore(package_ids=[pkg["id"]])
-    metrics = wards_model.dataset_score_row(pkg["id"])["metrics"]
+    bulk.rescore(package_ids=[pkg["id"]])
+    metrics = store.dataset_score_row(pkg["id"])["metrics"]
     for metric_id in ("pv:keywordAvailability", "pv:categoryAvailability", "pv:spatialAvailability",
                       "pv:temporalAvailability", "pv:contactPointAvailability",
                       "pv:downloadUrlAvailability", "pv:byteSizeAvailability",
                       "pv:formatMediaTypeVocabularyAlignment", "wq:freshness", "wq:openLicence"):
-        assert metrics[metric_id] == scoring.metric_by_id()[metric_id]["points"], metric_id
+        assert metrics[metric_id] == spec.metric_by_id()[metric_id]["points"], metric_id
     live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["id"])
-    assert live["mqa_points"] == wards_model.dataset_score_row(pkg["id"])["mqa_points"]
+    assert live["mqa_points"] == store.dataset_score_row(pkg["id"])["mqa_points"]
 
 
 @pytest.mark.ckan_config("ckan.locale_default", "ja")

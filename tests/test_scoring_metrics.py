@@ -10,7 +10,11 @@ import datetime as dt
 
 import pytest
 
-from ckanext.wards import scoring
+import ckan.plugins as p
+
+from ckanext.wards.interfaces import IWardsScoring
+from ckanext.wards.scoring import checks, engine, extensions, facts, spec
+from ckanext.wards.scoring.subject import Subject
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, 0)
 URL = "https://opendata.example.lg.jp/files/population.csv"
@@ -38,7 +42,7 @@ def full_dataset() -> dict:
 
 
 def score(pkg, links=LINKS_OK, **kw):
-    return scoring.score_dataset(pkg, links, now=NOW, dcat_compliant=kw.pop("dcat", True), **kw)
+    return engine.score_dataset(pkg, links, now=NOW, dcat_compliant=kw.pop("dcat", True), **kw)
 
 
 def points(result, metric_id):
@@ -46,11 +50,11 @@ def points(result, metric_id):
 
 
 def test_metric_data_adds_up_to_the_mqa_405_points():
-    assert scoring.max_points("mqa") == 405
+    assert spec.max_points("mqa") == 405
     by_dim = {}
-    for m in scoring.metrics():
+    for m in spec.metrics():
         by_dim[m["dimension"]] = by_dim.get(m["dimension"], 0) + m["points"]
-        assert m["check"] in scoring.CHECKS
+        assert callable(checks.own_check(m))
         assert m["label"]["ja"] and m["label"]["en"] and m["fix"]["ja"] and m["fix"]["en"]
     assert by_dim == {"findability": 100, "accessibility": 100, "interoperability": 110,
                       "reusability": 75, "contextuality": 20, "japan": 180}
@@ -91,7 +95,7 @@ def test_known_default_schema_dataset_total_computed_by_hand():
              "created": "2026-04-01T00:00:00", "metadata_modified": "2026-04-01T00:00:00"},
         ],
     }
-    result = scoring.score_dataset(pkg, {}, now=NOW)
+    result = engine.score_dataset(pkg, {}, now=NOW)
     assert result["dimensions"]["findability"] == 30
     assert result["dimensions"]["accessibility"] == 0
     assert result["dimensions"]["interoperability"] == 60
@@ -160,14 +164,37 @@ def test_dcat_ap_compliance_comes_from_the_pluggable_validator():
     assert m["points"] == 0 and m["assessed"] is False
 
 
-def test_hooks_registry_rejects_unknown_names_and_survives_broken_validators():
-    with pytest.raises(KeyError):
-        scoring.register_hook("nope", lambda pkg: True)
-    scoring.register_hook("dcat_validator", lambda pkg: 1 / 0)
-    try:
-        assert scoring.run_hook("dcat_validator", {}) is None
-    finally:
-        scoring.register_hook("dcat_validator", None)
+class _Validates(p.SingletonPlugin):
+    p.implements(IWardsScoring, inherit=True)
+
+    def wards_assess_dataset(self, dataset_dict):
+        return {"dcat_compliant": True, "not_a_stored_key": 1}
+
+    def wards_assess_resource(self, dataset_dict, resource_dict):
+        return {"rules_score": 70.0}
+
+
+class _Broken(p.SingletonPlugin):
+    p.implements(IWardsScoring, inherit=True)
+
+    def wards_assess_dataset(self, dataset_dict):
+        return 1 / 0
+
+    def wards_assess_resource(self, dataset_dict, resource_dict):
+        raise RuntimeError("checker down")
+
+
+def test_assessments_merge_and_survive_a_broken_implementation(caplog):
+    """Only the stored keys are kept; a broken implementation is logged, the keys nobody
+    answered are not assessed (None), and the others keep their results."""
+    assert extensions.assess_dataset({}, [_Validates()]) == {"dcat_compliant": True}
+    assert extensions.assess_resource({}, {}, [_Validates()]) == {"rules_score": 70.0}
+    assert extensions.assess_dataset({}, [_Broken()]) == {"dcat_compliant": None}
+    assert extensions.assess_dataset({}, [_Broken(), _Validates()]) == {"dcat_compliant": True}
+    assert extensions.assess_resource({}, {}, [_Validates(), _Broken()]) == \
+        {"rules_score": 70.0, "conformance_ok": None}
+    assert "checker down" in caplog.text
+    assert extensions.assess_dataset({}, []) == {}  # nobody assesses: stored results kept
 
 
 def test_format_vocabulary_non_proprietary_and_machine_readable_on_formats():
@@ -219,7 +246,7 @@ def test_dataset_without_resources_gets_only_dataset_level_points():
                                                 (220, "sufficient"), (221, "good"), (350, "good"),
                                                 (351, "excellent"), (405, "excellent")])
 def test_rating_band_boundaries(score_points, band):
-    assert scoring.rating(score_points) == band
+    assert spec.rating(score_points) == band
 
 
 def test_japan_dimension_metrics():
@@ -264,16 +291,16 @@ def test_freshness_against_declared_frequency(frequency, modified, fresh):
     pkg = full_dataset()
     pkg["frequency"] = frequency
     pkg["modified"] = modified
-    assert scoring.freshness(pkg, NOW) == (1.0 if fresh else 0.0)
+    assert facts.freshness(pkg, NOW) == (1.0 if fresh else 0.0)
 
 
 def test_freshness_with_frozen_clock(freezer):
     """score_dataset uses the current time when none is given (freezegun)."""
     pkg = full_dataset()
     freezer.move_to("2026-05-25")
-    assert points(scoring.score_dataset(pkg), "wq:freshness") == 20
+    assert points(engine.score_dataset(pkg), "wq:freshness") == 20
     freezer.move_to("2026-08-01")
-    assert points(scoring.score_dataset(pkg), "wq:freshness") == 0
+    assert points(engine.score_dataset(pkg), "wq:freshness") == 0
 
 
 def test_scheming_json_encoded_fields_are_read():
@@ -295,7 +322,7 @@ def test_empty_repeating_subfields_do_not_count():
 def test_fixes_are_ranked_by_points_gained():
     pkg = copy.deepcopy(full_dataset())
     pkg.pop("tags"); pkg.pop("spatial_coverage"); pkg["resources"][0].pop("size")
-    fixes = scoring.ranked_fixes(score(pkg), "ja")
+    fixes = engine.ranked_fixes(score(pkg), "ja")
     gained = [f["points_gained"] for f in fixes]
     assert gained == sorted(gained, reverse=True)
     ids = [f["id"] for f in fixes]
@@ -309,9 +336,9 @@ def test_scoring_reads_a_licence_as_the_form_stores_it(spelling):
     """One vocabulary for both: whatever the form accepts scores like its canonical id."""
     from ckanext.wards.vocab import licences, loader
     canonical = loader.normalise_term("licenses", spelling)
-    assert scoring.licence_is_open(spelling) == scoring.licence_is_open(canonical) \
+    assert facts.licence_is_open(spelling) == facts.licence_is_open(canonical) \
         == bool(licences.licence(canonical)["open"])
-    assert scoring.licence_is_known(spelling) == scoring.licence_is_known(canonical) \
+    assert facts.licence_is_known(spelling) == facts.licence_is_known(canonical) \
         == bool(licences.licence(canonical)["known"])
 
 
@@ -319,5 +346,27 @@ def test_scoring_reads_a_licence_as_the_form_stores_it(spelling):
 def test_scoring_reads_a_frequency_as_the_form_stores_it(spelling, days):
     from ckanext.wards.vocab import loader
     canonical = loader.normalise_term("frequencies", spelling)
-    assert scoring.frequency_days({"frequency": spelling}) == scoring.frequency_days({"frequency": canonical}) \
+    assert facts.frequency_days({"frequency": spelling}) == facts.frequency_days({"frequency": canonical}) \
         == (True, days)
+
+
+def test_text_with_japanese_commas_is_several_values():
+    """lib.lists.as_list: ``13_public_toilet、01_public_facility`` declares two standards
+    (scoring read it as one before; the validator always read two)."""
+    pkg = full_dataset()
+    pkg["conforms_to"] = "13_public_toilet、01_public_facility"
+    declared, _ = facts.conformance(Subject(pkg))
+    assert declared == ["13_public_toilet", "01_public_facility"]
+    pkg["tags"], pkg["keywords"] = [], "人口、世帯"
+    assert points(score(pkg), "pv:keywordAvailability") == 30
+
+
+@pytest.mark.parametrize("modified", ["令和8年5月20日", "R8.5.20", "2026年5月20日", "２０２６-０５-２０"])
+def test_japanese_dates_are_read_for_freshness(modified):
+    """lib.dates.read_datetime: era and full-width dates count as the modification date."""
+    pkg = full_dataset()
+    pkg["modified"] = modified
+    pkg["resources"][0].update(modified=None, last_modified=None)
+    assert facts.modified_date(pkg) == dt.datetime(2026, 5, 20)
+    assert facts.freshness(pkg, NOW) == 1.0
+

@@ -55,10 +55,10 @@ def _assert_neutral(body: str, expect_texts: list[str]) -> None:
 
 @pytest.fixture
 def hostile():
-    from ckanext.wards import scoring
     from ckanext.wards.compare import snapshots
     from ckanext.wards.report import document
     from ckanext.wards.report import figures as report_figures
+    from ckanext.wards.scoring import bulk
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="formula-ward", title=FORMULAS[0],
                                  extras=[{"key": "ward_code", "value": WARD_CODE}])
@@ -69,7 +69,7 @@ def hostile():
             owner_org=org["id"], license_id="cc-by", contact=[{"name": text, "email": "a@example.jp"}],
             resources=[{"url": f"https://example.lg.jp/{i}.csv", "format": "CSV", "name": text,
                         "description": text}])
-    scoring.rescore(org_id=org["id"])
+    bulk.rescore(org_id=org["id"])
     peer = document.build_report(
         {"lg_code": PEER_CODE, "name_ja": FORMULAS[3], "name_en": FORMULAS[1]},
         {k: 0 for k in report_figures.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,

@@ -30,8 +30,8 @@ def ward():
     helpers.call_action("package_create", context={"user": sysadmin["name"]}, name="aed", title="AED",
                         owner_org=org["id"], license_id="cc-by",
                         resources=[{"url": "https://x.lg.jp/aed.csv", "format": "CSV"}])
-    from ckanext.wards import scoring
-    scoring.rescore(org_id=org["id"])
+    from ckanext.wards.scoring import bulk
+    bulk.rescore(org_id=org["id"])
     return org
 
 

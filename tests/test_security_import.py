@@ -14,8 +14,8 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.wards import model as wards_model
-from ckanext.wards import scoring
 from ckanext.wards.schema import importer
+from ckanext.wards.scoring import bulk
 from tests.conftest import WARDS_PLUGINS
 
 pytestmark = [
@@ -174,7 +174,7 @@ def _score_rows(package_id):
 
 def test_purge_removes_the_score_rows(two_orgs):
     pkg_id = two_orgs["theirs"]["id"]
-    scoring.rescore(package_ids=[pkg_id])
+    bulk.rescore(package_ids=[pkg_id])
     assert _score_rows(pkg_id) >= 2  # one dataset row, one resource row
     helpers.call_action("dataset_purge", context=_admin(), id="theirs")
     assert _score_rows(pkg_id) == 0
@@ -184,7 +184,7 @@ def test_score_stale_drops_orphans(two_orgs):
     from click.testing import CliRunner
     from ckanext.wards import cli
     pkg_id = two_orgs["theirs"]["id"]
-    scoring.rescore(package_ids=[pkg_id])
+    bulk.rescore(package_ids=[pkg_id])
     model.Package.get(pkg_id).purge()  # behind CKAN's back: no action, no hook
     model.repo.commit_and_remove()
     assert _score_rows(pkg_id) >= 2

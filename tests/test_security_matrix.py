@@ -72,7 +72,7 @@ def _dataset(ctx, org_id, marker, **extra):
 
 def _build_world():
     from ckan.lib import search
-    from ckanext.wards import scoring
+    from ckanext.wards.scoring import bulk
 
     users = {"sysadmin": factories.Sysadmin()}
     for role in ("admin", "editor", "member", "nonmember"):
@@ -84,19 +84,19 @@ def _build_world():
     private = _dataset(ctx, org["id"], PRIVATE, private=True)
     draft = _dataset(ctx, org["id"], DRAFT, state="draft")
     assert helpers.call_action("package_show", context=dict(ctx), id=draft["id"])["state"] == "draft"
-    scoring.rescore(org_id=org["id"])
+    bulk.rescore(org_id=org["id"])
     # a stored score for the draft too (scored while active, say): the surfaces' own
     # "active only" filters must keep it out, not the mere lack of a row
     pkg = cm.Package.get(draft["id"])
     pkg.state = "active"
     cm.Session.commit()
-    scoring.rescore(package_ids=[draft["id"]])
+    bulk.rescore(package_ids=[draft["id"]])
     pkg = cm.Package.get(draft["id"])
     pkg.state = "draft"
     cm.Session.commit()
     search.rebuild(draft["id"])
-    from ckanext.wards import model
-    assert model.dataset_score_row(draft["id"]) is not None
+    from ckanext.wards.scoring import store
+    assert store.dataset_score_row(draft["id"]) is not None
     tokens = {role: factories.APIToken(user=u["name"])["token"] for role, u in users.items()}
     tokens["anonymous"] = None
     return {"users": users, "tokens": tokens, "org": org,

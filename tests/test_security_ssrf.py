@@ -18,8 +18,8 @@ import ckan.lib.jobs as ckan_jobs
 import ckan.model as model
 import ckan.tests.helpers as helpers
 
-from ckanext.wards import jobs
 from ckanext.wards.compare import collect
+from ckanext.wards.scoring import linkcheck, store
 from ckanext.wards import model as wards_model
 from ckanext.wards.lib import fetch
 from tests.conftest import WARDS_PLUGINS
@@ -160,7 +160,7 @@ def test_anyone_but_an_editor_reads_stored_results_and_never_causes_a_download(
 def test_link_checker_refuses_internal_addresses(servers, ckan_config, monkeypatch, host):
     internal, port = servers()
     allow_ports_only(ckan_config, monkeypatch, port)
-    assert jobs.head(f"http://{host}:{port}/") == {"status": 1300, "error": "refused_address"}
+    assert linkcheck.head(f"http://{host}:{port}/") == {"status": 1300, "error": "refused_address"}
     assert internal.hits == []
 
 
@@ -168,7 +168,7 @@ def test_link_checker_statuses_tell_nothing_about_internal_ports(servers, ckan_c
     """An open and a closed internal port give the same published status."""
     internal, port = servers()
     allow_ports_only(ckan_config, monkeypatch, port, 9)
-    assert jobs.head(f"http://127.0.0.1:{port}/") == jobs.head("http://127.0.0.1:9/")
+    assert linkcheck.head(f"http://127.0.0.1:{port}/") == linkcheck.head("http://127.0.0.1:9/")
     assert internal.hits == []
 
 
@@ -186,8 +186,8 @@ def test_link_checker_statuses_tell_nothing_about_which_internal_names_exist(ser
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real(host, service, *args, **kwargs)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    existing = jobs.head(f"http://solr.internal.test:{port}/")
-    missing = jobs.head(f"http://nothing.internal.test:{port}/")
+    existing = linkcheck.head(f"http://solr.internal.test:{port}/")
+    missing = linkcheck.head(f"http://nothing.internal.test:{port}/")
     assert existing["status"] == missing["status"] == 1300
     assert missing["error"] == "dns_failed"  # stored for operators; only the status is published
     assert internal.hits == []
@@ -198,7 +198,7 @@ def test_link_checker_checks_every_redirect_hop(servers, ckan_config, monkeypatc
     outer, outer_port = servers(redirect_to=f"http://127.0.0.2:{inner_port}/")
     monkeypatch.setitem(ckan_config, "ckanext.wards.fetch.allowed_networks", "127.0.0.1/32")
     allow_ports_only(ckan_config, monkeypatch, outer_port, inner_port)
-    assert jobs.head(f"http://127.0.0.1:{outer_port}/a.csv") == {"status": 1300, "error": "refused_address"}
+    assert linkcheck.head(f"http://127.0.0.1:{outer_port}/a.csv") == {"status": 1300, "error": "refused_address"}
     assert outer.hits == [("HEAD", "/a.csv")] and inner.hits == []
 
 
@@ -211,7 +211,7 @@ def test_link_check_job_stores_a_refusal_not_an_oracle(sysadmin, org, servers, c
     url = f"http://127.0.0.1:{port}/solr/admin/cores"
     make_resource(sysadmin, org, url, name="linked")
     ckan_jobs.Worker().work(burst=True)  # CKAN's non-forking test worker, in this process
-    assert wards_model.link_statuses([url]) == {url: 1300}
+    assert store.link_statuses([url]) == {url: 1300}
     check = model.Session.query(wards_model.LinkCheck).get(url)
     assert check.error == "refused_address"
     assert internal.hits == []
@@ -225,7 +225,7 @@ def test_a_host_interval_of_zero_is_honoured(ckan_config, monkeypatch, value):
     monkeypatch.setitem(ckan_config, "ckanext.wards.linkcheck.host_interval", value)
     key = "ckanext-wards:linkcheck:interval-zero.example.test"
     connect_to_redis().delete(key)
-    jobs.wait_for_host("interval-zero.example.test")
+    linkcheck.wait_for_host("interval-zero.example.test")
     assert connect_to_redis().get(key) is None  # no pause was booked
 
 
@@ -233,7 +233,7 @@ def test_a_host_interval_of_zero_is_honoured(ckan_config, monkeypatch, value):
 def test_a_bad_host_interval_is_rejected_with_its_name(ckan_config, monkeypatch, value):
     monkeypatch.setitem(ckan_config, "ckanext.wards.linkcheck.host_interval", value)
     with pytest.raises(ValueError, match="ckanext.wards.linkcheck.host_interval"):
-        jobs.check_links("no-such-dataset", ["http://127.0.0.1:9/a.csv"])
+        linkcheck.check_links("no-such-dataset", ["http://127.0.0.1:9/a.csv"])
 
 
 # --- the peer collector -------------------------------------------------------------------

@@ -51,10 +51,10 @@ def _check_digit_ok():
 @pytest.fixture
 def hostile():
     """An organisation, datasets and a collected peer report full of payloads."""
-    from ckanext.wards import scoring
     from ckanext.wards.compare import snapshots
     from ckanext.wards.report import document
     from ckanext.wards.report import figures as report_figures
+    from ckanext.wards.scoring import bulk
     assert _check_digit_ok()
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="evil-ward", title=PAYLOADS[0] + " 区",
@@ -71,7 +71,7 @@ def hostile():
             resources=[{"url": f"https://example.lg.jp/{i}.csv", "format": "CSV",
                         "name": payload, "description": payload}])
         names.append(pkg["name"])
-    scoring.rescore(org_id=org["id"])
+    bulk.rescore(org_id=org["id"])
     peer = document.build_report(
         {"lg_code": PEER_CODE, "name_ja": PAYLOADS[1], "name_en": PAYLOADS[2]},
         {k: 0 for k in report_figures.org_figures([org["id"]])[org["id"]]} | {"mqa_points_mean": None,

@@ -60,8 +60,8 @@ def migrate_cmd(dry_run, org, datasets, as_json):
     import ckan.plugins as p
     if updated and p.plugin_loaded("wards_scoring"):
         # updates queued no job each: score them once, in bulk
-        from ckanext.wards import scoring
-        count = scoring.rescore(package_ids=updated)
+        from ckanext.wards.scoring import bulk
+        count = bulk.rescore(package_ids=updated)
         if not as_json:
             click.echo(f"scored {count} updated datasets")
     if any(r["errors"] for r in reports):
@@ -167,17 +167,18 @@ def check_standard(resource_id, file_path, standard_id, output, lang, list_stand
 def score(all_datasets, org, datasets, stale, validate_dcat):
     """Re-score datasets in bulk (straight from the database) and store the scores."""
     import time
-    from ckanext.wards import scoring
+    from ckanext.wards.scoring import bulk
     if not (all_datasets or org or datasets or stale):
         raise click.UsageError("give --all, --stale, --org X or --dataset ID")
     ids = None
     if stale:
-        from ckanext.wards import bulk, model as wards_model
-        org_id = wards_model.resolve_org_id(org) if org else None
+        from ckanext.wards.lib.organizations import resolve_org_id
+        from ckanext.wards.scoring import store
+        org_id = resolve_org_id(org) if org else None
         if org and org_id is None:
             raise click.ClickException(f"organisation not found: {org}")
-        ids = bulk.outdated_package_ids(org_id)
-        dropped = bulk.drop_orphan_scores(org_id)
+        ids = store.outdated_package_ids(org_id)
+        dropped = store.drop_orphan_scores(org_id)
         if dropped:
             click.echo(f"dropped the scores of {dropped} datasets that no longer exist or are not active")
     if datasets:
@@ -190,7 +191,7 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
             ids.append(pkg.id)
     started = time.perf_counter()
     try:
-        count = scoring.rescore(package_ids=ids, org_id=org, all_datasets=all_datasets,
+        count = bulk.rescore(package_ids=ids, org_id=org, all_datasets=all_datasets,
                                 validate_dcat=validate_dcat)
     except ValueError as e:
         raise click.ClickException(str(e))
@@ -206,9 +207,10 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
 @output_option
 def scorecard_cmd(org, fmt, include_private, lang, output):
     """Print the stewards' scorecard of an organisation as CSV (UTF-8 with BOM) or JSON."""
-    from ckanext.wards import model, scorecard
+    from ckanext.wards.lib.organizations import resolve_org_id
+    from ckanext.wards.scoring import scorecard
     lang = lang or portal_language()
-    if model.resolve_org_id(org) is None:
+    if resolve_org_id(org) is None:
         raise click.ClickException(f"organisation not found: {org}")
     card = scorecard.build(org, include_private=include_private, lang=lang)
     data = scorecard.to_csv(card) if fmt == "csv" else scorecard.to_json(card).encode("utf-8")

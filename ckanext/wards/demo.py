@@ -246,7 +246,7 @@ def index_packages(package_ids: list[str], progress: Optional[Callable[[str], No
     plugin's bulk reader), then CKAN's own ``index_package`` with batched Solr adds."""
     import ckan.model as cm
     from ckan.lib.search import index_for, commit
-    from ckanext.wards import bulk
+    from ckanext.wards.scoring import datasets
     from ckanext.wards.vocab import licences
 
     orgs = {g.id: g for g in cm.Session.query(cm.Group).filter(cm.Group.is_organization.is_(True))}
@@ -254,7 +254,7 @@ def index_packages(package_ids: list[str], progress: Optional[Callable[[str], No
     started = time.perf_counter()
     with _batched_solr_adds():
         for start in range(0, len(package_ids), 1000):
-            for pkg in bulk.load_datasets(package_ids[start:start + 1000]):
+            for pkg in datasets.load_datasets(package_ids[start:start + 1000]):
                 org = orgs.get(pkg.get("owner_org"))
                 pkg["organization"] = {"id": org.id, "name": org.name, "title": org.title} if org else None
                 pkg["metadata_created"] = pkg["metadata_created"].isoformat()
@@ -338,7 +338,7 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
     leaves the search index to the caller."""
     import ckan.model as cm
     from ckan.plugins import toolkit as tk
-    from ckanext.wards import scoring
+    from ckanext.wards.scoring import bulk
 
     say = progress or (lambda msg: log.info(msg))
     started = time.perf_counter()
@@ -374,7 +374,7 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
     phases["write"] = time.perf_counter() - t0
     if new_ids:
         t = time.perf_counter()
-        scored = scoring.rescore(package_ids=new_ids)
+        scored = bulk.rescore(package_ids=new_ids)
         phases["score"] = time.perf_counter() - t
         say(f"scored {scored} datasets ({phases['score']:.0f} s)")
         if index:

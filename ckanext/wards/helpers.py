@@ -10,7 +10,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.wards import schema, scoring
+from ckanext.wards import schema
+from ckanext.wards.scoring import spec
 
 __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields",
            "wards_rating_label", "wards_machine_readable_label"]
@@ -42,9 +43,9 @@ def wards_carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str
 def wards_rating_label(band: str) -> str:
     """A rating band's label (``schemas/metrics.yaml``) in the page's language."""
     lang = _page_language()
-    for entry in scoring.spec()["bands"]:
+    for entry in spec.spec()["bands"]:
         if entry["id"] == band:
-            return scoring.text(entry, "label", lang)
+            return spec.text(entry, "label", lang)
     return band
 
 

@@ -42,8 +42,8 @@ def check_common(config: Mapping[str, Any]) -> None:
 
 def check_linkcheck(config: Mapping[str, Any]) -> None:
     """``ckanext.wards.linkcheck.host_interval`` (wards_scoring)."""
-    from ckanext.wards import jobs
-    _parsed_by(jobs.host_interval, config)
+    from ckanext.wards.scoring import linkcheck
+    _parsed_by(linkcheck.host_interval, config)
 
 
 def check_config(config: Mapping[str, Any]) -> None:

@@ -7,9 +7,11 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.wards import model, scorecard, scoring
 from ckanext.wards.lib import flags
+from ckanext.wards.lib.organizations import resolve_org_id
 from ckanext.wards.logic import schema
+from ckanext.wards.scoring import engine, scorecard, spec, store
+from ckanext.wards.scoring.subject import resource_urls
 
 
 def _lang(data_dict: DataDict) -> str:
@@ -24,11 +26,10 @@ def _lang(data_dict: DataDict) -> str:
 
 def _live_score(pkg: dict[str, Any]) -> dict[str, Any]:
     """Score from the dataset as package_show returns it, with stored slow results."""
-    stored = model.stored_resource_results([pkg["id"]])
-    dcat = model.stored_dcat_results([pkg["id"]]).get(pkg["id"])
-    from ckanext.wards import jobs
-    links = model.link_statuses(jobs.resource_urls(pkg))
-    return scoring.score_dataset(pkg, links, stored, dcat)
+    stored = store.stored_resource_results([pkg["id"]])
+    dcat = store.stored_dcat_results([pkg["id"]]).get(pkg["id"])
+    links = store.link_statuses(resource_urls(pkg))
+    return engine.score_dataset(pkg, links, stored, dcat)
 
 
 # --- actions ---
@@ -45,10 +46,9 @@ def wards_resource_score(context: Context, data_dict: DataDict) -> dict[str, Any
     tk.check_access("wards_resource_score", context, data_dict)
     res = tk.get_action("resource_show")(dict(context), {"id": res_id})
     pkg = tk.get_action("package_show")(dict(context), {"id": res["package_id"]})
-    from ckanext.wards import jobs
-    stored = model.stored_resource_results([pkg["id"]]).get(res_id)
-    links = model.link_statuses(jobs.resource_urls({"resources": [res]}))
-    return scoring.score_resource(res, pkg, links, stored)
+    stored = store.stored_resource_results([pkg["id"]]).get(res_id)
+    links = store.link_statuses(resource_urls({"resources": [res]}))
+    return engine.score_resource(res, pkg, links, stored)
 
 
 @tk.side_effect_free
@@ -65,9 +65,9 @@ def wards_dataset_score(context: Context, data_dict: DataDict) -> dict[str, Any]
     score = _live_score(pkg)
     lang = _lang(data_dict)
     for m in score["metrics"]:
-        m["label"] = scoring.text(scoring.metric_by_id()[m["id"]], "label", lang)
-    score["fixes"] = scoring.ranked_fixes(score, lang)
-    score["methodology"] = scoring.spec()["methodology"]
+        m["label"] = spec.text(spec.metric_by_id()[m["id"]], "label", lang)
+    score["fixes"] = engine.ranked_fixes(score, lang)
+    score["methodology"] = spec.spec()["methodology"]
     return score
 
 
@@ -82,7 +82,7 @@ def wards_scorecard(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """
     data_dict = schema.validated(schema.scorecard_schema(), data_dict)
     org = data_dict["organization"]
-    if model.resolve_org_id(org) is None:
+    if resolve_org_id(org) is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
     tk.check_access("wards_scorecard", context, data_dict)
     return scorecard.build(
@@ -102,8 +102,7 @@ def dataset_purge(original_action, context: Context, data_dict: DataDict) -> Any
     package_id = pkg.id if pkg is not None else None
     result = original_action(context, data_dict)
     if package_id:
-        from ckanext.wards import bulk
-        bulk.delete_scores([package_id])
+        store.delete_scores([package_id])
     return result
 
 
@@ -130,7 +129,7 @@ def dataset_score_auth(context: Context, data_dict: DataDict) -> dict[str, Any]:
 def can_see_private(org: str, user: str | None) -> bool:
     """Whether ``user`` may see the private datasets of ``org``: its members and sysadmins
     (the one rule of ``scorecard_auth`` and the scorecard page)."""
-    org_id = model.resolve_org_id(org)
+    org_id = resolve_org_id(org)
     return bool(user and org_id and (authz.is_sysadmin(user)
                 or authz.has_user_permission_for_group_or_org(org_id, user, "read")))
 

@@ -26,9 +26,6 @@ from ckanext.wards.conformance.checker import fingerprint
 from ckanext.wards.conformance.result import MAX_EXAMPLES
 from ckanext.wards.conformance.runner import run_check
 from ckanext.wards.conformance.standards import declared_standard
-# Still importable from here for callers of the old path (new home: conformance.reading, .runner).
-from ckanext.wards.conformance.reading import Limits  # noqa: F401
-from ckanext.wards.conformance.runner import limits_from_config  # noqa: F401
 
 
 # --- who may run a check ------------------------------------------------------------------

@@ -4,6 +4,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.wards.config import declarations, ini
+from ckanext.wards.interfaces import IWardsScoring
 from ckanext.wards.logic import dcat as logic
 from ckanext.wards.plugin import _shared
 
@@ -20,6 +21,7 @@ class WardsDcatPlugin(_shared.WardsPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IWardsScoring, inherit=True)
 
     def update_config(self, config):
         _shared.add_templates(config)
@@ -28,11 +30,10 @@ class WardsDcatPlugin(_shared.WardsPlugin):
         if not ini.set_explicitly(config, PROFILES_OPTION):
             config[PROFILES_OPTION] = WARDS_PROFILE
 
-    # IConfigurable: the scoring plugin's DCAT-AP compliance metric uses our validator.
-    def configure(self, config):
-        super().configure(config)
-        from ckanext.wards import dcat, scoring
-        scoring.register_hook("dcat_validator", dcat.dcat_validator)
+    # IWardsScoring: the scoring plugin's DCAT-AP compliance metric uses our validator.
+    def wards_assess_dataset(self, dataset_dict):
+        from ckanext.wards.dcat import shacl
+        return {"dcat_compliant": shacl.dcat_validator(dataset_dict)}
 
     # IPackageController: the catalogue endpoint's page of datasets gets its stored
     # scores in two queries instead of two per dataset.

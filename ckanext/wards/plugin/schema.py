@@ -10,6 +10,7 @@ from ckanext.wards import helpers, paths
 from ckanext.wards.config import declarations
 from ckanext.wards.logic import importing, standard_check
 from ckanext.wards.logic import validators as wards_validators
+from ckanext.wards.interfaces import IWardsScoring
 from ckanext.wards.plugin import _shared
 from ckanext.wards.schema import dataset
 from ckanext.wards.vocab import licences
@@ -35,6 +36,7 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IWardsScoring, inherit=True)
 
     def update_config(self, config):
         if not (config.get(self.SCHEMA_OPTION, "") or "").strip():
@@ -60,6 +62,11 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
         for pkg_dict in search_results["results"]:
             licences.refresh_licence_title(pkg_dict)
         return search_results
-        if not (config.get(self.SCHEMA_OPTION, "") or "").strip():
-            config[self.SCHEMA_OPTION] = paths.default_schema_reference()
-        config["scheming.presets"] = dataset.presets_option(config.get("scheming.presets", ""))  # + ours
+
+    # IWardsScoring: the file checks of the re-score job (wq:standardConformance,
+    # wq:readabilityRules) are the conformance checker of wards_standard_check.
+    def wards_assess_resource(self, dataset_dict, resource_dict):
+        from ckanext.wards.conformance.runner import run_check
+        from ckanext.wards.conformance.standards import declared_standard
+        from ckanext.wards.scoring import filechecks
+        return filechecks.assess(dataset_dict, resource_dict, run_check, declared_standard)

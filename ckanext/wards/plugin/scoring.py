@@ -66,7 +66,7 @@ class WardsScoringPlugin(_shared.WardsPlugin):
 def _enqueue(package_id):
     if not package_id:
         return
-    from ckanext.wards import jobs
+    from ckanext.wards.scoring import jobs
     try:
         jobs.enqueue_rescore(package_id)
     except Exception:  # Redis down: the nightly `ckan wards score --all` catches up
@@ -74,31 +74,12 @@ def _enqueue(package_id):
 
 
 def _link_check(resource):
-    from ckanext.wards import jobs
-    if resource.get("package_id") and jobs.linkcheck_enabled():
-        jobs.enqueue_link_check(resource["package_id"], jobs.resource_urls({"resources": [resource]}))
+    from ckanext.wards.scoring import linkcheck, subject
+    if resource.get("package_id") and linkcheck.linkcheck_enabled():
+        linkcheck.enqueue_link_check(resource["package_id"], subject.resource_urls({"resources": [resource]}))
 
 
 def search_fields(pkg: dict) -> dict:
-    """Solr fields from a dataset's score.
-
-    CKAN's Solr schema indexes unknown fields through its catch-all dynamic field ``*``
-    (string, indexed, not stored): enough for ``fq`` filters and facets. Points are
-    zero-padded so string ranges work (``wards_mqa_points:[221 TO 405]``).
-    """
-    from ckanext.wards import jobs, model, scoring
-    stored = model.stored_resource_results([pkg["id"]]) if pkg.get("id") else {}
-    dcat = model.stored_dcat_results([pkg["id"]]).get(pkg["id"]) if pkg.get("id") else None
-    score = scoring.score_dataset(pkg, model.link_statuses(jobs.resource_urls(pkg)), stored, dcat)
-    level = ("strict" if score["machine_readable_strict"]
-             else "broad" if score["machine_readable_broad"] else "no")
-    return {
-        "wards_rating": score["rating"],
-        "wards_mqa_points": f"{score['mqa_points']:03d}",
-        "wards_japan_points": f"{score['japan_points']:03d}",
-        "wards_stars": str(score["stars"]),
-        "wards_machine_readable": level,
-        "wards_has_csv": str(score["has_csv"]).lower(),
-        "wards_has_api": str(score["api_count"] > 0).lower(),
-        "wards_open_licence": str(score["open_licence"]).lower(),
-    }
+    """Solr fields from a dataset's score (``scoring/index.py``)."""
+    from ckanext.wards.scoring import index
+    return index.search_fields(pkg)

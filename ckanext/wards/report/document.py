@@ -70,8 +70,8 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
 
 def _methodology() -> str:
     try:
-        from ckanext.wards import scoring
-        return str(scoring.spec().get("methodology") or "")
+        from ckanext.wards.scoring import spec
+        return str(spec.spec().get("methodology") or "")
     except Exception:  # the report is readable without the scoring plugin's data
         return ""
 

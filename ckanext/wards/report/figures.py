@@ -27,6 +27,7 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     import sqlalchemy as sa
     import ckan.model as cm
     from ckanext.wards import model
+    from ckanext.wards.scoring import store
 
     org_ids = list(org_ids)
     if not org_ids:
@@ -49,7 +50,7 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
             n(s.c.machine_readable_strict.is_(True)).label("machine_readable_strict"),
             n(s.c.machine_readable_broad.is_(True)).label("machine_readable_broad"),
             n(s.c.open_licence.is_(True)).label("open_licence"),
-            n(model.standard_conformant(s)).label("standard_conformance"),
+            n(store.standard_conformant(s)).label("standard_conformance"),
             *[n(s.c.stars == k).label(f"star{k}") for k in range(6)],
             *[n(s.c.rating == b).label(f"rating_{b}") for b in RATING_BANDS[:-1]],
             n(s.c.package_id.is_(None)).label("rating_unscored"),

@@ -295,7 +295,7 @@ def _rescore_after_commit(package_ids: list[str]) -> None:
     import ckan.plugins as p
     if not p.plugin_loaded("wards_scoring"):
         return
-    from ckanext.wards import jobs
+    from ckanext.wards.scoring import jobs
     for package_id in package_ids:
         try:
             jobs.enqueue_rescore(package_id)

@@ -61,8 +61,8 @@ def _chart_texts() -> dict[str, str]:
 def _band_labels(lang: str) -> dict[str, str]:
     labels = {"unscored": tk._("Not yet scored")}
     try:
-        from ckanext.wards import scoring
-        labels.update({b["id"]: b["label"].get(lang) or b["label"]["en"] for b in scoring.spec()["bands"]})
+        from ckanext.wards.scoring import spec
+        labels.update({b["id"]: b["label"].get(lang) or b["label"]["en"] for b in spec.spec()["bands"]})
     except Exception:  # scoring data missing: plain band ids
         pass
     for band in ("bad", "sufficient", "good", "excellent"):
@@ -121,8 +121,8 @@ def _find_ward(org: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, A
     by its code; (None, None) if unknown."""
     try:
         doc = tk.get_action("wards_report")({}, {"organization": org})
-        from ckanext.wards import model
-        return doc, model.org_header(org)
+        from ckanext.wards.lib.organizations import org_header
+        return doc, org_header(org)
     except tk.ObjectNotFound:
         pass
     for snap in snapshots.latest_snapshots(local=False):

@@ -33,8 +33,8 @@ def _card(org: str) -> dict:
 
 def scorecard(id: str):
     card = _card(id)
-    from ckanext.wards import model
-    org = model.org_header(id)
+    from ckanext.wards.lib.organizations import org_header
+    org = org_header(id)
     return tk.render("wards/scorecard/index.html", {
         # only the filter keys: the template passes args to url_for (?id=, ?_external=)
         "card": card, "org": org, "args": {k: v for k, v in tk.request.args.items()
@@ -44,13 +44,13 @@ def scorecard(id: str):
 
 
 def scorecard_csv(id: str):
-    from ckanext.wards import scorecard as sc
+    from ckanext.wards.scoring import scorecard as sc
     card = _card(id)
     return Response(sc.to_csv(card), headers=download.headers(f"scorecard-{id}.csv", "text/csv; charset=utf-8"))
 
 
 def scorecard_json(id: str):
-    from ckanext.wards import scorecard as sc
+    from ckanext.wards.scoring import scorecard as sc
     return Response(sc.to_json(_card(id)),
                     headers=download.headers(f"scorecard-{id}.json", "application/json", inline=True))
 

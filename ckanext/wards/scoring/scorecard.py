@@ -1,6 +1,6 @@
 """The data stewards' scorecard: one row per dataset of an organisation, totals, CSV/JSON.
 
-Built from the stored scores (``model.org_rows``), one query, so it is fast for any
+Built from the stored scores (``store.org_rows``), one query, so it is fast for any
 organisation size. The page, the ``wards_scorecard`` action and ``ckan wards scorecard``
 all call ``build``.
 """
@@ -10,10 +10,11 @@ import functools
 import json
 from typing import Any, Optional
 
-from ckanext.wards import model, scoring
+from ckanext.wards.lib.organizations import resolve_org_id
+from ckanext.wards.scoring import extensions, spec, store
 
 SORT_KEYS = ("name", "title", "mqa_points", "japan_points", "rating", "stars", "failing")
-RATING_ORDER = {b["id"]: i for i, b in enumerate(scoring.spec()["bands"])}
+RATING_ORDER = {b["id"]: i for i, b in enumerate(spec.spec()["bands"])}
 
 
 def build(org: str, include_private: bool = False, lang: str = "en",
@@ -30,7 +31,7 @@ def build(org: str, include_private: bool = False, lang: str = "en",
         shown = [r for r in shown if q in (r["name"] or "").lower() or q in (r["title"] or "").lower()]
     shown = sort_rows(shown, sort, descending)
     return {"organization": org, "include_private": include_private, "totals": totals,
-            "rows": shown, "methodology": scoring.spec()["methodology"]}
+            "rows": shown, "methodology": spec.spec()["methodology"]}
 
 
 CACHE_SECONDS = 24 * 3600
@@ -43,11 +44,11 @@ def cached_rows(org: str, include_private: bool, lang: str) -> list[dict[str, An
     changes with every re-score, edit, deletion or privacy change, so a cached card is
     never stale; as ckanext-report does, the expensive part is computed once.
     """
-    org_id = model.resolve_org_id(org)
+    org_id = resolve_org_id(org)
     if org_id is None:
         return []
     key = (f"ckanext-wards:scorecard:{org_id}:{int(include_private)}:{lang}:"
-           f"{model.org_version(org_id)}:{scoring.spec()['methodology']}")
+           f"{store.org_version(org_id)}:{spec.spec()['methodology']}")
     conn = _redis()
     if conn is not None:
         try:
@@ -56,7 +57,7 @@ def cached_rows(org: str, include_private: bool, lang: str) -> list[dict[str, An
                 return json.loads(cached)
         except Exception:  # Redis unavailable: compute
             conn = None
-    rows = [row_for(r, lang) for r in model.org_rows(org_id, include_private=include_private)]
+    rows = [row_for(r, lang) for r in store.org_rows(org_id, include_private=include_private)]
     if conn is not None:
         try:
             conn.set(key, json.dumps(rows, ensure_ascii=False), ex=CACHE_SECONDS)
@@ -73,13 +74,17 @@ def _redis():
         return None
 
 
-@functools.lru_cache(maxsize=None)
 def _texts(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(metric label, metric fix, band label) by id, in one language."""
-    by_id = scoring.metric_by_id()
-    return ({k: scoring.text(m, "label", lang) for k, m in by_id.items()},
-            {k: scoring.text(m, "fix", lang) for k, m in by_id.items()},
-            {b["id"]: scoring.text(b, "label", lang) for b in scoring.spec()["bands"]})
+    return _texts_of(lang, extensions.plugins())
+
+
+@functools.lru_cache(maxsize=16)
+def _texts_of(lang: str, plugins: tuple) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    by_id = spec.plan(plugins).by_id
+    return ({k: spec.text(m, "label", lang) for k, m in by_id.items()},
+            {k: spec.text(m, "fix", lang) for k, m in by_id.items()},
+            {b["id"]: spec.text(b, "label", lang) for b in spec.spec()["bands"]})
 
 
 def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -106,7 +111,7 @@ def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def totals_for(rows: list[dict[str, Any]]) -> dict[str, Any]:
     n = len(rows)
-    ratings = {b["id"]: 0 for b in scoring.spec()["bands"]}
+    ratings = {b["id"]: 0 for b in spec.spec()["bands"]}
     stars = {str(i): 0 for i in range(6)}
     for r in rows:
         ratings[r["rating"]] = ratings.get(r["rating"], 0) + 1
@@ -115,7 +120,7 @@ def totals_for(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "datasets": n,
         "mqa_points_mean": round(sum(r["mqa_points"] for r in rows) / n, 1) if n else 0.0,
         "japan_points_mean": round(sum(r["japan_points"] for r in rows) / n, 1) if n else 0.0,
-        "mqa_max": scoring.max_points("mqa"), "japan_max": scoring.max_points("japan"),
+        "mqa_max": spec.max_points("mqa"), "japan_max": spec.max_points("japan"),
         "ratings": ratings, "stars": stars,
         "machine_readable_strict": sum(1 for r in rows if r["machine_readable"] == "strict"),
         "machine_readable_broad": sum(1 for r in rows if r["machine_readable"] != "no"),

@@ -1,0 +1,26 @@
+"""Checks of the MQA's contextuality dimension (metrics.yaml ``dimension: contextuality``):
+what each resource says about itself."""
+from __future__ import annotations
+
+
+def has_rights(s, i):
+    return float(bool(s.resources[i].get("rights")))
+
+
+def has_byte_size(s, i):
+    size = s.resources[i].get("size")
+    try:
+        return float(size not in (None, "") and int(size) >= 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def has_issued(s, i):
+    # ckanext-dcat emits dct:issued from `issued`, falling back to CKAN's `created`
+    res = s.resources[i]
+    return float(bool(res.get("issued") or res.get("created")))
+
+
+def has_modified(s, i):
+    res = s.resources[i]
+    return float(bool(res.get("modified") or res.get("last_modified") or res.get("metadata_modified")))

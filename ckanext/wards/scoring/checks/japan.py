@@ -1,0 +1,50 @@
+"""Checks of our Japan dimension (metrics.yaml ``dimension: japan``, a separate total):
+5-star level, machine readability by the government's rules, standard conformance, the
+file rules, open licence, freshness and format match."""
+from __future__ import annotations
+
+from ckanext.wards.scoring import facts
+
+
+def five_stars(s, i):
+    return facts.dataset_stars(s) / 5.0
+
+
+def machine_readable(s, i):
+    if any(c["machine_readable_strict"] for c in s.classes):
+        return 1.0
+    return 0.5 if any(c["machine_readable_broad"] for c in s.classes) else 0.0
+
+
+def standard_conformance(s, i):
+    declared, checked = facts.conformance(s)
+    if not declared:
+        return 0.0
+    if checked is None:
+        return 0.5  # declared, file not (yet) checked
+    return 1.0 if checked else 0.2
+
+
+def readability_rules(s, i):
+    """The best stored ``rules_score`` (0–100) of the resources' files; None if no file
+    was assessed."""
+    scores = [st.get("rules_score") for st in (s.resource_store(r) for r in s.resources)
+              if st.get("rules_score") is not None]
+    if not scores:
+        return None
+    return max(0.0, min(1.0, max(scores) / 100.0))
+
+
+def open_licence(s, i):
+    return float(facts.licence_is_open(facts.licence_id(s.pkg)))
+
+
+def updated_as_declared(s, i):
+    return facts.freshness(s.pkg, s.now)
+
+
+def format_matches(s, i):
+    c = s.classes[i]
+    if not c["detected_code"] or not c["declared_code"]:
+        return None
+    return 0.0 if c["format_mismatch"] else 1.0

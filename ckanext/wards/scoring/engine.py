@@ -1,0 +1,168 @@
+"""Scores of one dataset or resource: data.europa.eu's MQA (405 points) and our Japan
+dimension, from the metrics (``spec``) and their checks (``checks/<dimension>.py``).
+
+A check returns the share of its metric that passes (0.0 … 1.0) or None when it could
+not be assessed: that counts as 0 points and is flagged (``assessed: false``), as the
+MQA gives no points for what it cannot verify. The slow assessments (file checks, SHACL)
+are not run here: they come in as ``stored`` and ``dcat_compliant``, stored by the
+re-score job (``jobs``) from the IWardsScoring plugins.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any, Optional
+
+from ckanext.wards.scoring import checks, extensions, facts, spec
+from ckanext.wards.scoring.subject import Subject, access_url, download_url
+
+
+@functools.lru_cache(maxsize=8)
+def check_table(plugins: tuple[Any, ...]) -> dict[str, checks.Check]:
+    """Metric id → its check function, for one set of IWardsScoring plugins."""
+    added = extensions.added_checks(plugins)
+    own_ids = {m["id"] for m in spec.spec()["metrics"]}
+    table: dict[str, checks.Check] = {}
+    for m in spec.plan(plugins).metrics:
+        if m["id"] in own_ids:
+            table[m["id"]] = checks.own_check(m)
+        else:
+            table[m["id"]] = _guarded(m, added.get(m["check"]))
+    return table
+
+
+def _guarded(metric: dict[str, Any], fn: Optional[checks.Check]) -> checks.Check:
+    """A plugin's check that cannot stop scoring: if it is missing or raises, it is logged
+    and the metric is not assessed."""
+    if fn is None:
+        extensions.log.error("wards: metric %s names check %r, which no plugin provides; "
+                             "it is not assessed", metric["id"], metric["check"])
+
+    def run(s: Subject, i: Optional[int]) -> Optional[float]:
+        if fn is None:
+            return None
+        try:
+            return fn(s, i)
+        except Exception:
+            extensions.log.exception("wards: check of %s failed; counted as not assessed", metric["id"])
+            return None
+    return run
+
+
+def score_dataset(pkg: dict[str, Any], link_status: Optional[dict[str, int]] = None,
+                  stored: Optional[dict[str, dict[str, Any]]] = None,
+                  dcat_compliant: Optional[bool] = None,
+                  now: Optional[dt.datetime] = None) -> dict[str, Any]:
+    """Every metric of one dataset dict (package_show shape, either schema).
+
+    ``link_status``: URL → last HTTP status (link checker); ``stored``: resource id →
+    stored assessments (``sniffed_code``, ``conformance_ok``, ``rules_score``);
+    ``dcat_compliant``: the stored DCAT-AP (SHACL) result, if known.
+    """
+    plugins = extensions.plugins()
+    plan, table = spec.plan(plugins), check_table(plugins)
+    s = Subject(pkg, link_status, stored, dcat_compliant, now)
+    n = len(s.resources)
+    # Distribution metrics, per resource
+    per_res: list[dict[str, Optional[float]]] = [
+        {m["id"]: table[m["id"]](s, i) for m in plan.distribution} for i in range(n)]
+
+    def res_mqa_points(i: int) -> float:
+        return sum((per_res[i][m["id"]] or 0.0) * m["points"] for m in plan.mqa_distribution)
+
+    best = max(range(n), key=res_mqa_points) if n else None
+
+    results = []
+    for m in plan.metrics:
+        if m["scope"] == "dataset":
+            share = table[m["id"]](s, None)
+        elif n == 0:
+            share = 0.0
+        elif m["id"] in plan.mqa_ids:  # MQA: the best distribution counts
+            share = per_res[best][m["id"]]
+        else:  # Japan: share of resources passing
+            values = [per_res[i][m["id"]] for i in range(n) if per_res[i][m["id"]] is not None]
+            share = (sum(values) / len(values)) if values else None
+        points = int(round((share or 0.0) * m["points"]))
+        passing = [per_res[i][m["id"]] for i in range(n)] if m["scope"] == "distribution" else None
+        results.append({
+            "id": m["id"], "dimension": m["dimension"], "points": points, "max": m["points"],
+            "assessed": share is not None, "passed": points == m["points"],
+            "resources_passing": (sum(1 for v in passing if v) if passing is not None else None),
+        })
+    declared, checked = facts.conformance(s)
+    org = pkg.get("organization")
+    return {
+        "package_id": pkg.get("id"),
+        "name": pkg.get("name"),
+        "title": pkg.get("title") or pkg.get("name"),
+        "owner_org": pkg.get("owner_org") or (org.get("id") if isinstance(org, dict) else None),
+        "private": bool(pkg.get("private")),
+        **totals(results, plan),
+        "stars": facts.dataset_stars(s),
+        "machine_readable_strict": any(c["machine_readable_strict"] for c in s.classes),
+        "machine_readable_broad": any(c["machine_readable_broad"] for c in s.classes),
+        "has_csv": any(c["is_csv"] for c in s.classes),
+        "api_count": sum(1 for c in s.classes if c["is_api"]),
+        "open_licence": facts.licence_is_open(facts.licence_id(pkg)),
+        "conforms_to": declared,
+        "conformance_ok": checked,
+        "dcat_compliant": dcat_compliant,
+        "resource_count": n,
+        "resources": [dict(c, id=r.get("id"), name=r.get("name") or r.get("url"),
+                           metrics={k: v for k, v in per_res[i].items()})
+                      for i, (r, c) in enumerate(zip(s.resources, s.classes))],
+    }
+
+
+def totals(results: list[dict[str, Any]], plan: spec.Plan) -> dict[str, Any]:
+    """MQA points and rating, Japan points, points per dimension, and the fixes (metrics
+    short of their points, most points gained first) of one dataset's metric results."""
+    mqa = sum(r["points"] for r in results if r["id"] in plan.mqa_ids)
+    dimensions: dict[str, int] = {}
+    for r in results:
+        dimensions[r["dimension"]] = dimensions.get(r["dimension"], 0) + r["points"]
+    fixes = sorted(({"id": r["id"], "points_gained": r["max"] - r["points"],
+                     "field": plan.by_id[r["id"]].get("field") or "",
+                     "assessed": r["assessed"]}
+                    for r in results if r["points"] < r["max"]),
+                   key=lambda f: (-f["points_gained"], f["id"]))
+    return {
+        "mqa_points": mqa,
+        "mqa_max": plan.max_points["mqa"],
+        "rating": spec.rating(mqa),
+        "japan_points": sum(r["points"] for r in results if r["id"] not in plan.mqa_ids),
+        "japan_max": plan.max_points["japan"],
+        "dimensions": dimensions,
+        "metrics": results,
+        "fixes": fixes,
+    }
+
+
+def score_resource(resource: dict[str, Any], pkg: Optional[dict[str, Any]] = None,
+                   link_status: Optional[dict[str, int]] = None,
+                   stored: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """Classification and distribution checks of one resource (``wards_resource_score``)."""
+    plugins = extensions.plugins()
+    table = check_table(plugins)
+    pkg = dict(pkg or {}, resources=[resource])
+    s = Subject(pkg, link_status, {resource.get("id"): stored or {}})
+    results = []
+    for m in spec.plan(plugins).distribution:
+        share = table[m["id"]](s, 0)
+        results.append({"id": m["id"], "dimension": m["dimension"], "max": m["points"],
+                        "assessed": share is not None,
+                        "points": int(round((share or 0.0) * m["points"]))})
+    return dict(s.classes[0], id=resource.get("id"), checks=results,
+                access_url_status=(link_status or {}).get(access_url(resource) or ""),
+                download_url_status=(link_status or {}).get(download_url(resource) or ""))
+
+
+def ranked_fixes(score: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
+    """Fix hints with texts, most points gained first."""
+    out = []
+    by_id = spec.metric_by_id()
+    for f in score.get("fixes") or []:
+        m = by_id[f["id"]]
+        out.append(dict(f, label=spec.text(m, "label", lang), fix=spec.text(m, "fix", lang)))
+    return out

@@ -1,0 +1,140 @@
+"""Facts about a dataset that several checks, the engine's summary and the ward report
+share: its licence (open, known), 5-star level, declared and checked conformance, last
+modification and freshness against the declared frequency.
+
+Every field is read with fallbacks (``extras``, legacy ckanext-dcat keys,
+``metadata_modified``), so a dataset of the shared schema or of CKAN's default schema
+is scored alike.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+from typing import Any, Optional
+
+from ckanext.wards import paths
+from ckanext.wards.vocab import loader
+from ckanext.wards.lib.dates import read_datetime
+from ckanext.wards.lib.fields import field
+from ckanext.wards.lib.lists import as_texts
+from ckanext.wards.lib.text import fold
+from ckanext.wards.scoring.subject import Subject
+
+# --- licences -------------------------------------------------------------------------------
+
+
+def licence_table() -> dict[str, dict[str, Any]]:
+    """Folded licence id, label or alias → entry of schemas/vocab/licenses.yaml (``open``,
+    ``known``), matched as the schema's validator matches, so a dataset of any schema is
+    scored by the licence our schema would store."""
+    return loader.term_lookup("licenses")
+
+
+@functools.lru_cache(maxsize=None)
+def eu_licence_codes() -> frozenset[str]:
+    """Codes, URIs and labels of the EU licence authority table (eu-licences.csv)."""
+    with open(paths.schema_file("vocab", "eu-licences.csv"), encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return frozenset(v for row in rows for v in (row[0], row[1], row[2]) if v)
+
+
+@functools.lru_cache(maxsize=None)
+def eu_access_rights() -> frozenset[str]:
+    """Every value of the EU access-right table (eu-access-rights.csv)."""
+    with open(paths.schema_file("vocab", "eu-access-rights.csv"), encoding="utf-8") as f:
+        return frozenset(v for row in csv.reader(f) for v in row if v)
+
+
+def licence_id(pkg: dict[str, Any], res: Optional[dict[str, Any]] = None) -> Optional[str]:
+    value = (res or {}).get("license") or field(pkg, "license_id", "license")
+    if not value or fold(value) in ("", "notspecified", "not-specified"):
+        return None
+    return str(value)
+
+
+def licence_is_open(value: Optional[str]) -> bool:
+    """Our vocabulary's ``open`` for its licences, CKAN's licence register for others."""
+    if not value:
+        return False
+    entry = licence_table().get(fold(value))
+    if entry is not None:
+        return bool(entry["open"])
+    try:  # CKAN's own register (default schema portals, custom licence files)
+        from ckan.model import Package
+        licence = Package.get_license_register().get(value)
+        return bool(licence and licence.isopen())
+    except Exception:
+        return False
+
+
+def licence_is_known(value: Optional[str]) -> bool:
+    """Our vocabulary's ``known`` for its licences; another licence is known when it is a
+    code or URI of the EU licence authority table (schemas/vocab/eu-licences.csv)."""
+    if not value:
+        return False
+    entry = licence_table().get(fold(value))
+    if entry is not None:
+        return bool(entry.get("known"))
+    code = value.rstrip("/").rsplit("/", 1)[-1]
+    return value in eu_licence_codes() or code.upper().replace("-", "_") in eu_licence_codes()
+
+
+# --- formats and standards ------------------------------------------------------------------
+
+
+def dataset_stars(s: Subject) -> int:
+    """5-star level of the dataset: the best resource (licence is its own finding)."""
+    return max((c["stars"] for c in s.classes), default=0)
+
+
+def conformance(s: Subject) -> tuple[list[str], Optional[bool]]:
+    """(declared standard ids, checker result over resources: True/False/None unchecked)."""
+    declared = as_texts(field(s.pkg, "conforms_to"))
+    for res in s.resources:
+        declared += [x for x in as_texts(res.get("conforms_to")) if x not in declared]
+    results = [st.get("conformance_ok") for st in (s.resource_store(r) for r in s.resources)
+               if st.get("conformance_ok") is not None]
+    checked = None if not results else any(results)
+    return declared, checked
+
+
+# --- dates and freshness --------------------------------------------------------------------
+
+
+def modified_date(pkg: dict[str, Any]) -> Optional[dt.datetime]:
+    """The declared modification date, else the newest resource change, else CKAN's."""
+    declared = read_datetime(field(pkg, "modified"))
+    if declared:
+        return declared
+    dates = [read_datetime(r.get("modified") or r.get("last_modified")) for r in pkg.get("resources") or []]
+    dates = [d for d in dates if d]
+    return max(dates) if dates else read_datetime(pkg.get("metadata_modified"))
+
+
+def frequency_days(pkg: dict[str, Any]) -> tuple[bool, Optional[int]]:
+    """(frequency declared and recognised, allowed days or None for no schedule)."""
+    value = field(pkg, "frequency", "accrual_periodicity", "update_frequency")
+    if isinstance(value, dict):
+        value = value.get("id") or value.get("uri")
+    if not value:
+        return False, None
+    # an id, label or alias of schemas/vocab/frequencies.yaml, or an EU frequency URI
+    entry = loader.term_lookup("frequencies").get(fold(str(value).rstrip("/").rsplit("/", 1)[-1]))
+    if entry is None:
+        return False, None
+    return True, entry["days"]
+
+
+def freshness(pkg: dict[str, Any], now: dt.datetime) -> float:
+    """1.0 if modified within the declared period (+ grace), else 0.0; no frequency → 0."""
+    known, days = frequency_days(pkg)
+    if not known:
+        return 0.0
+    if days is None:
+        return 1.0  # irregular / never: cannot be late
+    modified = modified_date(pkg)
+    if modified is None:
+        return 0.0
+    grace = loader.vocabulary_file("frequencies")["freshness_grace"]
+    return 1.0 if (now - modified) <= dt.timedelta(days=days * (1.0 + grace)) else 0.0

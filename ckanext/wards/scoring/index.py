@@ -1,0 +1,44 @@
+"""Score fields in the search index: what ``before_dataset_index`` adds to a dataset's
+Solr document, and the re-index after a re-score."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ckanext.wards.scoring import engine, store
+from ckanext.wards.scoring.subject import resource_urls
+
+log = logging.getLogger(__name__)
+
+
+def search_fields(pkg: dict[str, Any]) -> dict[str, str]:
+    """Solr fields from a dataset's score.
+
+    CKAN's Solr schema indexes unknown fields through its catch-all dynamic field ``*``
+    (string, indexed, not stored): enough for ``fq`` filters and facets. Points are
+    zero-padded so string ranges work (``wards_mqa_points:[221 TO 405]``).
+    """
+    stored = store.stored_resource_results([pkg["id"]]) if pkg.get("id") else {}
+    dcat = store.stored_dcat_results([pkg["id"]]).get(pkg["id"]) if pkg.get("id") else None
+    score = engine.score_dataset(pkg, store.link_statuses(resource_urls(pkg)), stored, dcat)
+    level = ("strict" if score["machine_readable_strict"]
+             else "broad" if score["machine_readable_broad"] else "no")
+    return {
+        "wards_rating": score["rating"],
+        "wards_mqa_points": f"{score['mqa_points']:03d}",
+        "wards_japan_points": f"{score['japan_points']:03d}",
+        "wards_stars": str(score["stars"]),
+        "wards_machine_readable": level,
+        "wards_has_csv": str(score["has_csv"]).lower(),
+        "wards_has_api": str(score["api_count"] > 0).lower(),
+        "wards_open_licence": str(score["open_licence"]).lower(),
+    }
+
+
+def reindex(package_id: str) -> None:
+    """Put the fresh score fields into Solr (before_dataset_index reads them)."""
+    from ckan.lib.search import rebuild
+    try:
+        rebuild(package_id)
+    except Exception:  # the score is stored; the index catches up on the next change
+        log.exception("could not re-index %s after scoring", package_id)
