@@ -40,6 +40,18 @@ def prefetch_scores(package_ids: list[str]) -> None:
         log.exception("could not prefetch stored scores")
 
 
+def prefetch_for_catalogue(search_results: dict[str, Any]) -> dict[str, Any]:
+    """``after_dataset_search``: on a request to one of ckanext-dcat's endpoints, the
+    stored scores of the page's datasets in two queries instead of two per dataset."""
+    try:
+        from flask import has_request_context, request
+        if has_request_context() and (request.endpoint or "").startswith("dcat."):
+            prefetch_scores([r.get("id") for r in search_results.get("results") or []])
+    except RuntimeError:
+        pass
+    return search_results
+
+
 def _load_scores(package_ids: list[str]) -> dict[str, Optional[dict[str, Any]]]:
     import sqlalchemy as sa
     import ckan.model as cm

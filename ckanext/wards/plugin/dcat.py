@@ -38,11 +38,5 @@ class WardsDcatPlugin(_shared.WardsPlugin):
     # IPackageController: the catalogue endpoint's page of datasets gets its stored
     # scores in two queries instead of two per dataset.
     def after_dataset_search(self, search_results, search_params):
-        try:
-            from flask import has_request_context, request
-            if has_request_context() and (request.endpoint or "").startswith("dcat."):
-                from ckanext.wards.dcat import quality
-                quality.prefetch_scores([r.get("id") for r in search_results.get("results") or []])
-        except RuntimeError:
-            pass
-        return search_results
+        from ckanext.wards.dcat import quality
+        return quality.prefetch_for_catalogue(search_results)

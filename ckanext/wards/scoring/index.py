@@ -2,6 +2,7 @@
 Solr document, and the re-index after a re-score."""
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -9,6 +10,16 @@ from ckanext.wards.scoring import engine, store
 from ckanext.wards.scoring.subject import resource_urls
 
 log = logging.getLogger(__name__)
+
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: CKAN's index document with our score fields added. A
+    scoring bug must never stop indexing: the document then goes in without them."""
+    try:
+        pkg_dict.update(search_fields(json.loads(pkg_dict["validated_data_dict"])))
+    except Exception:
+        log.exception("wards: could not add score fields for %s", pkg_dict.get("id"))
+    return pkg_dict
 
 
 def search_fields(pkg: dict[str, Any]) -> dict[str, str]:

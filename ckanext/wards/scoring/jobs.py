@@ -7,6 +7,7 @@ scores and stores the dataset, queues its link check and re-indexes it.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -16,9 +17,29 @@ from ckanext.wards.scoring.subject import resource_urls
 
 SNIFF_BYTES = 65536
 
+log = logging.getLogger(__name__)
+
 
 def enqueue_rescore(package_id: str) -> None:
     tk.enqueue_job(rescore_dataset, [package_id], title=f"wards re-score {package_id}")
+
+
+def after_change(package_id: Optional[str]) -> None:
+    """Queue the re-score of a dataset that was created, changed or deleted. The edit itself
+    never fails for it: with Redis down, the nightly ``ckan wards score --stale`` catches up."""
+    if not package_id:
+        return
+    try:
+        enqueue_rescore(package_id)
+    except Exception:
+        log.exception("wards: could not enqueue re-score of %s", package_id)
+
+
+def after_resource_change(resource: dict[str, Any]) -> None:
+    """A new or changed resource URL gets its link checked (the dataset's re-score comes
+    from its own ``after_change``)."""
+    if resource.get("package_id"):
+        linkcheck.enqueue_link_check(resource["package_id"], resource_urls({"resources": [resource]}))
 
 
 def file_checks_enabled() -> bool:
