@@ -172,7 +172,7 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
         raise click.UsageError("give --all, --stale, --org X or --dataset ID")
     ids = None
     if stale:
-        from ckanext.wards.lib.organizations import resolve_org_id
+        from ckanext.wards.lib.org_lookup import resolve_org_id
         from ckanext.wards.scoring import store
         org_id = resolve_org_id(org) if org else None
         if org and org_id is None:
@@ -207,7 +207,7 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
 @output_option
 def scorecard_cmd(org, fmt, include_private, lang, output):
     """Print the stewards' scorecard of an organisation as CSV (UTF-8 with BOM) or JSON."""
-    from ckanext.wards.lib.organizations import resolve_org_id
+    from ckanext.wards.lib.org_lookup import resolve_org_id
     from ckanext.wards.scoring import scorecard
     lang = lang or portal_language()
     if resolve_org_id(org) is None:

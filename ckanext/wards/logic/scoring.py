@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.wards.lib import flags
-from ckanext.wards.lib.organizations import resolve_org_id
+from ckanext.wards.lib.org_lookup import resolve_org_id
 from ckanext.wards.logic import schema
 from ckanext.wards.scoring import engine, scorecard, spec, store
 from ckanext.wards.scoring.subject import resource_urls

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Optional
 
 import ckan.model as ckan_model
 
-from ckanext.wards.lib.organizations import resolve_org_id
+from ckanext.wards.lib.org_lookup import resolve_org_id
 from ckanext.wards.scoring import datasets, engine, extensions, store
 from ckanext.wards.scoring.subject import resource_urls
 

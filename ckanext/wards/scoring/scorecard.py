@@ -10,7 +10,7 @@ import functools
 import json
 from typing import Any, Optional
 
-from ckanext.wards.lib.organizations import resolve_org_id
+from ckanext.wards.lib.org_lookup import resolve_org_id
 from ckanext.wards.scoring import extensions, spec, store
 
 SORT_KEYS = ("name", "title", "mqa_points", "japan_points", "rating", "stars", "failing")

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.model as ckan_model
 
-from ckanext.wards.lib.organizations import resolve_org_id
+from ckanext.wards.lib.org_lookup import resolve_org_id
 from ckanext.wards.model import DatasetScore, LinkCheck, ResourceScore
 
 # --- reads ----------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def _find_ward(org: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, A
     by its code; (None, None) if unknown."""
     try:
         doc = tk.get_action("wards_report")({}, {"organization": org})
-        from ckanext.wards.lib.organizations import org_header
+        from ckanext.wards.lib.org_lookup import org_header
         return doc, org_header(org)
     except tk.ObjectNotFound:
         pass

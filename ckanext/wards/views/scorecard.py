@@ -33,7 +33,7 @@ def _card(org: str) -> dict:
 
 def scorecard(id: str):
     card = _card(id)
-    from ckanext.wards.lib.organizations import org_header
+    from ckanext.wards.lib.org_lookup import org_header
     org = org_header(id)
     return tk.render("wards/scorecard/index.html", {
         # only the filter keys: the template passes args to url_for (?id=, ?_external=)
