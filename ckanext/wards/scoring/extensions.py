@@ -37,7 +37,10 @@ def added_metrics(implementations: tuple[Any, ...]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for plugin in implementations:
         ok, metrics = _call(plugin, "wards_metrics")
-        out.extend(m for m in (metrics or []) if ok and isinstance(m, dict))
+        if ok and isinstance(metrics, (list, tuple)):
+            out.extend(m for m in metrics if isinstance(m, dict))
+        elif ok and metrics:
+            log.error("wards: %s.wards_metrics() is no list of metrics; ignored", type(plugin).__name__)
     return out
 
 
@@ -45,8 +48,10 @@ def added_checks(implementations: tuple[Any, ...]) -> dict[str, Callable[..., An
     out: dict[str, Callable[..., Any]] = {}
     for plugin in implementations:
         ok, checks = _call(plugin, "wards_checks")
-        if ok and checks:
-            out.update({name: fn for name, fn in checks.items() if name not in out})
+        if ok and isinstance(checks, dict):
+            out.update({name: fn for name, fn in checks.items() if name not in out and callable(fn)})
+        elif ok and checks:
+            log.error("wards: %s.wards_checks() is no dict of check functions; ignored", type(plugin).__name__)
     return out
 
 

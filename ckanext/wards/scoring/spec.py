@@ -4,7 +4,7 @@ points, check names, labels and fix hints), plus the metrics other plugins add t
 from __future__ import annotations
 
 import functools
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional
 
 import yaml
 
@@ -40,15 +40,16 @@ class Plan(NamedTuple):
 
 @functools.lru_cache(maxsize=8)
 def plan(plugins: tuple[Any, ...]) -> Plan:
-    """metrics.yaml's metrics and those ``plugins`` add (a metric whose id is taken or whose
-    dimension is none of metrics.yaml's is logged and left out)."""
+    """metrics.yaml's metrics and those ``plugins`` add. A metric that could break scoring
+    (its id taken, its dimension none of metrics.yaml's, no ``scope`` of dataset or
+    distribution, no whole number of ``points``, no ``check`` name) is logged and left out."""
     own = spec()["metrics"]
     known, dimensions = {m["id"] for m in own}, spec()["dimensions"]
     every = list(own)
     for metric in extensions.added_metrics(plugins):
-        if metric.get("id") in known or metric.get("dimension") not in dimensions:
-            extensions.log.error("wards: metric %r ignored: its id is taken or its dimension "
-                                 "is none of metrics.yaml's", metric.get("id"))
+        problem = _unusable(metric, known, dimensions)
+        if problem:
+            extensions.log.error("wards: metric %r ignored: %s", metric.get("id"), problem)
             continue
         known.add(metric["id"])
         every.append(metric)
@@ -58,6 +59,24 @@ def plan(plugins: tuple[Any, ...]) -> Plan:
                 mqa_ids=frozenset(m["id"] for m in every if is_mqa(m)),
                 max_points={part: sum(m["points"] for m in every if is_mqa(m) == (part == "mqa"))
                             for part in ("mqa", "japan")})
+
+
+def _unusable(metric: Any, known: set[str], dimensions: dict[str, Any]) -> Optional[str]:
+    """Why a plugin's metric entry cannot be scored, or None."""
+    if not isinstance(metric, dict) or not isinstance(metric.get("id"), str):
+        return "it is no entry with an id"
+    if metric["id"] in known:
+        return "its id is taken"
+    if metric.get("dimension") not in dimensions:
+        return "its dimension is none of metrics.yaml's"
+    if metric.get("scope") not in ("dataset", "distribution"):
+        return "its scope is neither dataset nor distribution"
+    points = metric.get("points")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 0:
+        return "its points are not a whole number of 0 or more"
+    if not isinstance(metric.get("check"), str):
+        return "it names no check"
+    return None
 
 
 def is_mqa(metric: dict[str, Any]) -> bool:

@@ -1,5 +1,5 @@
 """The one loader of the vocabularies in ``schemas/vocab/<name>.yaml`` (and of the standard
-datasets, served by ``ckanext.wards.standards``): entries, their ids, the lookup of an id,
+datasets, served by ``ckanext.wards.conformance.standards``): entries, their ids, the lookup of an id,
 label or alias, and the canonical id of a value as the schema stores it.
 
 Strict: an unknown vocabulary name is a ``KeyError`` and a missing file an ``OSError``, so a
@@ -19,7 +19,7 @@ from ckanext.wards.paths import schema_file
 
 # vocabulary name -> file under schemas/vocab/ (top-level key = the name)
 VOCABULARIES = ("themes", "frequencies", "licenses", "languages", "encodings")
-STANDARDS = "standards"  # served by ckanext.wards.standards, not by a vocab file
+STANDARDS = "standards"  # served by ckanext.wards.conformance.standards, not by a vocab file
 
 
 @functools.lru_cache(maxsize=None)
