@@ -31,7 +31,14 @@ def _now() -> dt.datetime:
 # --- scoring tables (wards_scoring) ---
 
 
-class DatasetScore(tk.BaseModel):
+class _Readability:
+    """What a dataset's and a resource's score both say of machine readability."""
+    stars = sa.Column(sa.Integer, nullable=False)
+    machine_readable_strict = sa.Column(sa.Boolean, nullable=False)
+    machine_readable_broad = sa.Column(sa.Boolean, nullable=False)
+
+
+class DatasetScore(_Readability, tk.BaseModel):
     __tablename__ = "wards_dataset_score"
 
     package_id = sa.Column(sa.UnicodeText, primary_key=True)
@@ -42,9 +49,6 @@ class DatasetScore(tk.BaseModel):
     mqa_points = sa.Column(sa.Integer, nullable=False)
     rating = sa.Column(sa.UnicodeText, nullable=False)
     japan_points = sa.Column(sa.Integer, nullable=False)
-    stars = sa.Column(sa.Integer, nullable=False)
-    machine_readable_strict = sa.Column(sa.Boolean, nullable=False)
-    machine_readable_broad = sa.Column(sa.Boolean, nullable=False)
     has_csv = sa.Column(sa.Boolean, nullable=False)
     api_count = sa.Column(sa.Integer, nullable=False)
     open_licence = sa.Column(sa.Boolean, nullable=False)
@@ -57,16 +61,13 @@ class DatasetScore(tk.BaseModel):
     scored_at = sa.Column(sa.DateTime, nullable=False, default=_now)
 
 
-class ResourceScore(tk.BaseModel):
+class ResourceScore(_Readability, tk.BaseModel):
     __tablename__ = "wards_resource_score"
 
     resource_id = sa.Column(sa.UnicodeText, primary_key=True)
     package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
     code = sa.Column(sa.UnicodeText)                 # EU file-type code
     media_type = sa.Column(sa.UnicodeText)
-    stars = sa.Column(sa.Integer, nullable=False)
-    machine_readable_strict = sa.Column(sa.Boolean, nullable=False)
-    machine_readable_broad = sa.Column(sa.Boolean, nullable=False)
     is_api = sa.Column(sa.Boolean, nullable=False)
     is_csv = sa.Column(sa.Boolean, nullable=False)
     format_mismatch = sa.Column(sa.Boolean, nullable=False)
