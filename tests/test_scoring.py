@@ -320,3 +320,27 @@ def test_cli_scorecard_speaks_the_portals_default_language(sysadmin, cli):
                                                  *(["--lang", lang] if lang else [])]).output)
              for lang in (None, "ja", "en")}
     assert cards[None] == cards["ja"] != cards["en"]
+
+
+def test_an_edit_committed_while_its_state_was_being_scored_is_stale(sysadmin):
+    """CKAN stamps metadata_modified when an edit starts; a job that read the state before
+    the edit and stored its score after that stamp must not hide the edit from
+    ``ckan wards score --stale`` (the edit's own job may be lost with a killed worker)."""
+    import datetime as dt
+    import sqlalchemy as sa
+    org = factories.Organization()
+    pkg = _create(sysadmin, org, name="raced", resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV"}])
+    bulk.score_batch([pkg["id"]])
+    assert pkg["id"] not in store.outdated_package_ids(org["id"])
+    t = wards_model.DatasetScore.__table__
+    row = model.Session.execute(sa.select(t.c.scored_at, t.c.scored_modified)
+                                .where(t.c.package_id == pkg["id"])).one()
+    assert row.scored_modified == model.Package.get(pkg["id"]).metadata_modified
+    # The job read the state before the edit (an older metadata_modified) and wrote later.
+    model.Session.execute(t.update().where(t.c.package_id == pkg["id"]).values(
+        scored_modified=row.scored_modified - dt.timedelta(seconds=1),
+        scored_at=row.scored_at + dt.timedelta(minutes=5)))
+    model.Session.commit()
+    assert store.outdated_package_ids(org["id"]) == [pkg["id"]]
+    bulk.rescore(package_ids=store.outdated_package_ids(org["id"]))
+    assert store.outdated_package_ids(org["id"]) == []

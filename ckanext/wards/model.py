@@ -59,6 +59,9 @@ class DatasetScore(_Readability, tk.BaseModel):
     metrics = sa.Column(JSONB, nullable=False)       # metric id → points
     fixes = sa.Column(JSONB, nullable=False)         # [[metric id, points gained], ...] best first
     scored_at = sa.Column(sa.DateTime, nullable=False, default=_now)
+    # The dataset's metadata_modified as it was read for this score: an edit committed
+    # while a job was scoring the previous state makes the row stale whatever the clocks say.
+    scored_modified = sa.Column(sa.DateTime)
 
 
 class ResourceScore(_Readability, tk.BaseModel):

@@ -36,7 +36,8 @@ def score_batch(package_ids: list[str], stored_overrides: Optional[dict[str, dic
     links = store.link_statuses([u for p in pkgs for u in resource_urls(p)])
 
     scores = [engine.score_dataset(p, links, stored, dcat.get(p["id"]), now) for p in pkgs]
-    store.write_scores(package_ids, scores, stored, now)
+    modified = {p["id"]: p.get("metadata_modified") for p in pkgs}
+    store.write_scores(package_ids, scores, stored, now, modified)
     ckan_model.Session.commit()
     return scores
 

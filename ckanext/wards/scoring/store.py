@@ -136,7 +136,8 @@ def link_statuses(urls: list[str]) -> dict[str, int]:
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _dataset_row(score: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+def _dataset_row(score: dict[str, Any], now: dt.datetime,
+                 modified: Optional[dt.datetime] = None) -> dict[str, Any]:
     return {
         "package_id": score["package_id"], "owner_org": score["owner_org"],
         "name": score["name"], "title": score["title"], "private": score["private"],
@@ -150,7 +151,7 @@ def _dataset_row(score: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
         "resource_count": score["resource_count"],
         "metrics": {m["id"]: m["points"] for m in score["metrics"]},
         "fixes": [[f["id"], f["points_gained"]] for f in score["fixes"]],
-        "scored_at": now,
+        "scored_at": now, "scored_modified": modified,
     }
 
 
@@ -192,10 +193,13 @@ def _upsert(table: sa.Table, rows: list[dict[str, Any]], key: str) -> None:
 
 
 def write_scores(package_ids: list[str], scores: list[dict[str, Any]],
-                 stored: dict[str, dict[str, Any]], now: dt.datetime) -> None:
+                 stored: dict[str, dict[str, Any]], now: dt.datetime,
+                 modified: Optional[dict[str, Any]] = None) -> None:
     """Upsert the scores of a batch; drop the rows of its resources deleted since the last
     score and of its datasets gone or deleted (those in ``package_ids`` but not scored)."""
-    _upsert(DatasetScore.__table__, [_dataset_row(s, now) for s in scores], "package_id")
+    modified = modified or {}
+    _upsert(DatasetScore.__table__, [_dataset_row(s, now, modified.get(s["package_id"])) for s in scores],
+            "package_id")
     res_rows = [row for s in scores for row in _resource_rows(s, stored, now)]
     rt = ResourceScore.__table__
     keep = [row["resource_id"] for row in res_rows]
@@ -217,7 +221,9 @@ def delete_scores(package_ids: list[str], commit: bool = True) -> None:
 
 
 def outdated_package_ids(org_id: Optional[str] = None) -> list[str]:
-    """Active datasets with no stored score, or one older than their last change.
+    """Active datasets with no stored score, or one of another state than their current one
+    (``scored_modified``: an edit committed while its job scored the state before) or
+    older than their last change.
 
     These are the re-score jobs that never ran (Redis was down when the dataset was
     edited, or a worker died mid-job); ``ckan wards score --stale`` catches them up.
@@ -228,6 +234,7 @@ def outdated_package_ids(org_id: Optional[str] = None) -> list[str]:
         .select_from(p.outerjoin(t, t.c.package_id == p.c.id))
         .where(p.c.state == "active", p.c.type == "dataset")
         .where(sa.or_(t.c.package_id.is_(None), t.c.scored_at < p.c.metadata_modified,
+                      t.c.scored_modified.is_distinct_from(p.c.metadata_modified),
                       t.c.private != p.c.private))
     )
     if org_id:
