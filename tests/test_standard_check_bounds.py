@@ -44,6 +44,7 @@ def assert_bounded(peak: dict) -> None:
     assert growth_mb < MEMORY_CEILING_MB, f"memory grew by {growth_mb:.0f} MB"
 
 
+@pytest.mark.slow  # tens of MB in a subprocess: dev/test, not dev/unit
 def test_a_10_mb_csv_on_one_line_is_refused_in_bounded_memory(tmp_path):
     path = tmp_path / "one-line.csv"
     path.write_bytes(b"x," * (5 * 1024 * 1024))
@@ -64,6 +65,7 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_expanded(tmp_path):
     assert peak["conforms"] is None and peak["levels"] == [None, None, None]
 
 
+@pytest.mark.slow  # tens of MB in a subprocess: dev/test, not dev/unit
 def test_a_part_expanding_a_thousand_times_is_refused_as_a_zip_bomb(tmp_path):
     bomb = zip_bomb(tmp_path / "bomb", 40 * 1024 * 1024)  # under the size limit, not the ratio
     peak = check_in_subprocess(bomb)
