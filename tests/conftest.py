@@ -25,6 +25,28 @@ STACK_MARKS = frozenset({"ckan_config", "usefixtures"})
 # Modules that start whole private stacks or Chromium.
 BROWSER_MODULES = frozenset({"test_compare_browser", "test_security_xss"})
 SLOW_MODULES = frozenset({"test_faults", "test_install_path", "test_packaging"})
+# Modules whose every test needs the stack: a run that deselects ``stack`` (dev/unit) does
+# not even import them (CKAN's test helpers, factories and Playwright cost seconds). A full
+# run checks the list: a test here that is not marked ``stack`` stops the run.
+STACK_MODULES = BROWSER_MODULES | SLOW_MODULES | frozenset({
+    "test_collect", "test_compare", "test_dcat", "test_dcat_migrated", "test_licences",
+    "test_migrate_install", "test_report", "test_schema_form", "test_schema_migrate",
+    "test_schema_stack", "test_scoring", "test_scoring_interface", "test_security_catalogue",
+    "test_security_exports", "test_security_headers", "test_security_import",
+    "test_security_input", "test_security_matrix", "test_security_ssrf", "test_stack",
+    "test_standard_check_action", "test_ward_identity",
+})
+
+
+def _deselects_stack(config) -> bool:
+    expression = " ".join((config.getoption("markexpr", "") or "").split())
+    return "not stack" in expression
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path.suffix == ".py" and collection_path.stem in STACK_MODULES and _deselects_stack(config):
+        return True
+    return None
 
 
 def pytest_configure(config):
@@ -47,6 +69,10 @@ def pytest_collection_modifyitems(config, items):
         uses_stack = STACK_FIXTURES.intersection(getattr(item, "fixturenames", ()))
         if uses_stack or marks & STACK_MARKS or module in BROWSER_MODULES | SLOW_MODULES:
             item.add_marker(pytest.mark.stack)
+        elif module in STACK_MODULES:
+            raise pytest.UsageError(
+                f"{item.nodeid} needs no stack, but its module is in tests/conftest.py's "
+                "STACK_MODULES, which dev/unit does not import: move the test or the module")
 
 WARDS_PLUGINS = "activity dcat wards_schema wards_scoring wards_compare wards_dcat"
 

@@ -349,6 +349,7 @@ def test_a_caller_rule_can_keep_redirects_on_the_same_origin(server):
 
 # --- limits -------------------------------------------------------------------------------
 
+@pytest.mark.slow  # waits out real deadlines: dev/test, not dev/unit
 def test_the_deadline_is_for_the_whole_fetch_not_per_read(server):
     """Each byte comes well within the deadline; the whole body does not."""
     with pytest.raises(fetch.FetchError) as error:
@@ -366,6 +367,7 @@ def test_the_byte_limit_holds_declared_or_streamed(server):
     assert error.value.reason == "too_large" and "more than 100000" in error.value.detail
 
 
+@pytest.mark.slow  # waits out real deadlines: dev/test, not dev/unit
 def test_concurrent_requests_to_one_host_are_limited(server):
     policy = allowing(server, per_host_concurrency=2)
     results = []

@@ -9,7 +9,9 @@ import pytest
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
+
+from tests.lazy import factories
 
 from ckanext.wards import schema
 from ckanext.wards.schema import importer

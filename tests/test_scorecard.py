@@ -8,7 +8,7 @@ import json
 import pytest
 
 import ckan.logic as logic
-import ckan.tests.factories as factories
+from tests.lazy import factories
 import ckan.tests.helpers as helpers
 
 from ckanext.wards.scoring import bulk
