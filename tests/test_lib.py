@@ -151,3 +151,17 @@ def test_iso_and_slashes_read_the_same_day(day):
     assert dates.read_date(day.isoformat()) == day
     assert dates.read_date(f"{day.year}/{day.month}/{day.day}") == day
     assert dates.read_date(f"{day.year}年{day.month}月{day.day}日") == day
+
+
+# --- language.page_language ----------------------------------------------------------------
+
+@pytest.mark.parametrize("requested, expected", [("ja", "ja"), ("ja_JP", "ja"), ("en", "en"),
+                                                 ("fr", "en"), ("zh_Hant_TW", "en")])
+def test_page_language_is_ja_or_en(requested, expected):
+    from ckanext.wards.lib.language import page_language
+    assert page_language(requested) == expected
+
+
+def test_page_language_outside_a_request_is_en():
+    from ckanext.wards.lib.language import page_language
+    assert page_language() == "en"

@@ -11,14 +11,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.wards import schema
+from ckanext.wards.lib.language import page_language
 from ckanext.wards.scoring import spec
 
 __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields",
            "wards_rating_label", "wards_machine_readable_label"]
-
-
-def _page_language() -> str:
-    return "ja" if str(tk.h.lang()).startswith("ja") else "en"
 
 
 # --- the dataset schema (wards_schema) ---
@@ -42,7 +39,7 @@ def wards_carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str
 
 def wards_rating_label(band: str) -> str:
     """A rating band's label (``schemas/metrics.yaml``) in the page's language."""
-    lang = _page_language()
+    lang = page_language()
     for entry in spec.spec()["bands"]:
         if entry["id"] == band:
             return spec.text(entry, "label", lang)

@@ -8,20 +8,11 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.wards.lib import flags
+from ckanext.wards.lib.language import page_language
 from ckanext.wards.lib.org_lookup import resolve_org_id
 from ckanext.wards.logic import schema
 from ckanext.wards.scoring import engine, scorecard, spec, store
 from ckanext.wards.scoring.subject import resource_urls
-
-
-def _lang(data_dict: DataDict) -> str:
-    lang = data_dict.get("lang")
-    if not lang:
-        try:
-            lang = tk.h.lang()
-        except Exception:  # outside a request (CLI, jobs)
-            lang = "en"
-    return "ja" if str(lang).startswith("ja") else "en"
 
 
 def _live_score(pkg: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +54,7 @@ def wards_dataset_score(context: Context, data_dict: DataDict) -> dict[str, Any]
     tk.check_access("wards_dataset_score", context, data_dict)
     pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
     score = _live_score(pkg)
-    lang = _lang(data_dict)
+    lang = page_language(data_dict.get("lang"))
     for m in score["metrics"]:
         m["label"] = spec.text(spec.metric_by_id()[m["id"]], "label", lang)
     score["fixes"] = engine.ranked_fixes(score, lang)
@@ -87,7 +78,7 @@ def wards_scorecard(context: Context, data_dict: DataDict) -> dict[str, Any]:
     tk.check_access("wards_scorecard", context, data_dict)
     return scorecard.build(
         org, include_private=data_dict.get("include_private", False),
-        lang=_lang(data_dict), rating=data_dict.get("rating"), query=data_dict.get("q"),
+        lang=page_language(data_dict.get("lang")), rating=data_dict.get("rating"), query=data_dict.get("q"),
         sort=data_dict.get("sort") or "mqa_points", descending=data_dict.get("desc", False))
 
 

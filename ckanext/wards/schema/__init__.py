@@ -16,6 +16,7 @@ from ckanext.wards.schema.dataset import (  # noqa: F401 (re-exported)
 from ckanext.wards.schema.normalise import (  # noqa: F401 (re-exported)
     MAX_BYTE_SIZE, SchemaValueError, normalise_bool, normalise_byte_size, normalise_media_type,
     normalise_url, parse_date)
+from ckanext.wards.lib.language import page_language
 from ckanext.wards.vocab.loader import choices
 from ckanext.wards.vocab.wards import ward_for
 
@@ -39,6 +40,5 @@ def ward_name(code: Any) -> str:
     ward = ward_for(code) if code else None
     if not ward:
         return ""
-    from ckan.lib.helpers import lang
-    return ward["name_ja"] if lang() == "ja" else ward["name_en_conventional"]
+    return ward["name_ja"] if page_language() == "ja" else ward["name_en_conventional"]
 

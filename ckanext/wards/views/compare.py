@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.wards.compare import comparison, snapshots
 from ckanext.wards.lib import download
+from ckanext.wards.lib.language import page_language
 from ckanext.wards.report import export, measurements
 from ckanext.wards.report import open_data_list as a06  # the view below is open_data_list
 from ckanext.wards.views import query, security
@@ -21,13 +22,6 @@ security.protect(compare_blueprint)
 SORT_KEYS = ("code", "name", "datasets", "resources", "csv", "api", "machine_readable_strict",
              "machine_readable_broad", "open_licence", "standard_conformance", "mqa_points_mean",
              "age_hours")
-
-
-def _lang() -> str:
-    try:
-        return "ja" if str(tk.h.lang()).startswith("ja") else "en"
-    except Exception:
-        return "en"
 
 
 def sort_rows(rows: list[dict[str, Any]], key: str, desc: bool, lang: str = "en") -> list[dict[str, Any]]:
@@ -86,7 +80,7 @@ def compare_page():
     if fmt == "csv":
         return Response(comparison.comparison_csv(data["rows"]),
                         headers=download.headers("wards-compare.csv", "text/csv; charset=utf-8"))
-    lang = _lang()
+    lang = page_language()
     sort = tk.request.args.get("sort") or "code"
     rows = sort_rows(data["rows"], sort, desc, lang)
     trend = snapshots.trends()
@@ -138,7 +132,7 @@ def ward_page(org: str):
         return tk.abort(404, tk._("This organization is not a ward"))
     if doc is None:
         return tk.abort(404, tk._("Ward not found"))
-    lang = _lang()
+    lang = page_language()
     rows = measurements.measurements(doc)
     labels = _metric_labels(lang)
     for m in rows:
