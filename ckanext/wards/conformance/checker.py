@@ -134,6 +134,8 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
             report.fail("L1-06", row=header_index + 1, column=header, value=header)
         if settings["period_header_re"].search(key):
             period_headers.append(header)
+        if settings["era_year_re"].search(header) and not settings["western_year_re"].search(header):
+            report.fail("L3-05", value=header, msg="L3-05_header")
     if len(period_headers) >= settings["wide_layout_min_period_headers"]:
         report.fail("L3-09", value=", ".join(period_headers[:5]))
 
@@ -146,7 +148,8 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     lg_columns = [i for i, col in matched.items() if col["type"] == "lg_code"]
 
     stats = [ColumnStats() for _ in range(width)]
-    for rule_id in ("L1-01", "L1-02", "L1-03", "L1-04", "L1-06", "L1-07", "L1-08", "L2-02", "L3-01", "L3-05"):
+    for rule_id in ("L1-01", "L1-02", "L1-03", "L1-04", "L1-06", "L1-07", "L1-08", "L2-02", "L3-01", "L3-04",
+                    "L3-05"):
         report.evaluated(rule_id)
     if is_csv:
         report.evaluated("L1-14")
@@ -155,8 +158,10 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
                            set(lg_columns), is_csv, info, max_examples)
 
     pending_blank: int | None = None
+    second_table: tuple[int, int] | None = None  # (record, width) of a padded header-like row
     rows_checked = 0
     record = header_index + 1  # 1-based record number; the header is record header_index + 1
+    info["header_row"] = header_index + 1
     batch: list[tuple[int, list[str]]] = []
 
     def data_rows():
@@ -169,10 +174,20 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
             if pending_blank is None:
                 pending_blank = record
             continue
+        if second_table is not None:
+            if _filled_width(row) <= second_table[1]:
+                report.fail("L1-02", row=second_table[0])
+            second_table = None
         if pending_blank is not None:
             report.fail("L1-03", where=f"Row {pending_blank}", where_ja=f"{pending_blank}行目")
-            if _looks_like_header(row, headers):
+            if batch:  # the column statistics so far tell a header from data
+                context.check_batch(batch)
+                batch = []
+            verdict = _looks_like_header(row, headers, stats)
+            if verdict:
                 report.fail("L1-02", row=record)
+            elif verdict is None:
+                second_table = (record, _filled_width(row))
             pending_blank = None
         rows_checked += 1
         if len(row) != width:
@@ -184,49 +199,74 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     if batch:
         context.check_batch(batch)
 
-    _column_rules(report, stats, headers, matched, settings, max_examples)
-    if lg_columns:
-        report.evaluated("L3-06")
-    elif any(standards.normalise_header(h) in ("地方公共団体名", "市区町村名", "都道府県名") for h in headers):
+    numeric = _column_rules(report, stats, headers, matched, settings, max_examples)
+    _units_rule(report, stats, headers, numeric, settings)
+    _stub_blanks_rule(report, context, stats, headers, numeric)
+    if lg_columns or context.region_columns:
         report.evaluated("L3-06")
     return finish(report, std, info, layout_name, matched, headers, file_format,
                    rows_checked=rows_checked, via_alias=via_alias)
 
 
 def _header_index(buffered: list[list[str]], report: Report) -> int:
-    """Index of the header row among the first records; fails L3-01 when it is not the first."""
+    """Index of the header row among the first records. The header is the first row about
+    as wide as the table (rule L1-05 names its cells, so a title or a "作成日,2024-04-01"
+    row above it must not be taken for it); rows above it fail L3-01 (the file does not
+    start with the header) and L1-04 (information outside the data)."""
     widths = [sum(1 for c in r if c.strip()) for r in buffered]
+    numbers = [sum(1 for c in r if NUMBER_RE.fullmatch(c.strip())) for r in buffered]
     widest = max(widths)
     first = widths[0]
     report.evaluated("L3-01")
+    if first and numbers[0] > first / 2 and widest > 1:
+        report.fail("L3-01", reason="first row holds data, not column names", reason_ja="先頭行が項目名ではなくデータです")
+        return 0
+    if first and widest <= 2:  # too narrow to tell a title from a header
+        return 0
+    wide = max(2, -(-widest * 6 // 10))
+    index = next((i for i, w in enumerate(widths) if w >= wide and numbers[i] <= w / 2), 0)
+    if index == 0 and first:
+        return 0
     if first == 0:
         reason = ("blank first row", "先頭行が空行")
-    elif first == 1 and widest > 2:
-        reason = ("title row before the header", "項目名の前に表題行があります")
-    elif sum(1 for c in buffered[0] if NUMBER_RE.fullmatch(c.strip())) > first / 2 and widest > 1:
-        reason = ("first row holds data, not column names", "先頭行が項目名ではなくデータです")
-        report.fail("L3-01", reason=reason[0], reason_ja=reason[1])
-        return 0
     else:
-        return 0
+        reason = ("title row before the header", "項目名の前に表題行があります")
     report.fail("L3-01", reason=reason[0], reason_ja=reason[1])
-    for index, count in enumerate(widths):
-        if count >= max(2, widest // 2):
-            return index
-    return 0
+    for i in range(index):
+        if widths[i]:
+            value = " ".join(c.strip() for c in buffered[i] if c.strip())[:80]
+            report.fail("L1-04", row=i + 1, value=value, msg="L1-04_above")
+    return index
 
 
-def _looks_like_header(row: list[str], headers: list[str]) -> bool:
+def _looks_like_header(row: list[str], headers: list[str], stats: list[ColumnStats]) -> bool | None:
+    """After a blank row: does this row start a second table (rule L1-02)? True when it
+    repeats the header, or is all text where the table holds numbers, or has another
+    width; None when it is all text and ends before the table's last column (a narrower
+    table padded to the same width: confirmed by the next row); False otherwise."""
     values = [c for c in row if c.strip()]
     if [standards.normalise_header(c) for c in row] == [standards.normalise_header(h) for h in headers]:
         return True
-    return len(values) >= 2 and not any(NUMBER_RE.fullmatch(v) for v in values) and len(row) != len(headers)
+    if len(values) < 2 or any(NUMBER_RE.fullmatch(v.strip()) for v in values):
+        return False
+    if len(row) != len(headers):
+        return True
+    numeric = [j for j, st in enumerate(stats) if st.values >= 2 and st.numbers * 2 > st.values]
+    if any(row[j].strip() for j in numeric if j < len(row)):
+        return True
+    return None if _filled_width(row) < len(headers) else False
+
+
+def _filled_width(row: list[str]) -> int:
+    return max((j + 1 for j, c in enumerate(row) if c.strip()), default=0)
 
 
 def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], matched: dict,
-                  settings: dict, max_examples: int) -> None:
-    """Rules that need a whole column: L1-09, L2-01, L2-04, L2-05, and blank columns (L1-03)."""
+                  settings: dict, max_examples: int) -> list[int]:
+    """Rules that need a whole column: L1-09, L2-01, L2-04, L2-05, and blank columns (L1-03).
+    Returns the indexes of the numeric columns."""
     synonyms = settings["synonyms"]
+    numeric_columns: list[int] = []
     for j, st in enumerate(stats):
         name = column_name(headers, j)
         if st.values == 0 and not headers[j].strip() and st.blanks:
@@ -239,6 +279,7 @@ def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], 
                                       and st.numbers + st.junk_total >= NUMERIC_SHARE * st.values
                                       and st.numbers >= st.values / 2)
         if numeric:
+            numeric_columns.append(j)
             report.evaluated("L1-09")
             report.evaluated("L2-01")
             if st.blanks and st.zeros:
@@ -260,6 +301,38 @@ def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], 
                     report.fail("L2-04", column=name, value=" / ".join(spellings[:5]))
             for row, value in st.other_detail[:max_examples]:
                 report.fail("L2-05", row=row, column=name, value=value)
+    return numeric_columns
+
+
+def _units_rule(report: Report, stats: list[ColumnStats], headers: list[str], numeric: list[int],
+                settings: dict) -> None:
+    """Rule L3-04: each numeric column says its unit in its header, unless it is not a
+    quantity (an identifier, a code, a flag, a calendar part, a coordinate)."""
+    for j in numeric:
+        header = headers[j].strip()
+        st = stats[j]
+        if not header:
+            continue  # L1-05 already
+        if settings["unit_in_header_re"].search(header) or settings["unit_implied_header_re"].search(header):
+            continue
+        if settings["unitless_header_re"].search(header):
+            continue
+        if st.distinct is not None and set(st.distinct) <= {"0", "1", "0.0", "1.0"}:
+            continue  # a 0/1 flag
+        report.fail("L3-04", column=column_name(headers, j))
+
+
+def _stub_blanks_rule(report: Report, context: BatchContext, stats: list[ColumnStats], headers: list[str],
+                      numeric: list[int]) -> None:
+    """Rule L2-02: blanks for the value above in the first column (the row labels) when it
+    holds text; the rows were noted as the batches went by."""
+    if not context.stub_blanks or 0 in numeric or not headers or not headers[0].strip():
+        return
+    for row in context.stub_blanks:
+        report.fail("L2-02", row=row, column=column_name(headers, 0), msg="L2-02_blank")
+    extra = context.stub_blank_count - len(context.stub_blanks)
+    if extra > 0:
+        report.evaluated("L2-02")["failed"] += extra
 
 
 def check_file(path: str | Path, standard_id: str | None = None, *, max_examples: int = MAX_EXAMPLES,

@@ -39,11 +39,12 @@ class Report:
     def evaluated(self, rule_id: str) -> dict:
         return self.rules.setdefault(rule_id, {"failed": 0, "examples": []})
 
-    def fail(self, rule_id: str, *, row=None, column=None, value=None, **params) -> None:
+    def fail(self, rule_id: str, *, row=None, column=None, value=None, msg: str | None = None, **params) -> None:
+        """One failure of a rule; ``msg`` names a message other than the rule's own."""
         state = self.evaluated(rule_id)
         state["failed"] += 1
         if len(state["examples"]) < self.max_examples:
-            en, ja = message(rule_id, row=row, column=column or "", value=value, **params)
+            en, ja = message(msg or rule_id, row=row, column=column or "", value=value, **params)
             example = {"row": row, "column": column, "value": value, "message": en, "message_ja": ja}
             state["examples"].append({k: v for k, v in example.items() if v is not None})
 

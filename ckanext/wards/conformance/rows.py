@@ -1,5 +1,6 @@
 """The data rows of a table, checked a batch at a time: the row-level rules (encoding,
-line breaks, platform-dependent characters, layout spaces, era dates, ditto marks, notes),
+line breaks, platform-dependent characters, layout spaces and line breaks, several data in
+one cell, era dates, ditto marks and blanks for repeats, notes, official area names),
 the typed cells of the standard's columns, required values, and the per-column statistics
 (``ColumnStats``) that the whole-column rules read at the end."""
 from __future__ import annotations
@@ -10,17 +11,67 @@ from collections import Counter
 from ckanext.wards.conformance.values import (MULTI_SPLIT_RE, MULTI_SPLIT_URL_RE, NUMBER_RE, SPACED_CJK_RE,
                                               check_value, parse_date)
 from ckanext.wards.lib.dates import eras
+from ckanext.wards.vocab.wards import wards
 
 CELL_SEP = "\x1f"          # joins a row's cells so one regex can screen the whole row
 BATCH_ROWS = 512
 # A space or tab at a cell's edge (cells are joined by \x1f, rows by \x1e), an
-# ideographic space anywhere, or two spaces in a row.
+# ideographic space anywhere, two spaces in a row, or a line break.
 _SPACE_TOKENS = tuple(a + b for a in "\x1e\x1f" for b in " \t") + tuple(b + a for a in "\x1e\x1f" for b in " \t") \
-    + ("\u3000", "  ")
+    + ("\u3000", "  ", "\n", "\r")
+_SPACE_RUN_RE = re.compile(r"[ \u3000]{2,}")
+# A line break in a cell of prose (whitespace under this share of the text) is the text's
+# own; in a short value it lays the value out (rule L1-06).
+LAYOUT_BREAK_WHITESPACE_SHARE = 0.10
+# Characters whose presence makes a cell worth the L1-07 test (several data in one cell).
+_MULTI_TOKENS = ("、", "・", ",", "，", "／", "（", "(", "\n")
 
 
 def _has_layout_space(text: str) -> bool:
     return text[:1] in (" ", "\t") or text[-1:] in (" ", "\t") or any(t in text for t in _SPACE_TOKENS)
+
+
+def layout_space_problem(cell: str, name_column: bool) -> str | None:
+    """Why a cell's spaces or line breaks lay it out (rule L1-06): "edge", "run", "ideographic",
+    "break"; None when they do not. In a column of proper names or addresses one
+    ideographic space separates parts of the name (山田　太郎) and is kept."""
+    if cell != cell.strip(" \t\u3000\r\n"):
+        return "edge"
+    if SPACED_CJK_RE.fullmatch(cell):
+        return "run"
+    if _SPACE_RUN_RE.search(cell):
+        return "run"
+    if "\n" in cell or "\r" in cell:
+        spaces = sum(1 for c in cell if c.isspace())
+        if spaces > LAYOUT_BREAK_WHITESPACE_SHARE * len(cell):
+            return "break"
+    if "\u3000" in cell and not name_column:
+        return "ideographic"
+    return None
+
+
+def several_data(cell: str, settings: dict, name_column: bool) -> bool:
+    """Does one cell hold several data (rule L1-07)? A "lat,lon" pair, "19（3）", two
+    quantities joined by ／, a comma list (not a thousands-separated number), a list of
+    three or more joined by 、 or ・ (・ is part of many proper names: not in those
+    columns), or two or more non-blank lines."""
+    value = cell.strip()
+    if not value:
+        return False
+    if "\n" in value and sum(1 for line in value.splitlines() if line.strip()) >= 2:
+        return True
+    if settings["lat_lon_pair_re"].fullmatch(value) or settings["two_numbers_re"].fullmatch(value):
+        return True
+    if settings["slash_joined_re"].search(value):
+        return True
+    if ("," in value or "，" in value) and not settings["thousands_number_re"].fullmatch(value):
+        return True
+    for sep, minimum in settings["list_separator_min"].items():
+        if sep == "・" and name_column:
+            continue
+        if value.count(sep) >= minimum:
+            return True
+    return False
 
 
 class BatchContext:
@@ -50,6 +101,17 @@ class BatchContext:
              self._era_rule),
         ]
         self.ditto = settings["ditto"]
+        proper_re, region_re = settings["proper_name_header_re"], settings["region_header_re"]
+        self.name_columns = {j for j, h in enumerate(headers) if proper_re.search(h)}
+        self.region_columns = [j for j, h in enumerate(headers)
+                               if region_re.search(h) and "コード" not in h and "code" not in h.lower()
+                               and j not in lg_columns]
+        self.ward_short = {w["name_ja"][:-1]: w["name_ja"] for w in wards()}
+        # Rule L2-02: blanks in the first column standing for the value above.
+        self.stub_seen = False
+        self.stub_blanks: list[int] = []
+        self.stub_blank_count = 0
+        self.screens.append((lambda text: any(t in text for t in _MULTI_TOKENS), self._multi_rule))
 
     def fix_width(self, record: int, row: list[str]) -> list[str]:
         count = len(row)
@@ -77,8 +139,11 @@ class BatchContext:
                 value = next(c for c in row if c)
                 if note_re.match(value.strip()):
                     report.fail("L1-04", row=record, value=value[:80])
+        self._stub_batch(batch)
         columns = list(zip(*(row for _, row in batch)))
         records = [record for record, _ in batch]
+        for j in self.region_columns:
+            self._region_batch(j, columns[j], records)
         for j, values in enumerate(columns):
             self._column_batch(j, values, records)
         for j, name in self.required:
@@ -90,21 +155,54 @@ class BatchContext:
         for j, col, kind in self.typed:
             self._typed_batch(j, col, kind, columns[j], records)
 
+    def _stub_batch(self, batch: list[tuple[int, list[str]]]) -> None:
+        minimum = self.settings["stub_min_other_values"]
+        if self.width < 2:
+            return
+        for record, row in batch:
+            if row[0].strip():
+                self.stub_seen = True
+            elif self.stub_seen and len(row) - row.count("") >= minimum:
+                self.stub_blank_count += 1
+                if len(self.stub_blanks) < self.max_examples:
+                    self.stub_blanks.append(record)
+
+    def _region_batch(self, j: int, values: tuple, records: list[int]) -> None:
+        """Rule L3-06: an area named without its 都/府/県 or 区 is not its official name."""
+        short = self.settings["prefecture_short"]
+        for value in set(values):
+            name = value.strip()
+            official = short.get(name) or self.ward_short.get(name)
+            if official and name not in self.settings["prefecture_set"]:
+                for i, v in enumerate(values):
+                    if v == value:
+                        self.report.fail("L3-06", row=records[i], column=column_name(self.headers, j), value=value,
+                                         official=official, msg="L3-06_name")
+
+    def _multi_rule(self, record: int, row: list[str]) -> None:
+        settings = self.settings
+        for j, cell in enumerate(row):
+            if any(t in cell for t in _MULTI_TOKENS) and several_data(cell, settings, j in self.name_columns):
+                self.report.fail("L1-07", row=record, column=column_name(self.headers, j), value=cell[:80])
+
     def _encoding_rule(self, record: int, row: list[str]) -> None:
         self.report.add("encoding_error", "error", row=record, encoding=self.info.get("encoding"))
 
     def _line_break_rule(self, record: int, row: list[str]) -> None:
-        for j, cell in enumerate(row):
-            if "\n" in cell or "\r" in cell:
-                if self.is_csv:
+        # In a sheet a line break is a layout matter (L1-06, in _space_rule); in a CSV it
+        # also breaks the one-record-per-line rule (L1-14).
+        if self.is_csv:
+            for j, cell in enumerate(row):
+                if "\n" in cell or "\r" in cell:
                     self.report.fail("L1-14", row=record, column=column_name(self.headers, j))
-                else:
-                    self.report.fail("L1-06", row=record, column=column_name(self.headers, j), value=cell)
 
     def _platform_rule(self, record: int, row: list[str]) -> None:
         settings = self.settings
+        names_re = settings["proper_name_chars_re"]
         for j, cell in enumerate(row):
             chars = [c for c in settings["platform_re"].findall(cell) if c not in settings["tolerated"]]
+            if j in self.name_columns:  # the rule's proviso for proper names (﨑 and its kin)
+                chars = [c for c in chars if not names_re.match(c)]
             if chars:
                 kinds = _char_kinds(chars, settings["ranges"])
                 self.report.fail("L1-08", row=record, column=column_name(self.headers, j),
@@ -113,13 +211,17 @@ class BatchContext:
 
     def _space_rule(self, record: int, row: list[str]) -> None:
         for j, cell in enumerate(row):
-            if cell and (cell != cell.strip() or SPACED_CJK_RE.fullmatch(cell)):
-                self.report.fail("L1-06", row=record, column=column_name(self.headers, j), value=cell)
+            problem = cell and layout_space_problem(cell, j in self.name_columns)
+            if problem:
+                self.report.fail("L1-06", row=record, column=column_name(self.headers, j), value=cell[:80],
+                                 msg="L1-06_break" if problem == "break" else None)
 
     def _era_rule(self, record: int, row: list[str]) -> None:
         era_re, western_re = self.settings["era_date_re"], self.settings["western_year_re"]
+        year_re = self.settings["era_year_re"]
         for j, cell in enumerate(row):
-            if era_re.search(cell) and not western_re.search(cell) and parse_date(cell):
+            # 令和6年4月1日 and R6.4.1 (dates), 令和2年度 (a fiscal year), without the Western year.
+            if era_re.search(cell) and not western_re.search(cell) and (year_re.search(cell) or parse_date(cell)):
                 self.report.fail("L3-05", row=record, column=column_name(self.headers, j), value=cell)
 
     def _column_batch(self, j: int, values: tuple, records: list[int]) -> None:

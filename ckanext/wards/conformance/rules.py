@@ -55,18 +55,65 @@ def load_settings() -> dict:
     settings["platform_re"] = re.compile(f"[{char_class}]")
     settings["tolerated"] = set(tolerated)
     settings["ranges"] = ranges
-    for key in ("number_with_junk_pattern", "meaningless_header_pattern", "period_header_pattern",
-                "era_date_pattern", "western_year_pattern", "note_row_pattern",
-                "other_with_detail_pattern"):
-        flags = re.IGNORECASE if key in ("meaningless_header_pattern", "note_row_pattern") else 0
+    ignore_case = ("meaningless_header_pattern", "note_row_pattern", "proper_name_header_pattern",
+                   "unitless_header_pattern", "region_header_pattern")
+    for key in [k for k in settings if k.endswith("_pattern")]:
+        flags = re.IGNORECASE if key in ignore_case else 0
         settings[key.replace("_pattern", "_re")] = re.compile(settings[key], flags)
+    names = settings["proper_name_ranges"]
+    settings["proper_name_chars_re"] = re.compile(
+        "[" + "".join(f"\\U{r['from']:08x}-\\U{r['to']:08x}" for r in names) + "]")
     synonyms = {}
     for group in settings["choice_synonyms"]:
         for word in group:
             synonyms[choice_key(word)] = choice_key(group[0])
     settings["synonyms"] = synonyms
     settings["ditto"] = set(settings["ditto_marks"])
+    settings["prefecture_set"] = set(settings["prefectures"])
+    # 東京 for 東京都, 大阪 for 大阪府, 神奈川 for 神奈川県 (北海道 has no shorter official form).
+    settings["prefecture_short"] = {p[:-1]: p for p in settings["prefectures"] if p[-1] in "都府県"}
     return settings
+
+
+def not_assessed_reason(rule_id: str) -> dict | None:
+    """Why a rule the file alone cannot settle is not assessed (code, en, ja), or None."""
+    reason = load_settings()["not_assessed_rules"].get(rule_id)
+    if not reason:
+        return None
+    return {"code": reason["code"], "message": reason["en"], "message_ja": reason["ja"]}
+
+
+def format_consistency(versions: list[tuple[str, list[str]]]) -> dict:
+    """Rule L3-07 across files: the headers of the years of one dataset, as
+    ``[(label, headers), ...]`` (oldest first). Fails when two years share too few column
+    names (Jaccard below ``format_consistency_min_jaccard``), when the number of columns
+    changes by more than ``format_consistency_max_column_change``, or when the shared
+    columns change order. Fewer than two versions with headers: not assessed."""
+    settings = load_settings()
+    usable = [(label, [fold(h) for h in headers if h.strip()]) for label, headers in versions]
+    usable = [(label, headers) for label, headers in usable if headers]
+    if len(usable) < 2:
+        reason = not_assessed_reason("L3-07")
+        return {"id": "L3-07", "evaluated": False, "passed": None, "examples": [], "not_assessed": reason}
+    examples = []
+    for (label_a, a), (label_b, b) in zip(usable, usable[1:]):
+        set_a, set_b = set(a), set(b)
+        jaccard = len(set_a & set_b) / len(set_a | set_b)
+        if jaccard < settings["format_consistency_min_jaccard"]:
+            en, ja = message("L3-07", a=label_a, b=label_b, what=f"columns shared {jaccard:.2f}",
+                             what_ja=f"共通の項目の割合 {jaccard:.2f}")
+            examples.append({"message": en, "message_ja": ja})
+        if abs(len(a) - len(b)) > settings["format_consistency_max_column_change"]:
+            en, ja = message("L3-07", a=label_a, b=label_b, what=f"{len(a)} → {len(b)} columns",
+                             what_ja=f"項目数 {len(a)} → {len(b)}")
+            examples.append({"message": en, "message_ja": ja})
+        shared = set_a & set_b
+        if [h for h in a if h in shared] != [h for h in b if h in shared]:
+            en, ja = message("L3-07", a=label_a, b=label_b, what="shared columns reordered",
+                             what_ja="共通の項目の並びが変わっています")
+            examples.append({"message": en, "message_ja": ja})
+    return {"id": "L3-07", "evaluated": True, "passed": not examples, "count": len(examples),
+            "examples": examples[:20]}
 
 
 
@@ -86,6 +133,8 @@ def score_rules(states: dict[str, dict], file_format: str) -> tuple[list[dict], 
             "count": state["failed"] if evaluated else 0,
             "examples": state["examples"] if evaluated else [],
         }
+        if not evaluated and (reason := not_assessed_reason(rule["id"])):
+            entry["not_assessed"] = reason
         rules_out.append(entry)
         if evaluated:
             by_level[rule["level"]].append(entry | {"_deduction": rule["deduction"]})
@@ -103,16 +152,25 @@ def score_rules(states: dict[str, dict], file_format: str) -> tuple[list[dict], 
     return rules_out, levels
 
 
-def excel_rules(result: dict, counts: dict) -> None:
-    """Add the Excel-only rules (objects, merged cells, hidden rows/columns, formulas) and re-score."""
+def excel_rules(result: dict, counts: dict, formatting: list[dict] | None = None) -> None:
+    """Add the Excel-only rules (objects, formatting that carries meaning, merged cells,
+    hidden rows/columns, formulas) and re-score. ``formatting`` is what
+    ``reading.xlsx_formatting`` found per column (None: not read, L1-11 not assessed)."""
     states = {r["id"]: {"failed": r["count"], "examples": r["examples"]}
               for r in result["rules"] if r["evaluated"]}
-    checks = {"L1-10": ("objects", {}), "L1-12": ("merged", {}), "L1-13": ("hidden", {}), "L2-06": ("formulas", {})}
-    for rule_id, (key, _) in checks.items():
+    checks = {"L1-10": "objects", "L1-12": "merged", "L1-13": "hidden", "L2-06": "formulas"}
+    for rule_id, key in checks.items():
         state = states.setdefault(rule_id, {"failed": 0, "examples": []})
         if counts[key]:
             en, ja = message(rule_id, count=counts[key])
             state["failed"] += counts[key]
             state["examples"].append({"message": en, "message_ja": ja})
+    if formatting is not None:
+        state = states.setdefault("L1-11", {"failed": 0, "examples": []})
+        for finding in formatting:
+            en, ja = message("L1-11", **finding)
+            state["failed"] += 1
+            if len(state["examples"]) < 20:
+                state["examples"].append({"column": finding["column"], "message": en, "message_ja": ja})
     result["rules"], result["levels"] = score_rules(states, "xlsx")
     result["summary"]["rules_failed"] = [r["id"] for r in result["rules"] if r["passed"] is False]
