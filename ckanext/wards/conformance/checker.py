@@ -24,7 +24,7 @@ from typing import Iterator
 from ckanext.wards.conformance import standards
 from ckanext.wards.conformance.messages import message
 from ckanext.wards.conformance.reading import (LimitExceeded, Limits, csv_rows, file_kind, inspect_xlsx,
-                                               xlsx_rows, xlsx_structure)
+                                               xlsx_formatting, xlsx_rows, xlsx_structure)
 from ckanext.wards.conformance.result import MAX_EXAMPLES, Report, finish
 from ckanext.wards.conformance.rules import RULE_FILES, choice_key, excel_rules, load_rules, load_settings
 from ckanext.wards.conformance.rows import BATCH_ROWS, BatchContext, ColumnStats, column_name
@@ -236,6 +236,8 @@ def _header_index(buffered: list[list[str]], report: Report) -> int:
         if widths[i]:
             value = " ".join(c.strip() for c in buffered[i] if c.strip())[:80]
             report.fail("L1-04", row=i + 1, value=value, msg="L1-04_above")
+        else:  # a blank row added above the table (表頭…欄外の不必要な空白行)
+            report.fail("L1-03", where=f"Row {i + 1}", where_ja=f"{i + 1}行目")
     return index
 
 
@@ -391,7 +393,13 @@ def _check_xlsx(path: Path, std, info: dict, max_examples: int, limits: Limits) 
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError,
             NotImplementedError) as exc:
         return _not_tabular(std, info, str(exc) or type(exc).__name__)
-    excel_rules(result, structure)
+    formatting = None
+    if result["file"].get("header_row"):
+        try:
+            formatting = xlsx_formatting(path, result["file"]["header_row"], load_settings())
+        except (KeyError, ValueError, TypeError, AttributeError):
+            formatting = None  # styles openpyxl cannot read: L1-11 not assessed, not failed
+    excel_rules(result, structure, formatting)
     return result
 
 

@@ -254,3 +254,66 @@ def xlsx_structure(path: str | Path) -> dict:
                             counts["cells"] += 1
                             counts["widest_row"] = max(counts["widest_row"], row_cells)
     return counts
+
+
+def _colour(colour) -> str | None:
+    """An openpyxl colour as one comparable string: ``FF0000FF`` (RGB), ``theme:1``, ``indexed:64``."""
+    if colour is None:
+        return None
+    kind = getattr(colour, "type", None)
+    if kind == "rgb":
+        return colour.rgb if isinstance(colour.rgb, str) else None
+    if kind == "theme":
+        return f"theme:{colour.theme}"
+    if kind == "indexed":
+        return f"indexed:{colour.indexed}"
+    return None
+
+
+def xlsx_formatting(path: str | Path, header_row: int, settings: dict) -> list[dict]:
+    """Rule L1-11 (formatting that tells data apart), per data column of the first sheet
+    below ``header_row`` (1-based): font colours, fills, bold and italic of the filled
+    cells. A second streamed pass (openpyxl read-only cells carry their style), only for
+    workbooks, which the limits have sized up already."""
+    import openpyxl
+
+    default_fonts = set(settings["default_font_colors"])
+    default_fills = set(settings["default_fill_colors"])
+    columns: dict[int, dict] = {}
+    headers: list[str] = []
+    with open(path, "rb") as raw:
+        workbook = openpyxl.load_workbook(raw, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()
+            for number, row in enumerate(sheet.iter_rows(min_row=header_row), start=header_row):
+                if number == header_row:
+                    headers = [_xlsx_value(getattr(c, "value", None)) for c in row]
+                    continue
+                for j, cell in enumerate(row[:len(headers)]):
+                    value = getattr(cell, "value", None)
+                    if value is None or str(value).strip() == "":
+                        continue
+                    col = columns.setdefault(j, {"cells": 0, "fonts": set(), "fills": set(), "bold": 0, "italic": 0})
+                    col["cells"] += 1
+                    font, fill = cell.font, cell.fill
+                    col["fonts"].add(_colour(font.color) if font is not None else None)
+                    col["fills"].add(_colour(fill.fgColor) if fill is not None and fill.fill_type else None)
+                    col["bold"] += bool(font is not None and font.b)
+                    col["italic"] += bool(font is not None and font.i)
+        finally:
+            workbook.close()
+    findings = []
+    for j, col in sorted(columns.items()):
+        if col["cells"] < 2:
+            continue
+        name = headers[j] if j < len(headers) and headers[j] else f"#{j + 1}"
+        if col["fonts"] - default_fonts and len(col["fonts"]) >= 2:
+            findings.append({"column": name, "what": "font colours", "what_ja": "文字色"})
+        if len(col["fills"] - default_fills) >= 2 or (col["fills"] - default_fills and len(col["fills"]) >= 2):
+            findings.append({"column": name, "what": "cell fills", "what_ja": "セルの色・網掛け"})
+        if 0 < col["bold"] < col["cells"]:
+            findings.append({"column": name, "what": "bold on some cells", "what_ja": "一部のセルのみ太字"})
+        if 0 < col["italic"] < col["cells"]:
+            findings.append({"column": name, "what": "italic on some cells", "what_ja": "一部のセルのみ斜体"})
+    return findings
