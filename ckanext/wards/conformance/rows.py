@@ -15,20 +15,35 @@ from ckanext.wards.vocab.wards import wards
 
 CELL_SEP = "\x1f"          # joins a row's cells so one regex can screen the whole row
 BATCH_ROWS = 512
-# A space or tab at a cell's edge (cells are joined by \x1f, rows by \x1e), an
-# ideographic space anywhere, two spaces in a row, or a line break.
-_SPACE_TOKENS = tuple(a + b for a in "\x1e\x1f" for b in " \t") + tuple(b + a for a in "\x1e\x1f" for b in " \t") \
-    + ("\u3000", "  ", "\n", "\r")
+# A space or tab at a cell's edge (cells are joined by \x1f, rows by \x1e), or two spaces
+# in a row (an ideographic space or a line break anywhere is tested on its own).
+_EDGE_OR_RUN_RE = re.compile("[\x1e\x1f][ \t]|[ \t][\x1e\x1f]|  ")
 _SPACE_RUN_RE = re.compile(r"[ \u3000]{2,}")
 # A line break in a cell of prose (whitespace under this share of the text) is the text's
 # own; in a short value it lays the value out (rule L1-06).
 LAYOUT_BREAK_WHITESPACE_SHARE = 0.10
+# What a number, or a number with junk (L2-01), can start with (NUMBER_RE and
+# number_with_junk_pattern in schemas/machine-readability-checks.yaml).
+_NUMERIC_START = frozenset("0123456789-+.▲△０１２３４５６７８９")
+_DOUBLE_DOT_RE = re.compile(r"\.[0-9]*\.")
+
+
+def _plain_decimals(values: tuple) -> bool:
+    """Cells already known to hold only ASCII digits and dots: is each filled one a number
+    (NUMBER_RE: at most one dot, at least one digit)? Cells are joined by a space, which
+    no cell holds, so a run ``.digits.`` is two dots in one cell."""
+    text = " ".join(values)
+    return not _DOUBLE_DOT_RE.search(text) and " . " not in f" {text} "
 # Characters whose presence makes a cell worth the L1-07 test (several data in one cell).
 _MULTI_TOKENS = ("、", "・", ",", "，", "／", "（", "(", "\n")
 
 
 def _has_layout_space(text: str) -> bool:
-    return text[:1] in (" ", "\t") or text[-1:] in (" ", "\t") or any(t in text for t in _SPACE_TOKENS)
+    if "\u3000" in text or "\n" in text or "\r" in text:
+        return True
+    if " " not in text and "\t" not in text:
+        return False
+    return text[:1] in (" ", "\t") or text[-1:] in (" ", "\t") or _EDGE_OR_RUN_RE.search(text) is not None
 
 
 def layout_space_problem(cell: str, name_column: bool) -> str | None:
@@ -76,7 +91,7 @@ def several_data(cell: str, settings: dict, name_column: bool) -> bool:
 
 class BatchContext:
     """Checks rows a batch at a time: the whole batch is screened with one regex per
-    row-level rule, and each column is counted once (``Counter``) so the per-value checks
+    row-level rule, and each column is counted in one regex pass (``_column_batch``) so the per-value checks
     run over distinct values only; rows are looked up only for values that fail."""
 
     def __init__(self, report, settings, types, headers, width, stats, typed, required, lg_columns,
@@ -90,17 +105,26 @@ class BatchContext:
         # cell, and only for that rule.
         platform_re = settings["platform_re"]
         era_names = tuple({era.name for era in eras().values()})
+        era_last_chars = "".join({name[-1] for name in era_names})
         era_letters = "".join({era.letter for era in eras().values()})
         era_letter_re = re.compile(rf"[{era_letters}][0-9]{{1,2}}[./年]|[{era_letters}] [0-9]")
+
+        # One-character tests are far cheaper than two-character ones on a batch's text
+        # (str.__contains__ finds one character with memchr): test those first.
+        def has_era(text: str) -> bool:
+            if any(c in text for c in era_last_chars) and any(era in text for era in era_names):
+                return True
+            return any(c in text for c in era_letters) and era_letter_re.search(text) is not None
+
         self.screens = [
             (lambda text: "\ufffd" in text, self._encoding_rule),
             (lambda text: "\n" in text or "\r" in text, self._line_break_rule),
             (lambda text: platform_re.search(text) is not None, self._platform_rule),
             (_has_layout_space, self._space_rule),
-            (lambda text: any(era in text for era in era_names) or era_letter_re.search(text) is not None,
-             self._era_rule),
+            (has_era, self._era_rule),
         ]
         self.ditto = settings["ditto"]
+        self.ditto_chars = {mark[0] for mark in self.ditto}
         proper_re, region_re = settings["proper_name_header_re"], settings["region_header_re"]
         self.name_columns = {j for j, h in enumerate(headers) if proper_re.search(h)}
         self.region_columns = [j for j, h in enumerate(headers)
@@ -126,22 +150,30 @@ class BatchContext:
 
     def check_batch(self, batch: list[tuple[int, list[str]]]) -> None:
         report = self.report
-        lines = [CELL_SEP.join(row) for _, row in batch]
-        text = "\x1e".join(lines)
+        rows = [row for _, row in batch]
+        text = "\x1e".join(map(CELL_SEP.join, rows))
+        lines = None
         for screen, rule in self.screens:
             if screen(text):
+                if lines is None:  # the rows' texts; rebuilt if a cell itself holds the separator
+                    lines = text.split("\x1e")
+                    if len(lines) != len(rows):
+                        lines = [CELL_SEP.join(row) for row in rows]
                 for (record, row), line in zip(batch, lines):
                     if screen(line):
                         rule(record, row)
-        note_re = self.settings["note_row_re"]
-        for record, row in batch:
-            if len(row) - row.count("") == 1 and self.width > 1:
-                value = next(c for c in row if c)
-                if note_re.match(value.strip()):
-                    report.fail("L1-04", row=record, value=value[:80])
-        self._stub_batch(batch)
-        columns = list(zip(*(row for _, row in batch)))
+        columns = list(zip(*rows))
         records = [record for record, _ in batch]
+        # A note row (L1-04) has one filled cell: none when two columns are filled throughout.
+        if self.width > 1 and sum(1 for values in columns if "" not in values) < 2:
+            note_re = self.settings["note_row_re"]
+            for record, row in batch:
+                if len(row) - row.count("") == 1:
+                    value = next(c for c in row if c)
+                    if note_re.match(value.strip()):
+                        report.fail("L1-04", row=record, value=value[:80])
+        if columns:
+            self._stub_batch(batch, columns[0])
         for j in self.region_columns:
             self._region_batch(j, columns[j], records)
         for j, values in enumerate(columns):
@@ -155,9 +187,12 @@ class BatchContext:
         for j, col, kind in self.typed:
             self._typed_batch(j, col, kind, columns[j], records)
 
-    def _stub_batch(self, batch: list[tuple[int, list[str]]]) -> None:
+    def _stub_batch(self, batch: list[tuple[int, list[str]]], first: tuple) -> None:
         minimum = self.settings["stub_min_other_values"]
         if self.width < 2:
+            return
+        if "" not in first:
+            self.stub_seen = True
             return
         for record, row in batch:
             if row[0].strip():
@@ -225,21 +260,27 @@ class BatchContext:
                 self.report.fail("L3-05", row=record, column=column_name(self.headers, j), value=cell)
 
     def _column_batch(self, j: int, values: tuple, records: list[int]) -> None:
+        """Per-column counts of one batch. A column of plain integers or decimals is counted
+        in C (``str.isdigit`` over the joined cells); otherwise each distinct value is
+        looked at once, words skipped on their first character, and the number and
+        number-with-junk patterns decide the rest."""
         st = self.stats[j]
-        counts = Counter(values)
-        blanks = counts.pop("", 0)
+        blanks = values.count("")
+        filled = len(values) - blanks
         st.blanks += blanks
-        st.values += len(values) - blanks
-        st.zeros += counts.get("0", 0)
-        junk_re = self.settings["number_with_junk_re"]
-        for value, n in counts.items():
-            if NUMBER_RE.fullmatch(value):
-                st.numbers += n
-            elif junk_re.fullmatch(value):
-                st.junk_total += n
-                if len(st.junk) < self.max_examples:
-                    st.junk.append((records[values.index(value)], value))
+        st.values += filled
+        st.zeros += values.count("0")
+        joined = "".join(values)
+        if joined.isascii() and joined.isdigit():
+            st.numbers += filled  # every filled cell is an unsigned integer
+        elif joined.isascii() and joined.replace(".", "").isdigit() and _plain_decimals(values):
+            st.numbers += filled
+        else:
+            self._count_numbers(st, values, records)
+        counts = None
         if st.distinct is not None:
+            counts = dict.fromkeys(values)
+            counts.pop("", None)
             for value in counts:
                 if value in st.distinct:
                     continue
@@ -249,11 +290,29 @@ class BatchContext:
                 st.distinct[value] = records[values.index(value)]
                 if self.settings["other_with_detail_re"].match(value):
                     st.other_detail.append((st.distinct[value], value))
+        if not any(mark in joined for mark in self.ditto_chars):
+            return
+        counts = counts if counts is not None else dict.fromkeys(values)
         marks = self.ditto.intersection(counts)
         if marks:
             for i, value in enumerate(values):
                 if value in marks:
                     self.report.fail("L2-02", row=records[i], column=column_name(self.headers, j), value=value)
+
+    def _count_numbers(self, st: ColumnStats, values: tuple, records: list[int]) -> None:
+        junk_re = self.settings["number_with_junk_re"]
+        for value, n in Counter(values).items():
+            if not value or value[0] not in _NUMERIC_START:
+                continue
+            if value.isascii() and "*" not in value and "(" not in value \
+                    and ("-" in value[1:] or "/" in value or ":" in value):
+                continue  # a date, a time, a range or a phone number: neither a number nor one with junk
+            if (value.isascii() and value.isdigit()) or NUMBER_RE.fullmatch(value):
+                st.numbers += n
+            elif junk_re.fullmatch(value):
+                st.junk_total += n
+                if len(st.junk) < self.max_examples:
+                    st.junk.append((records[values.index(value)], value))
 
     def _typed_batch(self, j: int, col: dict, kind: str, values: tuple, records: list[int]) -> None:
         bad = {}
