@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import itertools
 import json
 import zipfile
 from pathlib import Path
@@ -164,38 +165,50 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     info["header_row"] = header_index + 1
     batch: list[tuple[int, list[str]]] = []
 
-    def data_rows():
-        yield from buffered[header_index + 1:]
-        yield from rows
-
-    for row in data_rows():
-        record += 1
-        if not any(row):
-            if pending_blank is None:
-                pending_blank = record
-            continue
-        if second_table is not None:
-            if _filled_width(row) <= second_table[1]:
-                report.fail("L1-02", row=second_table[0])
-            second_table = None
-        if pending_blank is not None:
-            report.fail("L1-03", where=f"Row {pending_blank}", where_ja=f"{pending_blank}行目")
-            if batch:  # the column statistics so far tell a header from data
+    data = itertools.chain(buffered[header_index + 1:], rows)
+    while chunk := list(itertools.islice(data, BATCH_ROWS)):
+        if pending_blank is None and second_table is None and all(map(any, chunk)):
+            # No blank row in the chunk and nothing pending: every row is a data row
+            # (the common case, taken without a Python step per row).
+            first = record + 1
+            record += len(chunk)
+            rows_checked += len(chunk)
+            if set(map(len, chunk)) != {width}:
+                for i in [i for i, row in enumerate(chunk) if len(row) != width]:
+                    chunk[i] = context.fix_width(first + i, chunk[i])
+            batch.extend(zip(range(first, record + 1), chunk))
+            if len(batch) >= BATCH_ROWS:
                 context.check_batch(batch)
                 batch = []
-            verdict = _looks_like_header(row, headers, stats)
-            if verdict:
-                report.fail("L1-02", row=record)
-            elif verdict is None:
-                second_table = (record, _filled_width(row))
-            pending_blank = None
-        rows_checked += 1
-        if len(row) != width:
-            row = context.fix_width(record, row)
-        batch.append((record, row))
-        if len(batch) >= BATCH_ROWS:
-            context.check_batch(batch)
-            batch = []
+            continue
+        for row in chunk:
+            record += 1
+            if not any(row):
+                if pending_blank is None:
+                    pending_blank = record
+                continue
+            if second_table is not None:
+                if _filled_width(row) <= second_table[1]:
+                    report.fail("L1-02", row=second_table[0])
+                second_table = None
+            if pending_blank is not None:
+                report.fail("L1-03", where=f"Row {pending_blank}", where_ja=f"{pending_blank}行目")
+                if batch:  # the column statistics so far tell a header from data
+                    context.check_batch(batch)
+                    batch = []
+                verdict = _looks_like_header(row, headers, stats)
+                if verdict:
+                    report.fail("L1-02", row=record)
+                elif verdict is None:
+                    second_table = (record, _filled_width(row))
+                pending_blank = None
+            rows_checked += 1
+            if len(row) != width:
+                row = context.fix_width(record, row)
+            batch.append((record, row))
+            if len(batch) >= BATCH_ROWS:
+                context.check_batch(batch)
+                batch = []
     if batch:
         context.check_batch(batch)
 

@@ -81,13 +81,15 @@ def csv_rows(stream: IO[bytes], info: dict, sample: bytes, limits: Limits | None
     limit = (limits or Limits()).max_record_chars
     encoding, bom = sniff.detect_encoding(sample)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    record = {"number": 1, "chars": 0}
+    number, chars = 1, 0  # the record being read, and its characters so far (closure cells: cheap)
 
     def lines() -> Iterator[str]:
-        while line := text.readline(limit + 1):
-            record["chars"] += len(line)
-            if record["chars"] > limit:  # one line, or a quoted value over many lines
-                raise LimitExceeded("record_too_long", row=record["number"], limit=limit)
+        nonlocal chars
+        readline, size = text.readline, limit + 1
+        while line := readline(size):
+            chars += len(line)
+            if chars > limit:  # one line, or a quoted value over many lines
+                raise LimitExceeded("record_too_long", row=number, limit=limit)
             yield line
 
     physical = lines()
@@ -98,8 +100,8 @@ def csv_rows(stream: IO[bytes], info: dict, sample: bytes, limits: Limits | None
     reader = csv.reader(itertools.chain((first_line,), physical), delimiter=delimiter)
     try:
         for row in reader:
-            record["number"] += 1
-            record["chars"] = 0
+            number += 1
+            chars = 0
             yield row
     except csv.Error as exc:
         raise csv.Error(f"CSV line {reader.line_num}: {exc}") from exc

@@ -26,6 +26,13 @@ LAYOUT_BREAK_WHITESPACE_SHARE = 0.10
 # number_with_junk_pattern in schemas/machine-readability-checks.yaml).
 _NUMERIC_START = frozenset("0123456789-+.▲△０１２３４５６７８９")
 _DOUBLE_DOT_RE = re.compile(r"\.[0-9]*\.")
+# A column whose every filled cell is ASCII with a - / or : after its first character
+# (dates, times, ranges, phone numbers) and no * or brackets holds neither numbers nor
+# numbers with junk (the quick reject of _count_numbers, for a whole column at once).
+_ASCII_FIELD = "[\x01-\x27\x2b-\x7f]"
+_DATE_FIELD = f"(?:{_ASCII_FIELD}{_ASCII_FIELD}*?[-/:]{_ASCII_FIELD}*)?"
+_DATES_AND_TIMES_RE = re.compile(f"{_DATE_FIELD}(?:\x00{_DATE_FIELD})*")
+_NUMERIC_START_RE = re.compile("\x00[" + re.escape("".join(sorted(_NUMERIC_START))) + "]")
 
 
 def _plain_decimals(values: tuple) -> bool:
@@ -150,8 +157,9 @@ class BatchContext:
 
     def check_batch(self, batch: list[tuple[int, list[str]]]) -> None:
         report = self.report
-        rows = [row for _, row in batch]
+        records, rows = zip(*batch)
         text = "\x1e".join(map(CELL_SEP.join, rows))
+        self.marks_in_batch = any(c in text for c in self.ditto_chars)
         lines = None
         for screen, rule in self.screens:
             if screen(text):
@@ -163,7 +171,6 @@ class BatchContext:
                     if screen(line):
                         rule(record, row)
         columns = list(zip(*rows))
-        records = [record for record, _ in batch]
         # A note row (L1-04) has one filled cell: none when two columns are filled throughout.
         if self.width > 1 and sum(1 for values in columns if "" not in values) < 2:
             note_re = self.settings["note_row_re"]
@@ -269,6 +276,19 @@ class BatchContext:
         filled = len(values) - blanks
         st.blanks += blanks
         st.values += filled
+        if st.wordy:
+            # No cell so far started like a number (names, addresses): one join and one
+            # search settle the batch, and "0" (L1-09) starts like a number too.
+            fields = "\x00".join(values)
+            if _NUMERIC_START_RE.search("\x00" + fields):
+                st.wordy = False
+                self._numbers_of(st, values, records, filled, fields)
+        else:
+            self._numbers_of(st, values, records, filled, None)
+        self._choices_and_marks(st, j, values, records)
+
+    def _numbers_of(self, st: "ColumnStats", values: tuple, records: list[int], filled: int,
+                    fields: str | None) -> None:
         st.zeros += values.count("0")
         joined = "".join(values)
         if joined.isascii() and joined.isdigit():
@@ -276,7 +296,11 @@ class BatchContext:
         elif joined.isascii() and joined.replace(".", "").isdigit() and _plain_decimals(values):
             st.numbers += filled
         else:
-            self._count_numbers(st, values, records)
+            fields = fields if fields is not None else "\x00".join(values)
+            if _NUMERIC_START_RE.search("\x00" + fields) and not _DATES_AND_TIMES_RE.fullmatch(fields):
+                self._count_numbers(st, values, records)
+
+    def _choices_and_marks(self, st: "ColumnStats", j: int, values: tuple, records: list[int]) -> None:
         counts = None
         if st.distinct is not None:
             counts = dict.fromkeys(values)
@@ -290,7 +314,7 @@ class BatchContext:
                 st.distinct[value] = records[values.index(value)]
                 if self.settings["other_with_detail_re"].match(value):
                     st.other_detail.append((st.distinct[value], value))
-        if not any(mark in joined for mark in self.ditto_chars):
+        if not self.marks_in_batch:
             return
         counts = counts if counts is not None else dict.fromkeys(values)
         marks = self.ditto.intersection(counts)
@@ -343,10 +367,11 @@ class BatchContext:
 class ColumnStats:
     """What the whole-column rules need of one column, counted as the batches go by."""
 
-    __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "junk_total", "distinct", "other_detail")
+    __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "junk_total", "distinct", "other_detail", "wordy")
 
     def __init__(self):
         self.values = self.blanks = self.zeros = self.numbers = self.junk_total = 0
+        self.wordy = True  # no cell seen yet starts like a number
         self.junk: list[tuple[int, str]] = []
         self.distinct: dict[str, int] | None = {}
         self.other_detail: list[tuple[int, str]] = []
