@@ -176,6 +176,9 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
             if set(map(len, chunk)) != {width}:
                 for i in [i for i, row in enumerate(chunk) if len(row) != width]:
                     chunk[i] = context.fix_width(first + i, chunk[i])
+            if not batch and len(chunk) == BATCH_ROWS:  # a whole batch: no pairs to build
+                context.check_rows(range(first, record + 1), chunk)
+                continue
             batch.extend(zip(range(first, record + 1), chunk))
             if len(batch) >= BATCH_ROWS:
                 context.check_batch(batch)

@@ -5,6 +5,7 @@ the typed cells of the standard's columns, required values, and the per-column s
 (``ColumnStats``) that the whole-column rules read at the end."""
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -15,9 +16,9 @@ from ckanext.wards.vocab.wards import wards
 
 CELL_SEP = "\x1f"          # joins a row's cells so one regex can screen the whole row
 BATCH_ROWS = 512
-# A space or tab at a cell's edge (cells are joined by \x1f, rows by \x1e), or two spaces
+# A space or tab at a cell's edge (cells, and rows, are joined by \x1f), or two spaces
 # in a row (an ideographic space or a line break anywhere is tested on its own).
-_EDGE_OR_RUN_RE = re.compile("[\x1e\x1f][ \t]|[ \t][\x1e\x1f]|  ")
+_EDGE_OR_RUN_RE = re.compile("\x1f[ \t]|[ \t]\x1f|  ")
 _SPACE_RUN_RE = re.compile(r"[ \u3000]{2,}")
 # A line break in a cell of prose (whitespace under this share of the text) is the text's
 # own; in a short value it lays the value out (rule L1-06).
@@ -156,35 +157,39 @@ class BatchContext:
         return (row + [""] * self.width)[: self.width] if count < self.width else row[: self.width]
 
     def check_batch(self, batch: list[tuple[int, list[str]]]) -> None:
-        report = self.report
+        """Check ``(record number, row)`` pairs."""
         records, rows = zip(*batch)
-        text = "\x1e".join(map(CELL_SEP.join, rows))
+        self.check_rows(records, rows)
+
+    def check_rows(self, records, rows) -> None:
+        """Check ``rows`` (each as wide as the header), numbered ``records``."""
+        report = self.report
+        text = CELL_SEP.join(itertools.chain.from_iterable(rows))  # every cell of the batch, in one join
         self.marks_in_batch = any(c in text for c in self.ditto_chars)
         lines = None
         for screen, rule in self.screens:
             if screen(text):
-                if lines is None:  # the rows' texts; rebuilt if a cell itself holds the separator
-                    lines = text.split("\x1e")
-                    if len(lines) != len(rows):
-                        lines = [CELL_SEP.join(row) for row in rows]
-                for (record, row), line in zip(batch, lines):
+                if lines is None:  # the rows' own texts, once a screen hits
+                    lines = [CELL_SEP.join(row) for row in rows]
+                for record, row, line in zip(records, rows, lines):
                     if screen(line):
                         rule(record, row)
         columns = list(zip(*rows))
+        blanks = [values.count("") for values in columns]
         # A note row (L1-04) has one filled cell: none when two columns are filled throughout.
-        if self.width > 1 and sum(1 for values in columns if "" not in values) < 2:
+        if self.width > 1 and blanks.count(0) < 2:
             note_re = self.settings["note_row_re"]
-            for record, row in batch:
+            for record, row in zip(records, rows):
                 if len(row) - row.count("") == 1:
                     value = next(c for c in row if c)
                     if note_re.match(value.strip()):
                         report.fail("L1-04", row=record, value=value[:80])
         if columns:
-            self._stub_batch(batch, columns[0])
+            self._stub_batch(records, rows, columns[0])
         for j in self.region_columns:
             self._region_batch(j, columns[j], records)
         for j, values in enumerate(columns):
-            self._column_batch(j, values, records)
+            self._column_batch(j, values, records, blanks[j])
         for j, name in self.required:
             values = columns[j]
             if "" in values or any(v.isspace() for v in set(values)):
@@ -194,14 +199,14 @@ class BatchContext:
         for j, col, kind in self.typed:
             self._typed_batch(j, col, kind, columns[j], records)
 
-    def _stub_batch(self, batch: list[tuple[int, list[str]]], first: tuple) -> None:
+    def _stub_batch(self, records, rows, first: tuple) -> None:
         minimum = self.settings["stub_min_other_values"]
         if self.width < 2:
             return
         if "" not in first:
             self.stub_seen = True
             return
-        for record, row in batch:
+        for record, row in zip(records, rows):
             if row[0].strip():
                 self.stub_seen = True
             elif self.stub_seen and len(row) - row.count("") >= minimum:
@@ -266,13 +271,12 @@ class BatchContext:
             if era_re.search(cell) and not western_re.search(cell) and (year_re.search(cell) or parse_date(cell)):
                 self.report.fail("L3-05", row=record, column=column_name(self.headers, j), value=cell)
 
-    def _column_batch(self, j: int, values: tuple, records: list[int]) -> None:
+    def _column_batch(self, j: int, values: tuple, records: list[int], blanks: int) -> None:
         """Per-column counts of one batch. A column of plain integers or decimals is counted
         in C (``str.isdigit`` over the joined cells); otherwise each distinct value is
         looked at once, words skipped on their first character, and the number and
         number-with-junk patterns decide the rest."""
         st = self.stats[j]
-        blanks = values.count("")
         filled = len(values) - blanks
         st.blanks += blanks
         st.values += filled
