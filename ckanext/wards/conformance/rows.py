@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from ckanext.wards.conformance.values import (MULTI_SPLIT_RE, MULTI_SPLIT_URL_RE, NUMBER_RE, SPACED_CJK_RE,
-                                              check_value, parse_date)
+                                              check_value)
 from ckanext.wards.lib.dates import eras
 from ckanext.wards.vocab.wards import wards
 
@@ -264,11 +264,10 @@ class BatchContext:
                                  msg="L1-06_break" if problem == "break" else None)
 
     def _era_rule(self, record: int, row: list[str]) -> None:
-        era_re, western_re = self.settings["era_date_re"], self.settings["western_year_re"]
-        year_re = self.settings["era_year_re"]
+        value_re, western_re = self.settings["era_value_re"], self.settings["western_year_re"]
         for j, cell in enumerate(row):
             # 令和6年4月1日 and R6.4.1 (dates), 令和2年度 (a fiscal year), without the Western year.
-            if era_re.search(cell) and not western_re.search(cell) and (year_re.search(cell) or parse_date(cell)):
+            if value_re.match(cell) and not western_re.search(cell):
                 self.report.fail("L3-05", row=record, column=column_name(self.headers, j), value=cell)
 
     def _column_batch(self, j: int, values: tuple, records: list[int], blanks: int) -> None:
