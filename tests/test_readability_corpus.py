@@ -71,5 +71,8 @@ def test_format_consistency_across_years():
     assert changed["passed"] is False and changed["examples"][0]["message_ja"]
     reordered = format_consistency([("2022", ["名称", "区名", "人数"]), ("2023", ["区名", "名称", "人数"])])
     assert reordered["passed"] is False
+    births = checker.check_file(CORPUS / "real" / "takamatsu_births_deaths_2022.csv")["file"]["headers"]
+    assert births[:2] == ["#property", "month"]
+    assert format_consistency([("2021", births), ("2022", births)])["passed"] is True
     alone = format_consistency([("2023", ["名称"])])
     assert alone["evaluated"] is False and alone["not_assessed"]["code"] == "needs_other_years"

@@ -35,9 +35,10 @@ from ckanext.wards.paths import schema_file
 
 # Bumped when a change of this package changes results: stored results of older versions
 # are not reused (the data files under schemas/ are part of the fingerprint anyway).
-CHECKER_VERSION = "2"
+CHECKER_VERSION = "3"
 NUMERIC_SHARE = 0.8        # a column is numeric when this share of its values are numbers
 MIN_VALUES_FOR_STATS = 5
+MAX_HEADERS_KEPT = 200     # header names kept in a result (``file.headers``)
 # Machine-readable tables (rule L1-01) that this checker does not read: nothing is scored.
 UNSUPPORTED_TABLES = ("ods", "xls")
 
@@ -163,6 +164,8 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     rows_checked = 0
     record = header_index + 1  # 1-based record number; the header is record header_index + 1
     info["header_row"] = header_index + 1
+    # The header as read (rule L3-07 compares a dataset's years by it: rules.format_consistency).
+    info["headers"] = [h.strip()[:200] for h in headers[:MAX_HEADERS_KEPT]]
     batch: list[tuple[int, list[str]]] = []
 
     data = itertools.chain(buffered[header_index + 1:], rows)
