@@ -220,6 +220,10 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
 
     numeric = _column_rules(report, stats, headers, matched, settings, max_examples)
     _units_rule(report, stats, headers, numeric, settings)
+    for j, st in enumerate(stats):
+        if len(st.date_kinds) > 1:  # L3-05: one column, several ways of writing dates
+            report.fail("L3-05", column=column_name(headers, j), value=" / ".join(st.date_kinds.values()),
+                        msg="L3-05_mixed")
     _stub_blanks_rule(report, context, stats, headers, numeric)
     if lg_columns or context.region_columns:
         report.evaluated("L3-06")

@@ -113,6 +113,7 @@ MESSAGES = {
     "L1-04_above": ("Row {row}: a title or metadata row above the header: {value!r}", "{row}行目: 項目名の行の上に表題・付記情報があります（{value}）"),
     "L1-06_break": ("Row {row}, {column}: line breaks used for layout ({value!r})", "{row}行目 {column}: 体裁用の改行があります（{value}）"),
     "L2-02_blank": ("Row {row}, {column}: left blank as a repeat of the row above", "{row}行目 {column}: 前行と同じ値が空欄で省略されています"),
+    "L3-05_mixed": ("Column {column}: dates written in several ways ({value})", "{column}列: 日付の表記が統一されていません（{value}）"),
     "L3-05_header": ("Column header {value!r}: Japanese era without the Western year", "項目名 {value}: 西暦の併記がない和暦です"),
     "L1-05": ("Column {index}: no meaningful header ({value!r})", "{index}列目: 内容が分かる項目名がありません（{value}）"),
     "L1-06": ("Row {row}, {column}: spaces used for layout ({value!r})", "{row}行目 {column}: 体裁用のスペースがあります（{value}）"),

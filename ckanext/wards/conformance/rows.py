@@ -33,6 +33,15 @@ _DOUBLE_DOT_RE = re.compile(r"\.[0-9]*\.")
 _ASCII_FIELD = "[\x01-\x27\x2b-\x7f]"
 _DATE_FIELD = f"(?:{_ASCII_FIELD}{_ASCII_FIELD}*?[-/:]{_ASCII_FIELD}*)?"
 _DATES_AND_TIMES_RE = re.compile(f"{_DATE_FIELD}(?:\x00{_DATE_FIELD})*")
+# The Western ways of writing a date (rule L3-05 asks for one way per column: 「時間軸の表記が統一されていない場合」).
+# Each with a character it needs (a one-character test first: the regex runs only if present);
+# the regexes start with the field separator, a literal the regex engine looks for quickly.
+_DATE_KINDS = tuple((kind, mark, re.compile(f"\x00{body}(?=\x00|$|[T ])")) for kind, mark, body in (
+    ("YYYY-MM-DD", "-", r"[12][0-9]{3}-[0-9]{1,2}-[0-9]{1,2}"),
+    ("YYYY/M/D", "/", r"[12][0-9]{3}/[0-9]{1,2}/[0-9]{1,2}"),
+    ("YYYY年M月D日", "年", r"[12][0-9]{3}年[0-9]{1,2}月[0-9]{1,2}日"),
+    ("M/D/YYYY", "/", r"[0-9]{1,2}/[0-9]{1,2}/[12][0-9]{3}"),
+))
 _NUMERIC_START_RE = re.compile("\x00[" + re.escape("".join(sorted(_NUMERIC_START))) + "]")
 
 
@@ -300,8 +309,13 @@ class BatchContext:
             st.numbers += filled
         else:
             fields = fields if fields is not None else "\x00".join(values)
-            if _NUMERIC_START_RE.search("\x00" + fields) and not _DATES_AND_TIMES_RE.fullmatch(fields):
-                self._count_numbers(st, values, records)
+            if _NUMERIC_START_RE.search("\x00" + fields):
+                # Rule L3-05: how the column writes its dates (one regex search per way).
+                for kind, mark, pattern in _DATE_KINDS:
+                    if kind not in st.date_kinds and mark in fields and pattern.search("\x00" + fields):
+                        st.date_kinds[kind] = next(v for v in values if pattern.search("\x00" + v))
+                if not _DATES_AND_TIMES_RE.fullmatch(fields):
+                    self._count_numbers(st, values, records)
 
     def _choices_and_marks(self, st: "ColumnStats", j: int, values: tuple, records: list[int]) -> None:
         counts = None
@@ -370,11 +384,13 @@ class BatchContext:
 class ColumnStats:
     """What the whole-column rules need of one column, counted as the batches go by."""
 
-    __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "junk_total", "distinct", "other_detail", "wordy")
+    __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "junk_total", "distinct", "other_detail", "wordy",
+                 "date_kinds")
 
     def __init__(self):
         self.values = self.blanks = self.zeros = self.numbers = self.junk_total = 0
         self.wordy = True  # no cell seen yet starts like a number
+        self.date_kinds: dict[str, str] = {}  # way of writing dates -> an example
         self.junk: list[tuple[int, str]] = []
         self.distinct: dict[str, int] | None = {}
         self.other_detail: list[tuple[int, str]] = []
