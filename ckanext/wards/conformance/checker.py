@@ -279,7 +279,9 @@ def _looks_like_header(row: list[str], headers: list[str], stats: list[ColumnSta
     numeric = [j for j, st in enumerate(stats) if st.values >= 2 and st.numbers * 2 > st.values]
     if any(row[j].strip() for j in numeric if j < len(row)):
         return True
-    return None if _filled_width(row) < len(headers) else False
+    # Narrower than the columns the table usually fills (a 備考 column left blank does not count).
+    usual = max((j + 1 for j, st in enumerate(stats) if st.values * 2 > st.values + st.blanks), default=len(headers))
+    return None if _filled_width(row) < usual else False
 
 
 def _filled_width(row: list[str]) -> int:
