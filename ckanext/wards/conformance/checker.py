@@ -136,6 +136,8 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
             report.fail("L1-06", row=header_index + 1, column=header, value=header)
         if settings["period_header_re"].search(key):
             period_headers.append(header)
+        if settings["memo_cell_re"].match(header):
+            report.fail("L1-04", row=header_index + 1, value=header[:80])
         if settings["era_year_re"].search(header) and not settings["western_year_re"].search(header):
             report.fail("L3-05", value=header, msg="L3-05_header")
     if len(period_headers) >= settings["wide_layout_min_period_headers"]:
@@ -168,7 +170,14 @@ def check_rows(rows: Iterator[list[str]], std: dict | None, info: dict, *, file_
     info["headers"] = [h.strip()[:200] for h in headers[:MAX_HEADERS_KEPT]]
     batch: list[tuple[int, list[str]]] = []
 
-    data = itertools.chain(buffered[header_index + 1:], rows)
+    start = header_index + 1
+    if _second_header_row(buffered[start:]):
+        # 「2行目からデータを入力すること」: the row under the header names the columns too (a
+        # header over two rows); it is not read as data.
+        report.fail("L3-01", reason="a second header row under the first", reason_ja="項目名が2行目にも続いています")
+        start += 1
+        record += 1
+    data = itertools.chain(buffered[start:], rows)
     while chunk := list(itertools.islice(data, BATCH_ROWS)):
         if pending_blank is None and second_table is None and all(map(any, chunk)):
             # No blank row in the chunk and nothing pending: every row is a data row
@@ -311,7 +320,7 @@ def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], 
             report.evaluated("L2-01")
             if st.blanks and st.zeros:
                 report.fail("L1-09", column=name, blanks=st.blanks, zeros=st.zeros)
-            for row, value in st.junk:
+            for row, value in st.junk + st.other:
                 if not NUMBER_RE.fullmatch(value):
                     report.fail("L2-01", row=row, column=name, value=value)
         categorical = (st.distinct is not None and st.values >= 10 and len(st.distinct) < st.values / 2) \
@@ -329,6 +338,21 @@ def _column_rules(report: Report, stats: list[ColumnStats], headers: list[str], 
             for row, value in st.other_detail[:max_examples]:
                 report.fail("L2-05", row=row, column=name, value=value)
     return numeric_columns
+
+
+def _second_header_row(below: list[list[str]]) -> bool:
+    """Is the first row under the header a second header row? It holds text (not numbers)
+    in most of the columns that hold numbers in the rows after it (at least two)."""
+    if len(below) < 3:
+        return False
+    first, rest = below[0], below[1:]
+    numeric = []
+    for j in range(len(first)):
+        cells = [r[j].strip() for r in rest if j < len(r) and r[j].strip()]
+        if len(cells) >= 2 and sum(1 for c in cells if NUMBER_RE.fullmatch(c)) >= 0.6 * len(cells):
+            numeric.append(j)
+    texts = sum(1 for j in numeric if first[j].strip() and not NUMBER_RE.fullmatch(first[j].strip()))
+    return len(numeric) >= 2 and texts * 2 > len(numeric)
 
 
 def _units_rule(report: Report, stats: list[ColumnStats], headers: list[str], numeric: list[int],

@@ -27,6 +27,10 @@ LAYOUT_BREAK_WHITESPACE_SHARE = 0.10
 # number_with_junk_pattern in schemas/machine-readability-checks.yaml).
 _NUMERIC_START = frozenset("0123456789-+.▲△０１２３４５６７８９")
 _DOUBLE_DOT_RE = re.compile(r"\.[0-9]*\.")
+_DIGIT_RE = re.compile("[0-9０-９]")
+_MEMO_MARKS = "←→⇐⇒☜☞"  # what memo_cell_pattern starts with (one-character screen)
+_HIRAGANA_RE = re.compile("[\u3041-\u309f]")
+PROSE_HIRAGANA_SHARE = 0.3  # at least this share of hiragana: a sentence, not a list (L1-07)
 # A column whose every filled cell is ASCII with a - / or : after its first character
 # (dates, times, ranges, phone numbers) and no * or brackets holds neither numbers nor
 # numbers with junk (the quick reject of _count_numbers, for a whole column at once).
@@ -98,6 +102,8 @@ def several_data(cell: str, settings: dict, name_column: bool) -> bool:
         return True
     if ("," in value or "，" in value) and not settings["thousands_number_re"].fullmatch(value):
         return True
+    if "。" in value or _HIRAGANA_RE.subn("", value)[1] >= PROSE_HIRAGANA_SHARE * len(value):
+        return False  # a sentence (a note, a question): its 、 and ・ do not list data
     for sep, minimum in settings["list_separator_min"].items():
         if sep == "・" and name_column:
             continue
@@ -134,6 +140,7 @@ class BatchContext:
             return any(c in text for c in era_letters) and era_letter_re.search(text) is not None
 
         self.screens = [
+            (lambda text: any(c in text for c in _MEMO_MARKS), self._memo_rule),
             (lambda text: "\ufffd" in text, self._encoding_rule),
             (lambda text: "\n" in text or "\r" in text, self._line_break_rule),
             (lambda text: platform_re.search(text) is not None, self._platform_rule),
@@ -241,6 +248,12 @@ class BatchContext:
             if any(t in cell for t in _MULTI_TOKENS) and several_data(cell, settings, j in self.name_columns):
                 self.report.fail("L1-07", row=record, column=column_name(self.headers, j), value=cell[:80])
 
+    def _memo_rule(self, record: int, row: list[str]) -> None:
+        memo_re = self.settings["memo_cell_re"]
+        for cell in row:
+            if memo_re.match(cell):
+                self.report.fail("L1-04", row=record, value=cell[:80])
+
     def _encoding_rule(self, record: int, row: list[str]) -> None:
         self.report.add("encoding_error", "error", row=record, encoding=self.info.get("encoding"))
 
@@ -343,7 +356,11 @@ class BatchContext:
     def _count_numbers(self, st: ColumnStats, values: tuple, records: list[int]) -> None:
         junk_re = self.settings["number_with_junk_re"]
         for value, n in Counter(values).items():
-            if not value or value[0] not in _NUMERIC_START:
+            if not value:
+                continue
+            if value[0] not in _NUMERIC_START:
+                if len(st.other) < self.max_examples and _DIGIT_RE.search(value):
+                    st.other.append((records[values.index(value)], value))  # 小　40: text with a number
                 continue
             if value.isascii() and "*" not in value and "(" not in value \
                     and ("-" in value[1:] or "/" in value or ":" in value):
@@ -385,12 +402,13 @@ class ColumnStats:
     """What the whole-column rules need of one column, counted as the batches go by."""
 
     __slots__ = ("values", "blanks", "zeros", "numbers", "junk", "junk_total", "distinct", "other_detail", "wordy",
-                 "date_kinds")
+                 "date_kinds", "other")
 
     def __init__(self):
         self.values = self.blanks = self.zeros = self.numbers = self.junk_total = 0
         self.wordy = True  # no cell seen yet starts like a number
         self.date_kinds: dict[str, str] = {}  # way of writing dates -> an example
+        self.other: list[tuple[int, str]] = []  # text holding a number (小　40), for L2-01
         self.junk: list[tuple[int, str]] = []
         self.distinct: dict[str, int] | None = {}
         self.other_detail: list[tuple[int, str]] = []
