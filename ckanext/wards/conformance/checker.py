@@ -2,10 +2,13 @@
 government machine-readability rules that can be checked automatically on the file.
 
 The file is read once, row by row (memory does not grow with the file, ``reading``): the
-header is matched by name against the standard's layouts (``standards``), each cell of a
-typed column is checked (``values``, a batch at a time in ``rows``), and per-column
-statistics feed the rules that need the whole column (blank vs zero, numbers with units,
-choice spellings). The rules are scored by ``rules``; the result (a plain
+header row is found (not a title or metadata row above it), matched by name against the
+standard's layouts (``standards``), each cell of a typed column is checked (``values``, a
+batch at a time in ``rows``), and per-column statistics feed the rules that need the whole
+column (blank vs zero, numbers with units or notes, choice spellings, units in headers,
+blanks for repeats, ways of writing dates). A workbook's formatting (L1-11) is read in a
+second streamed pass. Rules no single file settles (L3-02, L3-03, L3-07, L3-08) are not
+assessed, each with its reason; ``rules.format_consistency`` compares a dataset's years. The rules are scored by ``rules``; the result (a plain
 JSON-serialisable dict, every message in English and Japanese) is made by ``result``.
 
 Entry points: ``check_file(path, standard_id)`` and ``check_rows(rows, std, info)``;
@@ -448,7 +451,7 @@ def _check_xlsx(path: Path, std, info: dict, max_examples: int, limits: Limits) 
             formatting = xlsx_formatting(path, result["file"]["header_row"], load_settings())
         except (KeyError, ValueError, TypeError, AttributeError):
             formatting = None  # styles openpyxl cannot read: L1-11 not assessed, not failed
-    excel_rules(result, structure, formatting)
+    excel_rules(result, structure, formatting, max_examples)
     return result
 
 

@@ -152,7 +152,7 @@ def score_rules(states: dict[str, dict], file_format: str) -> tuple[list[dict], 
     return rules_out, levels
 
 
-def excel_rules(result: dict, counts: dict, formatting: list[dict] | None = None) -> None:
+def excel_rules(result: dict, counts: dict, formatting: list[dict] | None = None, max_examples: int = 20) -> None:
     """Add the Excel-only rules (objects, formatting that carries meaning, merged cells,
     hidden rows/columns, formulas) and re-score. ``formatting`` is what
     ``reading.xlsx_formatting`` found per column (None: not read, L1-11 not assessed)."""
@@ -170,7 +170,7 @@ def excel_rules(result: dict, counts: dict, formatting: list[dict] | None = None
         for finding in formatting:
             en, ja = message("L1-11", **finding)
             state["failed"] += 1
-            if len(state["examples"]) < 20:
+            if len(state["examples"]) < max_examples:
                 state["examples"].append({"column": finding["column"], "message": en, "message_ja": ja})
     result["rules"], result["levels"] = score_rules(states, "xlsx")
     result["summary"]["rules_failed"] = [r["id"] for r in result["rules"] if r["passed"] is False]
