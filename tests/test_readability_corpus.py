@@ -76,3 +76,19 @@ def test_format_consistency_across_years():
     assert format_consistency([("2021", births), ("2022", births)])["passed"] is True
     alone = format_consistency([("2023", ["名称"])])
     assert alone["evaluated"] is False and alone["not_assessed"]["code"] == "needs_other_years"
+
+
+def test_crafted_files_are_what_the_script_writes(tmp_path, monkeypatch):
+    """The crafted CSV files in the repository are the generator's output (no hand edits
+    drift from make_crafted.py); workbooks carry timestamps, so only their names are compared."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_crafted", CORPUS / "make_crafted.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    module.main()
+    written = {p.name for p in tmp_path.iterdir()}
+    assert written == {p.name for p in (CORPUS / "crafted").iterdir()}
+    for name in sorted(n for n in written if n.endswith(".csv")):
+        assert (tmp_path / name).read_bytes() == (CORPUS / "crafted" / name).read_bytes(), name
