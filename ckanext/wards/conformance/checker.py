@@ -378,13 +378,15 @@ def _units_rule(report: Report, stats: list[ColumnStats], headers: list[str], nu
 
 def _stub_blanks_rule(report: Report, context: BatchContext, stats: list[ColumnStats], headers: list[str],
                       numeric: list[int]) -> None:
-    """Rule L2-02: blanks for the value above in the first column (the row labels) when it
+    """Rule L2-02: blanks for the value above in the row labels (表側): the first column when
+    it holds text, or the second when the first is a numeric ID (No, #property) and the second
     holds text; the rows were noted as the batches went by."""
-    if not context.stub_blanks or 0 in numeric or not headers or not headers[0].strip():
+    stub = next((j for j in context.stub_columns if j not in numeric), None)
+    if stub is None or stub >= len(headers) or (stub == 1 and 0 not in numeric) or not headers[stub].strip():
         return
-    for row in context.stub_blanks:
-        report.fail("L2-02", row=row, column=column_name(headers, 0), msg="L2-02_blank")
-    extra = context.stub_blank_count - len(context.stub_blanks)
+    for row in context.stub_blanks[stub]:
+        report.fail("L2-02", row=row, column=column_name(headers, stub), msg="L2-02_blank")
+    extra = context.stub_blank_count[stub] - len(context.stub_blanks[stub])
     if extra > 0:
         report.evaluated("L2-02")["failed"] += extra
 

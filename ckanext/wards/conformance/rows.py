@@ -36,7 +36,7 @@ PROSE_HIRAGANA_SHARE = 0.3  # at least this share of hiragana: a sentence, not a
 # numbers with junk (the quick reject of _count_numbers, for a whole column at once).
 _ASCII_FIELD = "[\x01-\x27\x2b-\x7f]"
 _DATE_FIELD = f"(?:{_ASCII_FIELD}{_ASCII_FIELD}*?[-/:]{_ASCII_FIELD}*)?"
-_DATES_AND_TIMES_RE = re.compile(f"{_DATE_FIELD}(?:\x00{_DATE_FIELD})*")
+_DATES_AND_TIMES_RE = re.compile(f"(?:\x00{_DATE_FIELD})*")  # over the cells, each after a NUL
 # The Western ways of writing a date (rule L3-05 asks for one way per column: 「時間軸の表記が統一されていない場合」).
 # Each with a character it needs (a one-character test first: the regex runs only if present);
 # the regexes start with the field separator, a literal the regex engine looks for quickly.
@@ -156,9 +156,11 @@ class BatchContext:
                                and j not in lg_columns]
         self.ward_short = {w["name_ja"][:-1]: w["name_ja"] for w in wards()}
         # Rule L2-02: blanks in the first column standing for the value above.
-        self.stub_seen = False
-        self.stub_blanks: list[int] = []
-        self.stub_blank_count = 0
+        # (the first column, or the second after a numeric ID column: decided at the end)
+        self.stub_columns = [0, 1] if width > 2 else [0]
+        self.stub_seen = dict.fromkeys(self.stub_columns, False)
+        self.stub_blanks: dict[int, list[int]] = {j: [] for j in self.stub_columns}
+        self.stub_blank_count = dict.fromkeys(self.stub_columns, 0)
         self.screens.append((lambda text: any(t in text for t in _MULTI_TOKENS), self._multi_rule))
 
     def fix_width(self, record: int, row: list[str]) -> list[str]:
@@ -201,7 +203,8 @@ class BatchContext:
                     if note_re.match(value.strip()):
                         report.fail("L1-04", row=record, value=value[:80])
         if columns:
-            self._stub_batch(records, rows, columns[0])
+            for j in self.stub_columns:
+                self._stub_batch(records, rows, j, columns[j])
         for j in self.region_columns:
             self._region_batch(j, columns[j], records)
         for j, values in enumerate(columns):
@@ -215,20 +218,20 @@ class BatchContext:
         for j, col, kind in self.typed:
             self._typed_batch(j, col, kind, columns[j], records)
 
-    def _stub_batch(self, records, rows, first: tuple) -> None:
+    def _stub_batch(self, records, rows, j: int, cells: tuple) -> None:
         minimum = self.settings["stub_min_other_values"]
         if self.width < 2:
             return
-        if "" not in first:
-            self.stub_seen = True
+        if "" not in cells:
+            self.stub_seen[j] = True
             return
         for record, row in zip(records, rows):
-            if row[0].strip():
-                self.stub_seen = True
-            elif self.stub_seen and len(row) - row.count("") >= minimum:
-                self.stub_blank_count += 1
-                if len(self.stub_blanks) < self.max_examples:
-                    self.stub_blanks.append(record)
+            if row[j].strip():
+                self.stub_seen[j] = True
+            elif self.stub_seen[j] and len(row) - row.count("") >= minimum:
+                self.stub_blank_count[j] += 1
+                if len(self.stub_blanks[j]) < self.max_examples:
+                    self.stub_blanks[j].append(record)
 
     def _region_batch(self, j: int, values: tuple, records: list[int]) -> None:
         """Rule L3-06: an area named without its 都/府/県 or 区 is not its official name."""
@@ -304,8 +307,8 @@ class BatchContext:
         if st.wordy:
             # No cell so far started like a number (names, addresses): one join and one
             # search settle the batch, and "0" (L1-09) starts like a number too.
-            fields = "\x00".join(values)
-            if _NUMERIC_START_RE.search("\x00" + fields):
+            fields = "\x00".join(("",) + values)  # each cell after a NUL
+            if _NUMERIC_START_RE.search(fields):
                 st.wordy = False
                 self._numbers_of(st, values, records, filled, fields)
         else:
@@ -316,19 +319,21 @@ class BatchContext:
                     fields: str | None) -> None:
         st.zeros += values.count("0")
         joined = "".join(values)
-        if joined.isascii() and joined.isdigit():
-            st.numbers += filled  # every filled cell is an unsigned integer
-        elif joined.isascii() and joined.replace(".", "").isdigit() and _plain_decimals(values):
-            st.numbers += filled
-        else:
-            fields = fields if fields is not None else "\x00".join(values)
-            if _NUMERIC_START_RE.search("\x00" + fields):
-                # Rule L3-05: how the column writes its dates (one regex search per way).
-                for kind, mark, pattern in _DATE_KINDS:
-                    if kind not in st.date_kinds and mark in fields and pattern.search("\x00" + fields):
-                        st.date_kinds[kind] = next(v for v in values if pattern.search("\x00" + v))
-                if not _DATES_AND_TIMES_RE.fullmatch(fields):
-                    self._count_numbers(st, values, records)
+        if joined.isascii():
+            if joined.isdigit():
+                st.numbers += filled  # every filled cell is an unsigned integer
+                return
+            if "." in joined and joined.replace(".", "").isdigit() and _plain_decimals(values):
+                st.numbers += filled
+                return
+        fields = fields if fields is not None else "\x00".join(("",) + values)
+        if _NUMERIC_START_RE.search(fields):
+            # Rule L3-05: how the column writes its dates (one regex search per way).
+            for kind, mark, pattern in _DATE_KINDS:
+                if kind not in st.date_kinds and mark in fields and pattern.search(fields):
+                    st.date_kinds[kind] = next(v for v in values if pattern.search("\x00" + v))
+            if not _DATES_AND_TIMES_RE.fullmatch(fields):
+                self._count_numbers(st, values, records)
 
     def _choices_and_marks(self, st: "ColumnStats", j: int, values: tuple, records: list[int]) -> None:
         counts = None
