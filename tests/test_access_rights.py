@@ -151,6 +151,16 @@ def test_migrate_maps_legacy_access_rights_and_gives_the_others_public(sysadmin,
     assert [r["skipped"] for r in again] == [True, True]
 
 
+def test_migrate_stores_the_default_on_a_shared_schema_dataset_once(sysadmin, ward):
+    pkg = create(sysadmin, dataset(ward))
+    [first] = migrate.migrate([pkg["id"]], {"user": sysadmin["name"]}, dry_run=False)
+    assert first["applied"] and [m for m in first["mapped"] if m["field"] == "access_rights"] == [
+        {"field": "access_rights", "source": "default", "value": "PUBLIC"}]
+    assert stored_extras(pkg["id"])["access_rights"] == "PUBLIC"
+    [second] = migrate.migrate([pkg["id"]], {"user": sysadmin["name"]}, dry_run=False)
+    assert second["skipped"] and not second["applied"]
+
+
 # --- DCAT ----------------------------------------------------------------------------------
 
 def test_dcat_output_states_access_rights_and_rights_and_passes_shacl(app, sysadmin, ward):
