@@ -11,6 +11,7 @@ counted as vocabulary-aligned.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional
 
 from ckanext.wards.lib.fields import text_field
@@ -21,6 +22,7 @@ FIELD = "access_rights"
 VOCABULARY = "access_rights"
 
 
+@functools.lru_cache(maxsize=None)
 def default_code() -> str:
     return str(loader.vocabulary_file(VOCABULARY)["default"])
 
@@ -42,17 +44,21 @@ def code_of(pkg: dict[str, Any]) -> str:
     value = stored(pkg)
     if value is None:
         return default_code()
-    entry = loader.term_lookup(VOCABULARY).get(fold(value))
+    entry = _entry(value)
     return str(entry["id"]) if entry else value
 
 
 def uri_of(code: Optional[str]) -> Optional[str]:
     """The EU IRI of an access-right id (or of any spelling the vocabulary knows); None
     for text outside it."""
-    if not code:
-        return None
-    entry = loader.term_lookup(VOCABULARY).get(fold(code))
+    entry = _entry(code) if code else None
     return str(entry["uri"]) if entry else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry(value: str) -> Optional[dict]:
+    # scoring asks this for every dataset of a re-score run: a handful of distinct values
+    return loader.term_lookup(VOCABULARY).get(fold(value))
 
 
 def with_default(pkg_dict: dict[str, Any]) -> dict[str, Any]:
