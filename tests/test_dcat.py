@@ -53,7 +53,7 @@ def full_dataset(org, name="aed-locations"):
         "publisher_code": "131016",
         "contact": [{"name": "千代田区 防災課", "email": "bousai@city.chiyoda.lg.jp",
                      "url": "https://www.city.chiyoda.lg.jp/bousai/"}],
-        "license_id": "CC-BY-4.0",
+        "license_id": "CC-BY-4.0", "access_rights": "PUBLIC",
         "issued": "2024-04-01", "modified": "2025-03-31", "frequency": "annual",
         "spatial_coverage": [{"uri": "http://data.e-stat.go.jp/lod/sac/C13101", "text": "千代田区"}],
         "temporal_coverage": [{"start": "2024-04-01", "end": "2025-03-31"}],
@@ -65,7 +65,8 @@ def full_dataset(org, name="aed-locations"):
              "character_encoding": "UTF-8", "size": 20480, "issued": "2024-04-01", "modified": "2025-03-31",
              "is_api": False, "access_url": "https://www.city.chiyoda.lg.jp/aed.html",
              "download_url": "https://www.city.chiyoda.lg.jp/opendata/131016_aed.csv",
-             "conforms_to": "08_aed", "license": "PDL-1.0"},
+             "conforms_to": "08_aed", "license": "PDL-1.0",
+             "rights": "地図の位置情報：千代田区", "rights_en": "Locations: Chiyoda City"},
             {"url": "https://api.city.chiyoda.lg.jp/aed", "name": "AED API", "description": "JSON API",
              "format": "JSON", "mimetype": "application/json", "is_api": True,
              "access_url": "https://api.city.chiyoda.lg.jp/aed"},
@@ -203,7 +204,7 @@ def test_publisher_falls_back_to_the_organisations_ward(app, sysadmin, ward):
 def _shared_fields(pkg):
     """The shared schema's fields of a package_show dict, normalised for comparison."""
     keys = ("title", "title_en", "notes", "notes_en", "theme", "publisher_code", "contact",
-            "license_id", "issued", "modified", "frequency", "spatial_coverage",
+            "license_id", "access_rights", "issued", "modified", "frequency", "spatial_coverage",
             "temporal_coverage", "language", "conforms_to", "url")
     out = {k: pkg.get(k) for k in keys if pkg.get(k) not in (None, "", [])}
     for k in ("theme", "language", "conforms_to"):
@@ -211,7 +212,8 @@ def _shared_fields(pkg):
             out[k] = sorted(out[k])
     out["tags"] = sorted(t["name"] for t in pkg.get("tags") or [])
     res_keys = ("url", "name", "description", "format", "mimetype", "character_encoding", "size",
-                "issued", "modified", "is_api", "access_url", "download_url", "conforms_to", "license")
+                "issued", "modified", "is_api", "access_url", "download_url", "conforms_to", "license",
+                "rights", "rights_en")
     out["resources"] = sorted(
         ({k: r.get(k) for k in res_keys if r.get(k) not in (None, "")} for r in pkg.get("resources") or []),
         key=lambda r: r["url"])

@@ -69,7 +69,10 @@ def test_migrated_and_shared_schema_datasets_are_skipped_without_an_activity(org
     legacy_id = _stored("legacy-one", license_id="cc-by", extras={"更新頻度": "月次"})
     from tests.test_schema_stack import toilets
     sysadmin = factories.Sysadmin()
-    helpers.call_action("package_create", context={"user": sysadmin["name"]}, **toilets(org))
+    # in the shared schema with every field migrate fills (one without access_rights gets
+    # the default PUBLIC stored by its first migrate: tests/test_access_rights.py)
+    helpers.call_action("package_create", context={"user": sysadmin["name"]},
+                        **dict(toilets(org), access_rights="PUBLIC"))
     first = _run()
     assert first.exit_code == 0, first.output
     assert "legacy-one: updated" in first.output and "public-toilets: already in the shared schema, skipped" in first.output

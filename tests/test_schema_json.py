@@ -83,6 +83,18 @@ def test_normalisation_then_json_schema_accepts_form_inputs_and_lists_every_prob
     assert paths == ["(record)", "issued", "license_id", "name", "resources/0/url", "resources/0/size"]
 
 
+def test_the_import_reads_access_rights_and_rights_as_the_form_does():
+    record = importer.normalise_record({
+        "name": "shelters", "access_rights": "http://publications.europa.eu/resource/authority/access-right/PUBLIC",
+        "resources": [{"url": "https://x.lg.jp/a.csv", "rights": "出典：千代田区", "rights_en": "Source: Chiyoda City"}]})
+    assert record["access_rights"] == "PUBLIC"
+    assert importer.json_schema_errors(record) == []
+    assert importer.normalise_record({"name": "a", "access_rights": "非公開"})["access_rights"] == "NON_PUBLIC"
+    bad = importer.normalise_record({"name": "shelters", "access_rights": "nonsense",
+                                     "resources": [{"url": "https://x.lg.jp/a.csv", "rights": 5}]})
+    assert [e["path"] for e in importer.json_schema_errors(bad)] == ["access_rights", "resources/0/rights"]
+
+
 def _records(org):
     return [
         {"name": "aed", "title": "AED設置箇所一覧", "owner_org": org["name"], "license_id": "CC BY 4.0",

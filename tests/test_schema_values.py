@@ -273,7 +273,9 @@ def test_the_schema_as_data_has_its_presets_expanded():
             if field.get("preset") == "wards_select":
                 assert (field["form_snippet"], field["display_snippet"], field["choices_helper"]) == (
                     "wards_select.html", "select.html", "wards_choices")
-                assert field["form_include_blank_choice"] is True and field["wards_vocabulary"]
+                # access_rights starts on its default (PUBLIC) instead of a blank choice
+                blank = field["field_name"] != "access_rights"
+                assert field["form_include_blank_choice"] is blank and field["wards_vocabulary"]
                 assert field["validators"].endswith("wards_license" if field["wards_vocabulary"] == "licenses"
                                                     else "wards_ignore_blank unicode_safe wards_vocabulary")
     title = next(f for f in schema.iter_fields() if f["field_name"] == "title")

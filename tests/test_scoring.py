@@ -52,9 +52,10 @@ def test_bulk_rescore_stores_what_the_live_action_computes(sysadmin):
     stored = store.dataset_score_row(pkg["id"])
     live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["name"])
     # keywords 30 + format 20 + media type 10 + vocabulary 10 + machine-readable 20
-    # + licence 20 + known 10 + contact 20 + publisher 10 + issued 5 + modified 5 = 160
-    assert live["mqa_points"] == 160 and live["rating"] == "sufficient"
-    assert stored["mqa_points"] == 160 and stored["rating"] == "sufficient"
+    # + licence 20 + known 10 + access rights 10 + vocabulary 5 (none stored: the default
+    # PUBLIC) + contact 20 + publisher 10 + issued 5 + modified 5 = 175
+    assert live["mqa_points"] == 175 and live["rating"] == "sufficient"
+    assert stored["mqa_points"] == 175 and stored["rating"] == "sufficient"
     assert stored["metrics"] == {m["id"]: m["points"] for m in live["metrics"]}
     assert stored["stars"] == 2 and not stored["has_csv"] and stored["machine_readable_broad"] is False
     assert live["fixes"][0]["points_gained"] >= live["fixes"][-1]["points_gained"]
@@ -107,8 +108,9 @@ def test_default_schema_extras_are_read_by_the_bulk_path(sysadmin):
     org = factories.Organization()
     pkg = _create(sysadmin, org, name="with-extras", resources=[{"url": "https://x.lg.jp/a.csv", "format": "CSV", "size": 10}],
                   extras=[{"key": "spatial_text", "value": "千代田区"},
-                          {"key": "temporal_start", "value": "2025-04-01"},
-                          {"key": "access_rights", "value": "http://publications.europa.eu/resource/authority/access-right/PUBLIC"}])
+                          {"key": "temporal_start", "value": "2025-04-01"}])
+    # access_rights is a schema field now (no extra of that name): none stored, the bulk
+    # path applies the default PUBLIC as the live action does
     bulk.rescore(package_ids=[pkg["id"]])
     metrics = store.dataset_score_row(pkg["id"])["metrics"]
     assert metrics["pv:spatialAvailability"] == 20

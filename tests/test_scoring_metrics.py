@@ -78,10 +78,12 @@ def test_known_default_schema_dataset_total_computed_by_hand():
                     (XLS in EU table, application/vnd.ms-excel in IANA) + non-prop. 0
                     + machine-readable 20 (XLS is in the EDP list) + DCAT-AP 0 (not
                     assessed)                                                          =  60
-      reusability   licence 20 (cc-by) + known 10 + access rights 0 + vocab 0
-                    + contact 20 (maintainer_email) + publisher 10 (organisation)     =  60
+      reusability   licence 20 (cc-by: the EU CC_BY_4_0 IRI) + known 10
+                    + access rights 10 + vocab 5 (none stored: the default PUBLIC, as
+                    the page and the DCAT output state it)
+                    + contact 20 (maintainer_email) + publisher 10 (organisation)     =  75
       contextuality rights 0 + size 0 + issued 5 (created) + modified 5              =  10
-      total 160 → sufficient (121–220)
+      total 175 → sufficient (121–220)
     """
     pkg = {
         "id": "p", "name": "budget", "owner_org": "org-1", "license_id": "cc-by",
@@ -99,9 +101,9 @@ def test_known_default_schema_dataset_total_computed_by_hand():
     assert result["dimensions"]["findability"] == 30
     assert result["dimensions"]["accessibility"] == 0
     assert result["dimensions"]["interoperability"] == 60
-    assert result["dimensions"]["reusability"] == 60
+    assert result["dimensions"]["reusability"] == 75
     assert result["dimensions"]["contextuality"] == 10
-    assert result["mqa_points"] == 160
+    assert result["mqa_points"] == 175
     assert result["rating"] == "sufficient"
     assert result["stars"] == 2 and not result["machine_readable_broad"]
     # the biggest fix first: the never-checked access URL (50)
@@ -127,7 +129,7 @@ MQA_CASES = [
     ("pv:formatAvailability", 20 + 10, _drop(["resources", 0, "format"])),
     ("pv:mediaTypeAvailability", 10 + 10, _drop(["resources", 0, "mimetype"])),
     ("pv:licenceAvailability", 20 + 10, _drop(["license_id"])),
-    ("pv:accessRightsAvailability", 10 + 5, _drop(["access_rights"])),
+    ("pv:accessRightsVocabularyAlignment", 5, lambda pkg: pkg.update(access_rights="誰でも利用可")),
     ("pv:contactPointAvailability", 20, _drop(["contact"])),
     ("pv:publisherAvailability", 10, _drop(["owner_org"])),
     ("pv:rightsAvailability", 5, _drop(["resources", 0, "rights"])),
@@ -138,7 +140,8 @@ MQA_CASES = [
 @pytest.mark.parametrize("metric_id, lost, mutate", MQA_CASES, ids=[c[0] for c in MQA_CASES])
 def test_each_mqa_metric_costs_its_points(metric_id, lost, mutate):
     """Removing one field loses that metric's points (plus the vocabulary metric that
-    depends on it: no format → no format/media-type vocabulary alignment, etc.)."""
+    depends on it: no format → no format/media-type vocabulary alignment, etc.); access
+    rights outside the EU table lose the alignment (without any, the default PUBLIC applies)."""
     pkg = full_dataset()
     mutate(pkg)
     result = score(pkg)
@@ -213,18 +216,86 @@ def test_format_vocabulary_non_proprietary_and_machine_readable_on_formats():
     assert points(score(pkg), "pv:formatMediaTypeVocabularyAlignment") == 0
 
 
-def test_access_rights_vocabulary_and_known_licence():
+EU_PUBLIC = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+
+
+@pytest.mark.parametrize("value, available, aligned", [
+    (None, 10, 5),               # not stored: the default PUBLIC (what page and DCAT state)
+    ("PUBLIC", 10, 5),           # the id the form stores
+    (EU_PUBLIC, 10, 5),          # the EU IRI (harvested, ckanext-dcat's own field)
+    ("公開", 10, 5),             # an alias: the DCAT output writes the PUBLIC IRI
+    ("NON_PUBLIC", 10, 5),
+    ("誰でも利用可", 10, 0),     # free text: a literal rights statement, not the vocabulary
+])
+def test_access_rights_points(value, available, aligned):
     pkg = full_dataset()
-    pkg["access_rights"] = "公開"
-    assert points(score(pkg), "pv:accessRightsVocabularyAlignment") == 0
-    assert points(score(pkg), "pv:accessRightsAvailability") == 10
-    pkg["license_id"] = "other-open"
+    pkg.pop("access_rights")
+    if value is not None:
+        pkg["access_rights"] = value
     result = score(pkg)
-    assert points(result, "pv:licenceAvailability") == 20
-    assert points(result, "pv:knownLicence") == 0
-    assert points(result, "wq:openLicence") == 20
+    assert points(result, "pv:accessRightsAvailability") == available
+    assert points(result, "pv:accessRightsVocabularyAlignment") == aligned
+
+
+def test_access_rights_of_a_default_schema_dataset_are_read_from_its_extras():
+    pkg = full_dataset()
+    pkg.pop("access_rights")
+    pkg["extras"] = [{"key": "access_rights", "value": "誰でも利用可"}]
+    assert points(score(pkg), "pv:accessRightsVocabularyAlignment") == 0
+    pkg["extras"] = [{"key": "access_rights", "value": EU_PUBLIC}]
+    assert points(score(pkg), "pv:accessRightsVocabularyAlignment") == 5
+
+
+# (licence id as stored, pv:licenceAvailability, pv:knownLicence, wq:openLicence)
+LICENCE_CASES = [
+    ("CC-BY-4.0", 20, 10, 20),
+    ("cc-by", 20, 10, 20),          # CKAN's id, read through the vocabulary's aliases
+    ("CC0-1.0", 20, 10, 20),
+    ("CC-BY-SA-4.0", 20, 10, 20),
+    ("ODbL", 20, 10, 20),
+    ("ODC-PDDL", 20, 10, 20),
+    # not in the EU licence table: 0 there, as data.europa.eu gives; open in the Japan dimension
+    ("PDL-1.0", 20, 0, 20),
+    ("GOJ-STD-2.0", 20, 0, 20),
+    ("GOJ-STD-1.0", 20, 0, 20),
+    ("CC-BY-2.1-JP", 20, 0, 20),
+    ("GFDL", 20, 0, 20),
+    ("NONCOMMERCIAL", 20, 0, 0),    # stated (its CC page), not the EU's, not open
+    # no address the DCAT output could state as dct:license: no licence points at all
+    ("OTHER-OPEN", 0, 0, 20),
+    ("other-closed", 0, 0, 0),
+    ("notspecified", 0, 0, 0),
+    (None, 0, 0, 0),
+]
+
+
+@pytest.mark.parametrize("licence, available, known, open_", LICENCE_CASES, ids=[str(c[0]) for c in LICENCE_CASES])
+def test_licence_points_follow_the_dcat_output_and_the_eu_table(licence, available, known, open_):
+    pkg = full_dataset()
+    pkg["license_id"] = licence
+    result = score(pkg)
+    assert points(result, "pv:licenceAvailability") == available
+    assert points(result, "pv:knownLicence") == known
+    assert points(result, "wq:openLicence") == open_
+
+
+def test_a_resource_licence_of_the_eu_table_earns_the_distribution_points():
+    pkg = full_dataset()
     pkg["license_id"] = "PDL-1.0"
+    pkg["resources"][0]["license"] = "CC-BY-4.0"
+    result = score(pkg)
+    assert points(result, "pv:licenceAvailability") == 20 and points(result, "pv:knownLicence") == 10
+    pkg["license_id"], pkg["resources"][0]["license"] = "CC-BY-4.0", "other-closed"
+    assert points(score(pkg), "pv:licenceAvailability") == 20  # the dataset's licence applies
+
+
+def test_an_eu_licence_iri_as_stored_by_another_schema_is_known():
+    pkg = full_dataset()
+    pkg["license_id"] = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     assert points(score(pkg), "pv:knownLicence") == 10
+    pkg["license_id"] = "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"
+    result = score(pkg)
+    assert points(result, "pv:licenceAvailability") == 20 and points(result, "pv:knownLicence") == 0
 
 
 def test_best_distribution_counts_for_mqa():
@@ -331,16 +402,16 @@ def test_fixes_are_ranked_by_points_gained():
     assert fixes[ids.index("pv:keywordAvailability")]["fix"].startswith("キーワード")
 
 
-@pytest.mark.parametrize("spelling", ["CC BY", "cc-by", "クリエイティブ・コモンズ 表示 4.0 国際", "PDL1.0",
-                                      "Other (Open)", "cc-by-nc", "notspecified"])
-def test_scoring_reads_a_licence_as_the_form_stores_it(spelling):
+@pytest.mark.parametrize("spelling, known", [("CC BY", True), ("cc-by", True),
+                                             ("クリエイティブ・コモンズ 表示 4.0 国際", True), ("PDL1.0", False),
+                                             ("Other (Open)", False), ("cc-by-nc", False), ("notspecified", False)])
+def test_scoring_reads_a_licence_as_the_form_stores_it(spelling, known):
     """One vocabulary for both: whatever the form accepts scores like its canonical id."""
     from ckanext.wards.vocab import licences, loader
     canonical = loader.normalise_term("licenses", spelling)
     assert facts.licence_is_open(spelling) == facts.licence_is_open(canonical) \
         == bool(licences.licence(canonical)["open"])
-    assert facts.licence_is_known(spelling) == facts.licence_is_known(canonical) \
-        == bool(licences.licence(canonical)["known"])
+    assert facts.licence_is_known(spelling) == facts.licence_is_known(canonical) == known
 
 
 @pytest.mark.parametrize("spelling, days", [("monthly", 31), ("毎月", 31), ("UNKNOWN", None), ("irregular", None)])

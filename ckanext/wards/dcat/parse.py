@@ -4,7 +4,8 @@ portal still maps onto the shared fields).
 
 IRIs become vocabulary ids (``uris.reverse_maps``), language-tagged literals become
 ``title``/``title_en`` and ``notes``/``notes_en``, the publisher's ``dct:identifier`` the
-``publisher_code``, and a distribution's access service ``is_api``.
+``publisher_code``, a distribution's access service ``is_api``, dct:accessRights the
+access-right id and a distribution's dct:rights statement ``rights``/``rights_en``.
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import re
 from typing import Any, Optional
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS as DCT, SKOS
+from rdflib.namespace import DCAT, DCTERMS as DCT, RDFS, SKOS
 
 from ckanext.wards.formats import classify as formats
 from ckanext.wards.dcat.uris import CNT_ENCODING, reverse_maps
-from ckanext.wards.lib.lists import as_texts
+from ckanext.wards.lib.lists import as_texts, is_blank
+from ckanext.wards.vocab import access_rights
 
 
 def _literal_by_lang(g: Graph, subject, predicate) -> dict[Optional[str], str]:
@@ -57,6 +59,7 @@ def parse_shared_fields(profile: Any, d: dict[str, Any], dataset_ref) -> dict[st
         values = as_texts(pop_extra(key))
         if values:
             d[key] = [rev[table].get(v, v) for v in values]
+    _parse_access_rights(d, pop_extra("access_rights"))
     freq = pop_extra("frequency")
     if freq:
         d["frequency"] = rev["frequency"].get(freq, freq)
@@ -105,6 +108,34 @@ def parse_shared_fields(profile: Any, d: dict[str, Any], dataset_ref) -> dict[st
     return d
 
 
+def _parse_access_rights(d: dict[str, Any], value: Any) -> None:
+    """dct:accessRights (the stock parse: the IRI, or the statement's label) as the
+    vocabulary id; text the vocabulary does not know is kept where migrate keeps such
+    statements, so the harvested dataset validates and its statement is not lost."""
+    if is_blank(value):
+        return
+    code = access_rights.code_of({access_rights.FIELD: value})
+    if access_rights.uri_of(code):
+        d[access_rights.FIELD] = code
+    else:
+        d.setdefault("extras", []).append({"key": access_rights.UNMAPPED, "value": str(value)})
+
+
+def _parse_rights(g: Graph, ref, res: dict[str, Any]) -> None:
+    """dct:rights: an IRI as ``rights``; a statement's labels as ``rights`` (Japanese, else
+    untagged) and ``rights_en``."""
+    res.pop("rights", None)  # the stock parse gives a blank node's id for a statement
+    node = g.value(ref, DCT.rights)
+    if isinstance(node, (URIRef, Literal)):  # a plain literal: some portals write one
+        res["rights"] = str(node)
+    elif node is not None:
+        texts = _literal_by_lang(g, node, RDFS.label)
+        if texts:
+            res["rights"] = _japanese_first(texts)
+            if texts.get("en") and texts["en"] != res["rights"]:
+                res["rights_en"] = texts["en"]
+
+
 def _parse_distribution(g: Graph, rev: dict[str, dict[str, str]], res: dict[str, Any]) -> Optional[str]:
     """The shared schema's resource fields of ``res``, in place; its licence id, if any."""
     ref = URIRef(res["distribution_ref"]) if res.get("distribution_ref") else None
@@ -131,6 +162,7 @@ def _parse_distribution(g: Graph, rev: dict[str, dict[str, str]], res: dict[str,
         descriptions = _literal_by_lang(g, ref, DCT.description)
         if descriptions:
             res["description"] = _japanese_first(descriptions)
+        _parse_rights(g, ref, res)
     if res.get("conforms_to"):
         # one standard per resource in the shared schema (the first one stated)
         values = [rev["standard"].get(v, v) for v in as_texts(res["conforms_to"])]

@@ -16,10 +16,11 @@ from typing import Any, Optional
 from rdflib.namespace import DCAT, DCTERMS as DCT
 
 from ckanext.wards.formats import classify as formats
-from ckanext.wards.dcat.uris import (frequency_uris, iana_uri, language_uris, licence_uri,
+from ckanext.wards.dcat.uris import (dataset_licence_uri, frequency_uris, iana_uri, language_uris, licence_uri,
                                      publisher_uri, spec, standard_uri, theme_uri)
 from ckanext.wards.lib.fields import field, text_field
-from ckanext.wards.lib.lists import as_list
+from ckanext.wards.lib.lists import as_list, is_blank
+from ckanext.wards.vocab import access_rights
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
@@ -115,7 +116,11 @@ def prepared(dataset: dict[str, Any]) -> dict[str, Any]:
     if publisher:
         d["publisher"] = [publisher]  # the stock code then skips its organisation fallback
         d["wards_publisher"] = publisher  # and the profile's _add_agents writes the ward
-    licence = licence_uri(dataset.get("license_id"), dataset.get("license_url"))
+    # dct:accessRights: the EU IRI (the default PUBLIC when none is stored), else the
+    # stored text as a literal statement; the stock code types either dct:RightsStatement
+    code = access_rights.code_of(dataset)
+    d["access_rights"] = access_rights.uri_of(code) or code
+    licence = dataset_licence_uri(dataset)
     d["wards_licence_uri"] = licence
     d["resources"] = [_prepared_resource(r, licence, standards_) for r in dataset.get("resources") or []]
     # None (not a missing key) so the stock profile does not fall back to raw extras
@@ -143,6 +148,7 @@ def _prepared_resource(res: dict[str, Any], dataset_licence: Optional[str],
         r["format"] = r["mimetype"] = None
     r["wards_links"] = links
     r["license"] = r["conforms_to"] = None
+    r["rights"] = _rights(res)
     if res.get("name"):
         lang = lang_of(res["name"])
         if lang:
@@ -152,3 +158,20 @@ def _prepared_resource(res: dict[str, Any], dataset_licence: Optional[str],
         if lang:
             r["description_translated"] = {lang: res["description"]}
     return r
+
+
+def _rights(res: dict[str, Any]) -> Any:
+    """dct:rights of a distribution as the stock code writes it (one dct:RightsStatement):
+    the address of a statement as an IRI, else the texts by language (the Japanese
+    ``rights`` tagged @ja when it has kana/kanji, ``rights_en`` @en)."""
+    rights, rights_en = res.get("rights"), res.get("rights_en")
+    rights = None if is_blank(rights) else str(rights).strip()
+    rights_en = None if is_blank(rights_en) else str(rights_en).strip()
+    if rights and rights.startswith(("http://", "https://")):
+        return rights  # an IRI: the English text cannot be its label (SHACL: one dct:rights)
+    texts: dict[Optional[str], str] = {}
+    if rights:
+        texts[lang_of(rights)] = rights
+    if rights_en:
+        texts["en"] = rights_en
+    return texts or None

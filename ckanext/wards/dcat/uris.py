@@ -150,6 +150,11 @@ def licence_uri(licence_id: Optional[str], licence_url: Optional[str] = None) ->
     return licence_url if licence_url and licence_url.startswith("http") else None
 
 
+def dataset_licence_uri(dataset: dict[str, Any]) -> Optional[str]:
+    """The dataset's licence IRI (its distributions' unless they state their own)."""
+    return licence_uri(dataset.get("license_id"), dataset.get("license_url"))
+
+
 def iana_uri(media_type: Optional[str]) -> Optional[str]:
     mt = formats.normalise_media_type(media_type)
     return formats.IANA_MEDIA_TYPE + mt if mt and "/" in mt else None

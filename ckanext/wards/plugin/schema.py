@@ -13,7 +13,8 @@ from ckanext.wards.logic import validators as wards_validators
 from ckanext.wards.interfaces import IWardsScoring
 from ckanext.wards.plugin import _shared
 from ckanext.wards.schema import dataset
-from ckanext.wards.vocab import licences
+from ckanext.wards.schema.migrate import CONTEXT_FLAG
+from ckanext.wards.vocab import access_rights, licences
 
 # This plugin replaces scheming_datasets: scheming's validators and helpers, then ours.
 _validators = _shared.merged(lambda: scheming_validation.all_validators, wards_validators.validators)
@@ -54,9 +55,13 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     def get_actions(self):
         return {**super().get_actions(), **_actions()}
 
-    # IPackageController: licence titles in the request's language, not the indexer's.
+    # IPackageController: licence titles in the request's language, not the indexer's;
+    # the default access rights (PUBLIC) on a dataset that stores none. Not on an
+    # unvalidated show nor for migrate: they read what is stored, legacy extras included.
     def after_dataset_show(self, context, pkg_dict):
         licences.refresh_licence_title(pkg_dict)
+        if context.get("validate", True) is not False and not context.get(CONTEXT_FLAG):
+            access_rights.with_default(pkg_dict)
 
     def after_dataset_search(self, search_results, search_params):
         for pkg_dict in search_results["results"]:

@@ -41,6 +41,7 @@ _SINGLE = {
     "license_id": lambda v: normalise_term("licenses", v),
     "license": lambda v: normalise_term("licenses", v),
     "frequency": lambda v: normalise_term("frequencies", v),
+    "access_rights": lambda v: normalise_term("access_rights", v),
     "character_encoding": lambda v: normalise_term("encodings", v),
     "publisher_code": normalise_lg_code,
     "issued": parse_date,
@@ -49,7 +50,7 @@ _SINGLE = {
     "is_api": normalise_bool,
     "mimetype": normalise_media_type,
 }
-_DATASET_SINGLE = ("license_id", "frequency", "publisher_code", "issued", "modified")
+_DATASET_SINGLE = ("license_id", "access_rights", "frequency", "publisher_code", "issued", "modified")
 _MULTIPLE = {"theme": "themes", "language": "languages", "conforms_to": "standards"}
 
 

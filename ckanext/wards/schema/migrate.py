@@ -11,6 +11,9 @@ extras), build the shared-schema dict:
 * ``publisher_code`` from the organisation when it is one of the 23 wards (by name,
   title or Tokyo catalogue id), else ``ckanext.wards.ward_code``;
 * ``theme`` from groups that name a theme; the groups stay;
+* ``access_rights`` from an extra of a known spelling (accessRights, アクセス権 ...), else
+  the vocabulary's default, PUBLIC (the portal publishes the dataset); a value the
+  vocabulary does not know is parked like any other and then gets no default;
 * resource fields from their usual spellings (``encoding`` → ``character_encoding``).
 
 The result is validated with the schema's own validators (what ``package_update`` will
@@ -103,6 +106,7 @@ def _fill_from_core(new: dict, mapped: list, rewrites: list) -> None:
     _contact(new, mapped)
     _publisher_code(new, mapped)
     _themes_from_groups(new, mapped)
+    _access_rights(new, mapped)
 
 
 def _extras_to_fields(new: dict, mapped: list) -> None:
@@ -221,6 +225,16 @@ def _themes_from_groups(new: dict, mapped: list) -> None:
         mapped.append({"field": "theme", "source": "groups", "value": themes})
 
 
+def _access_rights(new: dict, mapped: list) -> None:
+    """The default access rights for a dataset that states none (not for one whose own
+    statement was parked as ``wards_unmapped_access_rights``: that text is its statement)."""
+    from ckanext.wards.vocab import access_rights
+    if not _empty(new.get(access_rights.FIELD)) or access_rights.stored(new) is not None:
+        return
+    new[access_rights.FIELD] = access_rights.default_code()
+    mapped.append({"field": access_rights.FIELD, "source": "default", "value": new[access_rights.FIELD]})
+
+
 def _resource_fields(resource: dict, mapped: list) -> None:
     spellings = _spellings("resource_fields")
     for key in list(resource):
@@ -314,7 +328,8 @@ def migrate(ids: Iterable[str], context: dict, dry_run: bool = True) -> list[dic
 
     reports = []
     for package_id in ids:
-        show = {"user": context.get("user"), "ignore_auth": True}
+        # CONTEXT_FLAG: the stored values, without the defaults package_show adds for display
+        show = {"user": context.get("user"), "ignore_auth": True, CONTEXT_FLAG: True}
         raw = tk.get_action("package_show")(dict(show, validate=False), {"id": package_id})
         plan = plan_dataset(raw, context)
         plan["applied"] = False

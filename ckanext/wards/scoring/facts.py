@@ -14,6 +14,7 @@ import functools
 from typing import Any, Optional
 
 from ckanext.wards import paths
+from ckanext.wards.dcat import uris  # the licence IRIs the DCAT output writes: what MQA scores
 from ckanext.wards.vocab import loader
 from ckanext.wards.lib.dates import read_datetime
 from ckanext.wards.lib.fields import field
@@ -32,11 +33,13 @@ def licence_table() -> dict[str, dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=None)
-def eu_licence_codes() -> frozenset[str]:
-    """Codes, URIs and labels of the EU licence authority table (eu-licences.csv)."""
+def eu_licence_iris() -> frozenset[str]:
+    """The licence IRIs data.europa.eu knows (eu-licences.csv, the EU licence authority
+    table): each licence's authority IRI and the address of the licence document it
+    matches exactly (http://creativecommons.org/licenses/by/4.0/ ...)."""
     with open(paths.schema_file("vocab", "eu-licences.csv"), encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    return frozenset(v for row in rows for v in (row[0], row[1], row[2]) if v)
+    return frozenset(v.rstrip("/") for row in rows for v in (row[0], row[2]) if v)
 
 
 @functools.lru_cache(maxsize=None)
@@ -68,16 +71,23 @@ def licence_is_open(value: Optional[str]) -> bool:
         return False
 
 
+def licence_iri(pkg: dict[str, Any], res: Optional[dict[str, Any]] = None) -> Optional[str]:
+    """The dct:license IRI the DCAT output gives the resource (its own licence, else the
+    dataset's: ``dcat.uris``, the profile's own lookup), None when the output cannot
+    express the licence (other-closed, other-open, notspecified, an id with no address)."""
+    return uris.licence_uri((res or {}).get("license")) or uris.dataset_licence_uri(pkg)
+
+
+def licence_iri_is_known(iri: Optional[str]) -> bool:
+    """pv:knownLicence as data.europa.eu gives it: the IRI is in the EU licence table.
+    PDL 1.0 and 政府標準利用規約 are not (they count as open in the Japan dimension)."""
+    return bool(iri) and str(iri).rstrip("/") in eu_licence_iris()
+
+
 def licence_is_known(value: Optional[str]) -> bool:
-    """Our vocabulary's ``known`` for its licences; another licence is known when it is a
-    code or URI of the EU licence authority table (schemas/vocab/eu-licences.csv)."""
-    if not value:
-        return False
-    entry = licence_table().get(fold(value))
-    if entry is not None:
-        return bool(entry.get("known"))
-    code = value.rstrip("/").rsplit("/", 1)[-1]
-    return value in eu_licence_codes() or code.upper().replace("-", "_") in eu_licence_codes()
+    """``licence_iri_is_known`` of the IRI the DCAT output writes for a licence id (or
+    any spelling our vocabulary knows)."""
+    return licence_iri_is_known(uris.licence_uri(value))
 
 
 # --- formats and standards ------------------------------------------------------------------

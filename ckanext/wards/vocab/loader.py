@@ -18,7 +18,7 @@ from ckanext.wards.lib.text import fold, nfkc
 from ckanext.wards.paths import schema_file
 
 # vocabulary name -> file under schemas/vocab/ (top-level key = the name)
-VOCABULARIES = ("themes", "frequencies", "licenses", "languages", "encodings")
+VOCABULARIES = ("themes", "frequencies", "licenses", "languages", "encodings", "access_rights")
 STANDARDS = "standards"  # served by ckanext.wards.conformance.standards, not by a vocab file
 
 
@@ -78,6 +78,7 @@ _UNKNOWN_TERM = {
     "licenses": "Unknown licence: {value}. Use one of the licences in the list (e.g. CC-BY-4.0, PDL-1.0)",
     "languages": "Unknown language: {value}. Use an ISO 639-1 code such as ja or en",
     "encodings": "Unknown character encoding: {value}. Use e.g. UTF-8 or Shift_JIS",
+    "access_rights": "Unknown access rights: {value}. Use one of the EU access rights (PUBLIC, RESTRICTED, NON_PUBLIC)",
     STANDARDS: "Unknown standard dataset: {value}",
 }
 

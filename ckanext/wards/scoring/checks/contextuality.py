@@ -2,9 +2,13 @@
 what each resource says about itself."""
 from __future__ import annotations
 
+from ckanext.wards.lib.lists import is_blank
+
 
 def has_rights(s, i):
-    return float(bool(s.resources[i].get("rights")))
+    # the resource's rights statement (Japanese or an address), or only its English text
+    res = s.resources[i]
+    return float(not is_blank(res.get("rights")) or not is_blank(res.get("rights_en")))
 
 
 def has_byte_size(s, i):

@@ -5,23 +5,28 @@ from __future__ import annotations
 from ckanext.wards.lib.fields import field
 from ckanext.wards.lib.lists import as_list
 from ckanext.wards.scoring import facts
+from ckanext.wards.vocab import access_rights
 
 
 def has_licence(s, i):
-    return float(bool(facts.licence_id(s.pkg, s.resources[i])))
+    # a licence the DCAT output can state as dct:license (not other-closed, notspecified)
+    return float(bool(facts.licence_iri(s.pkg, s.resources[i])))
 
 
 def known_licence(s, i):
-    return float(facts.licence_is_known(facts.licence_id(s.pkg, s.resources[i])))
+    # the EU licence table, as data.europa.eu checks it (PDL 1.0 is not in it)
+    return float(facts.licence_iri_is_known(facts.licence_iri(s.pkg, s.resources[i])))
 
 
 def has_access_rights(s, i):
-    return float(bool(field(s.pkg, "access_rights")))
+    # what the DCAT output states: the stored value, else the default PUBLIC
+    return float(bool(access_rights.code_of(s.pkg)))
 
 
 def access_rights_in_vocabulary(s, i):
-    value = field(s.pkg, "access_rights")
-    return float(bool(value) and str(value).strip() in facts.eu_access_rights())
+    # the DCAT output writes an EU access-right IRI (free text becomes a literal statement)
+    uri = access_rights.uri_of(access_rights.code_of(s.pkg))
+    return float(bool(uri) and uri in facts.eu_access_rights())
 
 
 def has_contact(s, i):
