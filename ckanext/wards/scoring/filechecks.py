@@ -32,7 +32,6 @@ CHECKED_FORMATS = frozenset({"CSV", "XLSX"})
 MAX_EXAMPLES = 20
 # Examples kept per rule in wards_file_check (the full result stays in the checker's store).
 STORED_EXAMPLES = 5
-NOT_ASSESSED = {"conformance_ok": None, "rules_score": None}
 CHECKED, NOT_ASSESSED_STATE = "checked", "not_assessed"
 BATCH = 200
 
@@ -49,10 +48,6 @@ def available() -> bool:
     return enabled() and extensions.assesses("wards_assess_resource")
 
 
-def checkable(resource: dict[str, Any]) -> bool:
-    return formats.classify(resource)["code"] in CHECKED_FORMATS
-
-
 def rules_score(result: dict[str, Any]) -> Optional[float]:
     """The government machine-readability rules score of a check result, 0–100: its
     weakest level (a FATAL rule makes a level 0), None when no rule could be evaluated."""
@@ -60,21 +55,21 @@ def rules_score(result: dict[str, Any]) -> Optional[float]:
     return float(min(scores)) if scores else None
 
 
-def assess(dataset: dict[str, Any], resource: dict[str, Any],
-           run_check: Callable[[dict, Optional[str], int], tuple[dict, dict]],
-           declared_standard: Callable[[dict, dict], Optional[str]]) -> dict[str, Any]:
-    """wards_schema's ``wards_assess_resource`` (on-demand callers of the IWardsScoring
-    hook): the checker's verdict and rules score of one file; not assessed (None) when the
-    file is no CSV/XLSX, missing or cannot be fetched."""
-    if not checkable(resource):
-        return dict(NOT_ASSESSED)
-    standard_id = declared_standard(resource, dataset)
-    try:
-        result, _pointer = run_check(resource, standard_id, MAX_EXAMPLES)
-    except (tk.ValidationError, tk.ObjectNotFound) as error:
-        log.info("wards: file of resource %s not checked: %s", resource.get("id"), error)
-        return dict(NOT_ASSESSED)
-    return {"conformance_ok": result.get("conforms"), "rules_score": rules_score(result)}
+def stored_assessment(resource_id: str) -> dict[str, Any]:
+    """wards_schema's IWardsScoring ``wards_assess_resource``: the resource's last file
+    check as the assessments the scores keep (nothing is read or parsed here: the file is
+    checked by its own job or ``check_packages``); {} when it was never checked."""
+    row = filestore.file_checks(resource_ids=[resource_id]).get(resource_id)
+    if row is None:
+        return {}
+    return {"conformance_ok": row["conformance_ok"], "rules_score": row["rules_score"]}
+
+
+def plugin_assessments(pkg: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
+    """Every IWardsScoring plugin's assessment of one resource (wards_schema's is the
+    stored file check), merged as ``extensions.assess_resource`` merges them."""
+    from ckanext.wards.scoring import extensions
+    return extensions.assess_resource(pkg, res)
 
 
 # --- one resource ---------------------------------------------------------------------------
@@ -265,6 +260,7 @@ def check_packages(package_ids: list[str], force: bool = False, progress: Option
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
         pkgs = datasets.load_datasets(batch)
+        overrides: dict[str, dict[str, Any]] = {}
         if summary["file_checks"]:
             previous = filestore.file_checks(package_ids=[p["id"] for p in pkgs])
             for pkg in pkgs:
@@ -274,10 +270,11 @@ def check_packages(package_ids: list[str], force: bool = False, progress: Option
                     count(summary, row)
             filestore.delete_gone([p["id"] for p in pkgs])
             ckan_model.Session.commit()
+            overrides = {res["id"]: plugin_assessments(pkg, res) for pkg in pkgs for res in pkg["resources"]}
         dcat = bulk.validate_dcat_batch([p["id"] for p in pkgs]) if validate_dcat else None
         summary["dcat_checked"] += len(dcat or {})
         if rescore:
-            bulk.score_batch(batch, dcat_overrides=dcat)
+            bulk.score_batch(batch, stored_overrides=overrides, dcat_overrides=dcat)
         summary["datasets"] += len(pkgs)
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids), summary)

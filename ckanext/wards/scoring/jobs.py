@@ -4,8 +4,9 @@ change of a dataset or resource.
 - ``check_resource_file`` (one per resource): the file check (``filechecks``: read or fetch
   the file, skip it when unchanged, sniff it, run the checker), then the cheap re-score of
   its dataset, so the stored score, the scorecard, the report and the DCAT output follow.
-- ``rescore_dataset`` (one per dataset): the DCAT-AP assessment of the IWardsScoring
-  plugins, then the score from the stored file checks (no file is read or parsed here),
+- ``rescore_dataset`` (one per dataset): the assessments of the IWardsScoring plugins
+  (wards_schema's: the stored file checks, no file is read or parsed here; DCAT-AP), then
+  the score,
   its link check queued and its index entry refreshed.
 """
 from __future__ import annotations
@@ -90,7 +91,7 @@ def check_resource_file(resource_id: str, force: bool = False) -> Optional[dict[
         return None
     row = filechecks.check_resource(pkgs[0], res, force=force)
     ckan_model.Session.commit()
-    bulk.score_batch([pkgs[0]["id"]])
+    bulk.score_batch([pkgs[0]["id"]], stored_overrides={resource_id: filechecks.plugin_assessments(pkgs[0], res)})
     index.reindex(pkgs[0]["id"])
     return row
 
@@ -105,12 +106,17 @@ def rescore_dataset(package_id: str) -> Optional[dict[str, Any]]:
     if pkg is None or pkg.get("state") != "active":
         store.delete_scores([package_id])
         return None
+    overrides: dict[str, dict[str, Any]] = {}
+    if filechecks.enabled() and extensions.assesses("wards_assess_resource"):
+        # wards_schema's answer is the stored file check (nothing parsed); other plugins'
+        # resource assessments run here as before.
+        overrides = {res["id"]: extensions.assess_resource(pkg, res) for res in pkg.get("resources") or []}
     dcat = None
     if extensions.assesses("wards_assess_dataset"):
         assessed = extensions.assess_dataset(pkg)
         if "dcat_compliant" in assessed:
             dcat = {package_id: assessed["dcat_compliant"]}
-    scores = bulk.score_batch([package_id], dcat_overrides=dcat)
+    scores = bulk.score_batch([package_id], stored_overrides=overrides, dcat_overrides=dcat)
     if linkcheck.linkcheck_enabled():
         linkcheck.enqueue_link_check(package_id, resource_urls(pkg))
     index.reindex(package_id)

@@ -119,7 +119,12 @@ def stored_resource_results(package_ids: list[str]) -> dict[str, dict[str, Any]]
                            "rules_score": r.rules_score}
            for r in ckan_model.Session.execute(query)}
     for rid, checked in filestore.scoring_results(package_ids).items():
-        out.setdefault(rid, {}).update(checked)
+        kept = out.setdefault(rid, {})
+        # The verdicts a score kept are the file check's merged with other IWardsScoring
+        # plugins' (the first non-None wins, as in extensions._assess): kept unless None.
+        for key, value in checked.items():
+            if key not in ("conformance_ok", "rules_score") or kept.get(key) is None:
+                kept[key] = value
     return out
 
 
