@@ -66,6 +66,8 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
     # IWardsScoring: the file checks (wq:standardConformance, wq:readabilityRules) are the
     # conformance checker of wards_standard_check, run by scoring's file-check jobs and
     # ``ckan wards check-files``; the assessment is their stored result.
+    wards_file_checker = True  # scoring.filechecks: the stored check is this hook's answer
+
     def wards_assess_resource(self, dataset_dict, resource_dict):
         from ckanext.wards.scoring import filechecks
         return filechecks.stored_assessment(resource_dict["id"])

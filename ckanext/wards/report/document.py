@@ -161,7 +161,6 @@ def validation_errors(doc: Any) -> list[str]:
     if errors:
         return errors[:20]
     datasets = doc["counts"]["datasets"]
-    resources = doc["counts"]["resources"]
     if not lg_code_ok(doc["ward"]["code"]):
         errors.append(f"ward/code: {doc['ward']['code']} has a wrong check digit")
     if dates.read_datetime(doc["computed_at"]) is None:

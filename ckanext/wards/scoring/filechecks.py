@@ -65,11 +65,18 @@ def stored_assessment(resource_id: str) -> dict[str, Any]:
     return {"conformance_ok": row["conformance_ok"], "rules_score": row["rules_score"]}
 
 
-def plugin_assessments(pkg: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
-    """Every IWardsScoring plugin's assessment of one resource (wards_schema's is the
-    stored file check), merged as ``extensions.assess_resource`` merges them."""
+def plugin_assessments(pkg: dict[str, Any], res: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """The resource's assessments for its score: the file check just stored (``row``),
+    completed by the other IWardsScoring plugins' (a value None here is theirs to give);
+    wards_schema's own hook (``wards_file_checker``) would only read ``row`` again."""
     from ckanext.wards.scoring import extensions
-    return extensions.assess_resource(pkg, res)
+    found = {"conformance_ok": row.get("conformance_ok"), "rules_score": row.get("rules_score")}
+    others = [p for p in extensions.plugins() if not getattr(p, "wards_file_checker", False)]
+    if others and extensions.assesses("wards_assess_resource"):
+        for key, value in extensions.assess_resource(pkg, res, others).items():
+            if found.get(key) is None:
+                found[key] = value
+    return found
 
 
 # --- one resource ---------------------------------------------------------------------------
@@ -268,9 +275,9 @@ def check_packages(package_ids: list[str], force: bool = False, progress: Option
                     row = check_resource(pkg, res, force=force, previous=previous.get(res["id"]),
                                          load_previous=False)
                     count(summary, row)
+                    overrides[res["id"]] = plugin_assessments(pkg, res, row)
             filestore.delete_gone([p["id"] for p in pkgs])
             ckan_model.Session.commit()
-            overrides = {res["id"]: plugin_assessments(pkg, res) for pkg in pkgs for res in pkg["resources"]}
         dcat = bulk.validate_dcat_batch([p["id"] for p in pkgs]) if validate_dcat else None
         summary["dcat_checked"] += len(dcat or {})
         if rescore:

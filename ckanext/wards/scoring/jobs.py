@@ -91,7 +91,8 @@ def check_resource_file(resource_id: str, force: bool = False) -> Optional[dict[
         return None
     row = filechecks.check_resource(pkgs[0], res, force=force)
     ckan_model.Session.commit()
-    bulk.score_batch([pkgs[0]["id"]], stored_overrides={resource_id: filechecks.plugin_assessments(pkgs[0], res)})
+    assessed = filechecks.plugin_assessments(pkgs[0], res, row)
+    bulk.score_batch([pkgs[0]["id"]], stored_overrides={resource_id: assessed})
     index.reindex(pkgs[0]["id"])
     return row
 
