@@ -152,9 +152,10 @@ def test_an_uploaded_csv_check_changes_score_scorecard_report_and_dqv(app, sysad
     assert report["shares"]["standards_verified_by_file"]["numerator"] == 1
     assert report["shares"]["standards_verified_by_file"]["denominator"] == 1
 
-    # The dataset's re-score job reads no file (it runs the DCAT-AP check, which the file
-    # check does not); bulk re-scoring keeps the file results.
+    # The dataset's re-score job and its DCAT-AP job read no file (the latter changes the
+    # DCAT-AP metric, which the file check leaves); bulk re-scoring keeps the file results.
     jobs.rescore_dataset(dataset["id"])
+    jobs.validate_dataset(dataset["id"])
     bulk.rescore(package_ids=[dataset["id"]])
     assert len(parses) == 1
     rescored = store.dataset_score_row(dataset["id"])["metrics"]

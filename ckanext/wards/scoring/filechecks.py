@@ -255,14 +255,16 @@ def check_packages(package_ids: list[str], force: bool = False, progress: Option
     """Check the files of many datasets in this process (no job per resource), in batches
     of ``BATCH`` datasets read straight from the database, uploads from storage; run the
     DCAT-AP validation per dataset when wards_dcat is loaded (``validate_dcat``); re-score
-    each batch. ``progress(done, total, summary)`` after each batch. Returns the summary:
-    datasets, resources, checked, unchanged, not_assessed (by reason), dcat_checked, seconds."""
-    from ckanext.wards.scoring import bulk, datasets
+    each batch and re-index the datasets whose score fields changed. ``progress(done, total,
+    summary)`` after each batch. Returns the summary: datasets, resources, checked,
+    unchanged, not_assessed (by reason), dcat_checked, reindexed, seconds."""
+    from ckanext.wards.scoring import bulk, datasets, index, store
     import ckan.model as ckan_model
 
     started = time.perf_counter()
     summary: dict[str, Any] = {"datasets": 0, "resources": 0, "checked": 0, "unchanged": 0,
-                               "not_assessed": {}, "dcat_checked": 0, "file_checks": available()}
+                               "not_assessed": {}, "dcat_checked": 0, "reindexed": 0,
+                               "file_checks": available()}
     ids = list(dict.fromkeys(package_ids))
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
@@ -281,7 +283,11 @@ def check_packages(package_ids: list[str], force: bool = False, progress: Option
         dcat = bulk.validate_dcat_batch([p["id"] for p in pkgs]) if validate_dcat else None
         summary["dcat_checked"] += len(dcat or {})
         if rescore:
-            bulk.score_batch(batch, stored_overrides=overrides, dcat_overrides=dcat)
+            before = {pid: index.fields_of(row) for pid, row in store.dataset_score_rows(batch).items()}
+            scores = bulk.score_batch(batch, stored_overrides=overrides, dcat_overrides=dcat)
+            changed = [s["package_id"] for s in scores if before.get(s["package_id"]) != index.fields_of(s)]
+            summary["reindexed"] += len(changed)
+            index.reindex_many(changed)
         summary["datasets"] += len(pkgs)
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids), summary)

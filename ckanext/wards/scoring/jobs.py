@@ -4,10 +4,10 @@ change of a dataset or resource.
 - ``check_resource_file`` (one per resource): the file check (``filechecks``: read or fetch
   the file, skip it when unchanged, sniff it, run the checker), then the cheap re-score of
   its dataset, so the stored score, the scorecard, the report and the DCAT output follow.
-- ``rescore_dataset`` (one per dataset): the assessments of the IWardsScoring plugins
-  (wards_schema's: the stored file checks, no file is read or parsed here; DCAT-AP), then
-  the score,
-  its link check queued and its index entry refreshed.
+- ``validate_dataset`` (one per dataset, when wards_dcat is loaded): the DCAT-AP SHACL
+  check, then the cheap re-score.
+- ``rescore_dataset`` (one per dataset): the score from the stored assessments (no file
+  is read or parsed, no SHACL run here), its link check queued, its index entry refreshed.
 """
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 def enqueue_rescore(package_id: str) -> None:
     tk.enqueue_job(rescore_dataset, [package_id], title=f"wards re-score {package_id}")
+
+
+def enqueue_dcat_check(package_id: str) -> None:
+    tk.enqueue_job(validate_dataset, [package_id], title=f"wards DCAT-AP check {package_id}")
 
 
 def enqueue_file_check(resource_id: str) -> None:
@@ -45,6 +49,8 @@ def after_change(package_id: Optional[str], resource_ids: Optional[list[str]] = 
     if not package_id:
         return
     _safely("re-score", enqueue_rescore, package_id)
+    if resource_ids is not None and extensions.assesses("wards_assess_dataset"):
+        _safely("DCAT-AP check", enqueue_dcat_check, package_id)
     if resource_ids and filechecks.enabled():
         for rid in resource_ids:
             _safely("file check", enqueue_file_check, rid)
@@ -92,14 +98,16 @@ def check_resource_file(resource_id: str, force: bool = False) -> Optional[dict[
     row = filechecks.check_resource(pkgs[0], res, force=force)
     ckan_model.Session.commit()
     assessed = filechecks.plugin_assessments(pkgs[0], res, row)
-    bulk.score_batch([pkgs[0]["id"]], stored_overrides={resource_id: assessed})
-    index.reindex(pkgs[0]["id"])
+    scores = bulk.score_batch([pkgs[0]["id"]], stored_overrides={resource_id: assessed})
+    index.refresh(pkgs[0]["id"], scores[0] if scores else None)
     return row
 
 
 def rescore_dataset(package_id: str) -> Optional[dict[str, Any]]:
-    """Assess the dataset's DCAT-AP compliance, then score and store it from the stored
-    file checks (the files are checked by their own jobs)."""
+    """Score and store a dataset from its stored assessments (wards_schema's: the stored
+    file checks; nothing is read, fetched or parsed here), queue its link check, refresh
+    its index entry. The slow assessments have jobs of their own: ``check_resource_file``
+    and ``validate_dataset``."""
     try:
         pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
     except tk.ObjectNotFound:
@@ -109,16 +117,26 @@ def rescore_dataset(package_id: str) -> Optional[dict[str, Any]]:
         return None
     overrides: dict[str, dict[str, Any]] = {}
     if filechecks.enabled() and extensions.assesses("wards_assess_resource"):
-        # wards_schema's answer is the stored file check (nothing parsed); other plugins'
-        # resource assessments run here as before.
+        # other plugins' resource assessments run here as before
         overrides = {res["id"]: extensions.assess_resource(pkg, res) for res in pkg.get("resources") or []}
-    dcat = None
-    if extensions.assesses("wards_assess_dataset"):
-        assessed = extensions.assess_dataset(pkg)
-        if "dcat_compliant" in assessed:
-            dcat = {package_id: assessed["dcat_compliant"]}
-    scores = bulk.score_batch([package_id], stored_overrides=overrides, dcat_overrides=dcat)
+    scores = bulk.score_batch([package_id], stored_overrides=overrides)
     if linkcheck.linkcheck_enabled():
         linkcheck.enqueue_link_check(package_id, resource_urls(pkg))
-    index.reindex(package_id)
+    index.refresh(package_id, scores[0] if scores else None)
+    return scores[0] if scores else None
+
+
+def validate_dataset(package_id: str) -> Optional[dict[str, Any]]:
+    """The dataset's DCAT-AP assessment by the IWardsScoring plugins (wards_dcat's SHACL
+    validation, about half a second), then the cheap re-score with its result."""
+    if not extensions.assesses("wards_assess_dataset"):
+        return None
+    try:
+        dcat = bulk.validate_dcat_batch([package_id])
+    except tk.ObjectNotFound:  # purged since it was queued
+        return None
+    if package_id not in dcat:
+        return None
+    scores = bulk.score_batch([package_id], dcat_overrides=dcat)
+    index.refresh(package_id, scores[0] if scores else None)
     return scores[0] if scores else None

@@ -106,6 +106,15 @@ def dataset_score_row(package_id: str) -> Optional[dict[str, Any]]:
     return dict(row) if row else None
 
 
+def dataset_score_rows(package_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """package id → stored score row, for a batch (one query)."""
+    if not package_ids:
+        return {}
+    t = DatasetScore.__table__
+    query = sa.select(t).where(t.c.package_id.in_(package_ids))
+    return {row["package_id"]: dict(row) for row in ckan_model.Session.execute(query).mappings()}
+
+
 def stored_resource_results(package_ids: list[str]) -> dict[str, dict[str, Any]]:
     """resource id → stored slow-check results, for a batch of datasets: the last file
     check (``wards_file_check``: ``file_state``, ``file_reason``, ``conformance_ok``,
