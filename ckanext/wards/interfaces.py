@@ -56,9 +56,9 @@ class IWardsScoring(Interface):
 
     def wards_assess_dataset(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
         '''
-        Slow assessments of one dataset, run by the re-score job (and by
-        ``ckan wards score --validate-dcat``), stored with its score and kept by bulk
-        re-scoring.
+        Slow assessments of one dataset, run by its DCAT-AP job (``jobs.validate_dataset``,
+        queued after every change) and by ``ckan wards score --validate-dcat`` and
+        ``ckan wards check-files``, stored with its score and kept by bulk re-scoring.
 
         Known key: ``dcat_compliant`` (True, False, or None when it could not be
         assessed), read by ``pv:dcatApCompliance``.
