@@ -284,6 +284,7 @@ def test_plain_dcat_ap_3_from_another_portal_parses():
 def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
     pkg = create(sysadmin, full_dataset(ward))
     jobs.rescore_dataset(pkg["id"])
+    jobs.validate_dataset(pkg["id"])  # the DCAT-AP check: a job of its own
     stored = store.dataset_score_row(pkg["id"])
     resource_rows = {r["id"]: r for r in pkg["resources"]}
     g = graph_of(app, f"/dataset/{pkg['id']}.jsonld", "jsonld")
@@ -303,7 +304,7 @@ def test_dqv_measurements_equal_the_stored_scores(app, sysadmin, ward):
     assert got == expected
     assert got["https://piveau.eu/ns/voc#keywordAvailability"] == 30
     assert got["https://w3id.org/ckanext-wards/metric#mqaPoints"] == stored["mqa_points"] > 0
-    assert stored["dcat_compliant"] is True  # the scoring hook ran our SHACL validation
+    assert stored["dcat_compliant"] is True  # the DCAT-AP job ran our SHACL validation
 
     import sqlalchemy as sa
     import ckan.model as cm

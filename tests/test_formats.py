@@ -246,20 +246,15 @@ def test_label_keys_fold_underscores_dots_and_width(label, code):
     assert classify.code_from_label(label) == code
 
 
-def test_the_scoring_job_sniffs_an_upload_with_its_file_at_hand(tmp_path, monkeypatch):
-    """An uploaded workbook whose parts are named only in [Content_Types].xml is XLSX to the
-    scores as it is to the checker (the job gives the sniffer the open file)."""
-    from ckan.lib import uploader
-
-    from ckanext.wards.scoring import jobs
+def test_the_file_check_sniffs_a_file_with_the_file_at_hand(tmp_path):
+    """A workbook whose parts are named only in [Content_Types].xml is XLSX to the scores'
+    file check as it is to the checker (the sniffer gets the open file); a text file's
+    encoding is named, a binary one has none."""
+    from ckanext.wards.scoring import filechecks
 
     path = tmp_path / "8f3a0c1e"
     path.write_bytes(_workbook_without_workbook_xml())
-
-    class Uploader:
-        def get_path(self, resource_id):
-            return str(path)
-
-    monkeypatch.setattr(uploader, "get_resource_uploader", lambda res: Uploader())
-    assert jobs.sniff_upload({"id": "r1", "url_type": "upload"}) == "XLSX"
-    assert jobs.sniff_upload({"id": "r1", "url_type": ""}) is None
+    assert filechecks.sniff_file(str(path)) == ("XLSX", None)
+    sjis = tmp_path / "sjis"
+    sjis.write_bytes("名称,住所\n公園,千代田区\n広場,港区\n".encode("cp932"))
+    assert filechecks.sniff_file(str(sjis)) == ("CSV", "Shift_JIS")

@@ -74,7 +74,10 @@ def test_report_of_a_crafted_ward_has_exact_numerators_and_denominators(sysadmin
     assert doc["ward"] == {"code": "131016", "name_ja": "千代田区", "name_en": "Chiyoda City",
                            "organization": "chiyoda-test"}
     # public only: the private dataset and its two resources never count
-    assert doc["counts"] == {"datasets": 4, "resources": 5}
+    assert doc["counts"] == {"datasets": 4, "resources": 5, "tabular_resources_checked": 0,
+                             "standards_declared": 1}
+    assert share(doc, "standards_verified_by_file") == (0, 1)  # declared, no file checked
+    assert share(doc, "resources_level1_pass") == (0, 0)
     assert share(doc, "csv") == (1, 4)
     assert share(doc, "api") == (1, 4)                       # the WMS service
     assert share(doc, "machine_readable_strict") == (2, 4)   # CSV and WMS
@@ -230,7 +233,7 @@ def test_a_newer_minor_version_with_extra_members_is_accepted():
 def test_csv_form_keeps_every_numerator_and_denominator():
     rows = list(csv.DictReader(io.StringIO(export.to_csv(good_report()))))
     shares = [r for r in rows if r["denominator"]]
-    assert len(shares) == 8 + 6 + 5  # shares, star levels, ratings
+    assert len(shares) == 8 + 4 + 6 + 5  # shares (4 of the file checks), star levels, ratings
     assert all(int(r["numerator"]) <= int(r["denominator"]) for r in shares)
 
 

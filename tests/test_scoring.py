@@ -160,29 +160,34 @@ def file_server(allow_fetch):
 
 
 @pytest.mark.usefixtures("clean_standard_checks")
-def test_rescore_job_runs_the_schema_plugins_file_check(sysadmin, file_server, ckan_config, monkeypatch):
-    """wards_schema's IWardsScoring file check runs in the re-score job on the resource's
-    file (here served on loopback): a conforming file raises the stored Japan score; bulk
-    re-scoring keeps the result; with ckanext.wards.file_checks off nothing is fetched."""
+def test_the_file_check_job_runs_the_schema_plugins_checker(sysadmin, file_server, ckan_config, monkeypatch):
+    """The resource's file-check job runs wards_schema's checker on its file (here served on
+    loopback) and re-scores the dataset: a conforming file raises the stored Japan score;
+    the dataset's re-score job and bulk re-scoring keep the result; with
+    ckanext.wards.file_checks off nothing is fetched."""
     base, files = file_server
     files["/toilets.csv"] = TOILET_CSV
     org = factories.Organization()
     pkg = _create(sysadmin, org, name="toilets", resources=[
         {"url": f"{base}/toilets.csv", "format": "CSV", "conforms_to": "13_public_toilet"}])
+    rid = pkg["resources"][0]["id"]
     monkeypatch.setitem(ckan_config, "ckanext.wards.file_checks", "false")
+    assert jobs.check_resource_file(rid) is None
     jobs.rescore_dataset(pkg["id"])
     unchecked = store.dataset_score_row(pkg["id"])
     assert unchecked["metrics"]["wq:standardConformance"] == 15  # declared, file not checked
     assert unchecked["metrics"]["wq:readabilityRules"] == 0 and unchecked["conformance_ok"] is None
 
     monkeypatch.setitem(ckan_config, "ckanext.wards.file_checks", "true")
-    jobs.rescore_dataset(pkg["id"])
+    assert jobs.check_resource_file(rid)["file_state"] == "checked"
     checked = store.dataset_score_row(pkg["id"])
     assert checked["metrics"]["wq:standardConformance"] == 30 and checked["conformance_ok"] is True
     assert checked["metrics"]["wq:readabilityRules"] > 0
     assert checked["japan_points"] > unchecked["japan_points"]
-    stored = store.stored_resource_results([pkg["id"]])[pkg["resources"][0]["id"]]
+    stored = store.stored_resource_results([pkg["id"]])[rid]
     assert stored["conformance_ok"] is True and 0 < stored["rules_score"] <= 100
+    assert stored["file_state"] == "checked" and stored["sniffed_code"] == "CSV"
+    jobs.rescore_dataset(pkg["id"])  # the dataset's job: stored file results, nothing fetched
     bulk.rescore(package_ids=[pkg["id"]])  # bulk: no file check, stored results kept
     assert store.dataset_score_row(pkg["id"])["metrics"] == checked["metrics"]
 
@@ -197,7 +202,8 @@ def test_a_file_that_cannot_be_fetched_is_not_assessed(sysadmin, file_server):
         {"url": f"{base}/missing.csv", "format": "CSV", "conforms_to": "13_public_toilet"},
         {"url": "https://example.com/toilets.csv", "format": "CSV"}])
     started = time.perf_counter()
-    jobs.rescore_dataset(pkg["id"])
+    for res in pkg["resources"]:
+        jobs.check_resource_file(res["id"])
     assert time.perf_counter() - started < 5
     row = store.dataset_score_row(pkg["id"])
     assert row["conformance_ok"] is None and row["metrics"]["wq:standardConformance"] == 15

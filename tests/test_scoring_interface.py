@@ -72,7 +72,8 @@ def _create(sysadmin, name, standard="01_public_facility", **kw):
 def test_rescore_job_runs_the_pluggable_checkers_and_keeps_their_results(sysadmin):
     pkg = _create(sysadmin, "toilets", url="https://x.lg.jp/about")
     assert p.get_plugin("wards_test_scoring") in extensions.plugins()
-    jobs.rescore_dataset(pkg["id"])
+    jobs.rescore_dataset(pkg["id"])  # resource assessments
+    jobs.validate_dataset(pkg["id"])  # the dataset's (DCAT-AP) assessment: its own job
     row = store.dataset_score_row(pkg["id"])
     assert row["metrics"]["wq:standardConformance"] == 30
     assert row["metrics"]["wq:readabilityRules"] == 27
@@ -103,7 +104,8 @@ def test_a_broken_implementation_is_not_assessed(sysadmin, caplog, monkeypatch):
     # CKAN's logging set-up (test.ini) disables loggers that existed before it ran
     monkeypatch.setattr(extensions.log, "disabled", False)
     with caplog.at_level("ERROR", logger=extensions.log.name):
-        result = jobs.rescore_dataset(pkg["id"])  # no exception: scoring goes on
+        jobs.rescore_dataset(pkg["id"])  # no exception: scoring goes on
+        result = jobs.validate_dataset(pkg["id"])
     metrics = {m["id"]: m for m in result["metrics"]}
     assert metrics["pv:dcatApCompliance"]["assessed"] is False and metrics["pv:dcatApCompliance"]["points"] == 0
     assert metrics["ex:broken"]["assessed"] is False and metrics["ex:broken"]["points"] == 0

@@ -198,6 +198,52 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
     click.echo(f"scored {count} datasets in {time.perf_counter() - started:.1f} s")
 
 
+@wards.command("check-files")
+@click.option("--all", "all_datasets", is_flag=True, help="Check the files of every active dataset.")
+@click.option("--stale", is_flag=True,
+              help="Only datasets with a file never checked, or changed since its check.")
+@click.option("--org", "org", default=None, help="Only one organisation (id or name).")
+@click.option("--dataset", "datasets", multiple=True, help="A dataset (id or name); repeatable.")
+@click.option("--force", is_flag=True, help="Read and parse every file again, unchanged or not.")
+@click.option("--no-dcat", is_flag=True, help="Skip the DCAT-AP validation of each dataset.")
+def check_files(all_datasets, stale, org, datasets, force, no_dcat):
+    """Check resource files in bulk (in this process, batches of datasets; no job per
+    resource), run the DCAT-AP validation, and re-score the datasets."""
+    from ckanext.wards.lib.org_lookup import resolve_org_id
+    from ckanext.wards.scoring import datasets as scoring_datasets
+    from ckanext.wards.scoring import filechecks, filestore
+    if not (all_datasets or stale or org or datasets):
+        raise click.UsageError("give --all, --stale, --org X or --dataset ID")
+    if not filechecks.available():
+        raise click.ClickException("file checks are off (ckanext.wards.file_checks) or wards_schema is not loaded")
+    org_id = resolve_org_id(org) if org else None
+    if org and org_id is None:
+        raise click.ClickException(f"organisation not found: {org}")
+    if datasets:
+        import ckan.model as model
+        ids = []
+        for ref in datasets:
+            pkg = model.Package.get(ref)
+            if pkg is None:
+                raise click.ClickException(f"dataset not found: {ref}")
+            ids.append(pkg.id)
+    elif stale:
+        ids = filestore.stale_package_ids(org_id)
+    else:
+        ids = scoring_datasets.active_package_ids(org_id)
+
+    def progress(done, total, summary):
+        click.echo(f"{done}/{total} datasets: {summary['resources']} files, {summary['checked']} checked, "
+                   f"{summary['unchanged']} unchanged, {sum(summary['not_assessed'].values())} not assessed",
+                   err=True)
+
+    summary = filechecks.check_packages(ids, force=force, progress=progress, validate_dcat=not no_dcat)
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary["not_assessed"].items())) or "none"
+    click.echo(f"checked the files of {summary['datasets']} datasets in {summary['seconds']:.1f} s: "
+               f"{summary['resources']} files, {summary['checked']} checked, {summary['unchanged']} unchanged, "
+               f"not assessed: {reasons}; DCAT-AP validated: {summary['dcat_checked']}")
+
+
 @wards.command("scorecard")
 @click.option("--org", "org", required=True, help="Organisation id or name.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")

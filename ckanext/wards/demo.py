@@ -286,8 +286,11 @@ def past_report(doc: dict[str, Any], months_back: int, rng: random.Random) -> di
     resources = max(datasets, round(doc["counts"]["resources"] * f))
     out = json.loads(json.dumps(doc))
     out["counts"] = {"datasets": datasets, "resources": resources}
+    for key, bound in (("tabular_resources_checked", resources), ("standards_declared", datasets)):
+        if key in doc["counts"]:  # the file checks' counts (report schema 1.1)
+            out["counts"][key] = min(bound, round(doc["counts"][key] * f))
     for key, share in out["shares"].items():
-        den = datasets if share["unit"] == "dataset" else resources
+        den = out["counts"][document.UNIT_COUNTS[share["unit"]]]
         r = measurements.ratio(share) or 0.0
         if key.startswith(("machine_readable", "resources_machine", "csv", "api", "standard")):
             r = max(0.0, r - gain * rng.uniform(0.6, 1.4))

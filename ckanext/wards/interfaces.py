@@ -56,9 +56,9 @@ class IWardsScoring(Interface):
 
     def wards_assess_dataset(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
         '''
-        Slow assessments of one dataset, run by the re-score job (and by
-        ``ckan wards score --validate-dcat``), stored with its score and kept by bulk
-        re-scoring.
+        Slow assessments of one dataset, run by its DCAT-AP job (``jobs.validate_dataset``,
+        queued after every change) and by ``ckan wards score --validate-dcat`` and
+        ``ckan wards check-files``, stored with its score and kept by bulk re-scoring.
 
         Known key: ``dcat_compliant`` (True, False, or None when it could not be
         assessed), read by ``pv:dcatApCompliance``.
@@ -74,9 +74,11 @@ class IWardsScoring(Interface):
     def wards_assess_resource(self, dataset_dict: dict[str, Any],
                               resource_dict: dict[str, Any]) -> dict[str, Any]:
         '''
-        Slow assessments of one resource's file, run by the re-score job for every
-        resource when ``ckanext.wards.file_checks`` is on, stored with the resource's
-        score and kept by bulk re-scoring. Fetch remote files only through the safe
+        Slow assessments of one resource's file, run by the dataset's re-score job and
+        the resource's file-check job for every resource when ``ckanext.wards.file_checks``
+        is on (and by ``ckan wards check-files``), stored with the resource's score and
+        kept by bulk re-scoring. wards_schema answers with the stored result of its own
+        file check (``scoring.filechecks``), which runs before. Fetch remote files only through the safe
         fetcher (``ckanext.wards.lib.fetch``); a file that cannot be fetched is not
         assessed (None), never failed.
 

@@ -10,6 +10,8 @@ Scoring tables (plugin wards_scoring):
 - ``wards_resource_score``: classification of each resource, and the stored results
   of slow checks (sniffed content type, standard checker, machine-readability rules).
 - ``wards_link_check``: last HEAD result per URL (link checker jobs).
+- ``wards_file_check``: the last check of each resource's file (file-check jobs and
+  ``ckan wards check-files``).
 
 Tables only: their reads and writes are in ``scoring/store.py`` (scores) and
 ``compare.py`` (snapshots). Other plugins add their tables below the scoring section.
@@ -89,6 +91,35 @@ class LinkCheck(tk.BaseModel):
     status = sa.Column(sa.Integer)                   # HTTP status; 1100 connection error, 1300 bad URL
     content_type = sa.Column(sa.UnicodeText)
     content_length = sa.Column(sa.BigInteger)
+    error = sa.Column(sa.UnicodeText)
+    checked_at = sa.Column(sa.DateTime, nullable=False, default=_now)
+
+
+class FileCheck(tk.BaseModel):
+    """The last check of each resource's file (``scoring/filestore.py`` reads and writes it):
+    what was read (hash, HTTP validators, sniffed type and encoding), the government rules'
+    level scores and each rule's result with capped examples, the standard verdict, and
+    whether the file could be assessed at all (``file_state``/``file_reason``)."""
+    __tablename__ = "wards_file_check"
+
+    resource_id = sa.Column(sa.UnicodeText, primary_key=True)
+    package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
+    url = sa.Column(sa.UnicodeText)                  # the URL (or upload name) that was read
+    file_state = sa.Column(sa.UnicodeText)           # checked / not_assessed
+    file_reason = sa.Column(sa.UnicodeText)          # metrics.yaml not_assessed_reasons
+    sha256 = sa.Column(sa.UnicodeText)
+    etag = sa.Column(sa.UnicodeText)
+    http_last_modified = sa.Column(sa.UnicodeText)
+    size = sa.Column(sa.BigInteger)
+    sniffed_code = sa.Column(sa.UnicodeText)         # EU file-type code from the bytes
+    encoding = sa.Column(sa.UnicodeText)
+    checker = sa.Column(sa.UnicodeText)              # conformance.checker.fingerprint
+    standard_id = sa.Column(sa.UnicodeText)
+    conformance_ok = sa.Column(sa.Boolean)
+    level_scores = sa.Column(JSONB)                  # {"L1": 0-100 or null, "L2": ..., "L3": ...}
+    levels = sa.Column(JSONB)                        # the checker's levels (score, failed rules, FATAL)
+    rules = sa.Column(JSONB)                         # each evaluated rule: passed, count, capped examples
+    rules_score = sa.Column(sa.Float)                # the weakest evaluated level
     error = sa.Column(sa.UnicodeText)
     checked_at = sa.Column(sa.DateTime, nullable=False, default=_now)
 

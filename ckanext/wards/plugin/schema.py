@@ -68,10 +68,11 @@ class WardsSchemaPlugin(SchemingDatasetsPlugin, _shared.WardsPlugin):
             licences.refresh_licence_title(pkg_dict)
         return search_results
 
-    # IWardsScoring: the file checks of the re-score job (wq:standardConformance,
-    # wq:readabilityRules) are the conformance checker of wards_standard_check.
+    # IWardsScoring: the file checks (wq:standardConformance, wq:readabilityRules) are the
+    # conformance checker of wards_standard_check, run by scoring's file-check jobs and
+    # ``ckan wards check-files``; the assessment is their stored result.
+    wards_file_checker = True  # scoring.filechecks: the stored check is this hook's answer
+
     def wards_assess_resource(self, dataset_dict, resource_dict):
-        from ckanext.wards.conformance.runner import run_check
-        from ckanext.wards.conformance.standards import declared_standard
         from ckanext.wards.scoring import filechecks
-        return filechecks.assess(dataset_dict, resource_dict, run_check, declared_standard)
+        return filechecks.stored_assessment(resource_dict["id"])

@@ -32,12 +32,13 @@ class WardsScoringPlugin(_shared.WardsPlugin):
         checks.check_linkcheck(config)
 
     # IPackageController: re-score in the background after every change.
+    # The files of its resources are checked by a job each (unchanged ones are skipped).
     def after_dataset_create(self, context, pkg_dict):
-        jobs.after_change(pkg_dict.get("id"))
+        jobs.after_change(pkg_dict.get("id"), jobs.active_resource_ids(pkg_dict.get("id")))
 
     def after_dataset_update(self, context, pkg_dict):
         if not context.get(CONTEXT_FLAG):  # a migration scores its datasets once, in bulk
-            jobs.after_change(pkg_dict.get("id"))
+            jobs.after_change(pkg_dict.get("id"), jobs.active_resource_ids(pkg_dict.get("id")))
 
     def after_dataset_delete(self, context, pkg_dict):
         jobs.after_change(pkg_dict.get("id"))
@@ -45,7 +46,7 @@ class WardsScoringPlugin(_shared.WardsPlugin):
     def before_dataset_index(self, pkg_dict):
         return index.index_fields(pkg_dict)
 
-    # IResourceController: a new or changed resource URL gets its link checked.
+    # IResourceController: a new or changed resource gets its file and its link checked.
     def after_resource_create(self, context, resource):
         jobs.after_resource_change(resource)
 

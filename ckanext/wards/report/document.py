@@ -14,11 +14,15 @@ from typing import Any, Optional
 from ckanext.wards import paths
 from ckanext.wards.lib import dates
 from ckanext.wards.report import figures as report_figures
-from ckanext.wards.report.figures import DATASET_SHARES, RATING_BANDS, RESOURCE_SHARES
+from ckanext.wards.report.figures import DATASET_SHARES, FILE_LEVEL_SHARES, RATING_BANDS, RESOURCE_SHARES
 from ckanext.wards.vocab.wards import lg_code_ok
 from ckanext.wards.vocab import organizations
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+# The count each share's unit is a share of.
+UNIT_COUNTS = {"dataset": "datasets", "resource": "resources",
+               "checked_tabular_resource": "tabular_resources_checked",
+               "declared_standard_dataset": "standards_declared"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -45,6 +49,13 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
               for k in DATASET_SHARES}
     shares.update({k: {"numerator": int(figures[k]), "denominator": resources, "unit": "resource"}
                    for k in RESOURCE_SHARES})
+    # The file checks' shares, each over its own count (figures of older versions lack them).
+    tabular = int(figures.get("tabular_resources_checked") or 0)
+    declared = int(figures.get("standards_declared") or 0)
+    shares.update({k: {"numerator": int(figures.get(k) or 0), "denominator": tabular,
+                       "unit": "checked_tabular_resource"} for k in FILE_LEVEL_SHARES})
+    shares["standards_verified_by_file"] = {"numerator": int(figures.get("standards_verified_by_file") or 0),
+                                            "denominator": declared, "unit": "declared_standard_dataset"}
     mean = figures.get("mqa_points_mean")
     japan_mean = figures.get("japan_points_mean")
     doc = {
@@ -53,7 +64,8 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
         "portal_url": portal_url,
         "computed_at": computed_at or report_figures.now_utc(),
         "methodology": _methodology(),
-        "counts": {"datasets": datasets, "resources": resources},
+        "counts": {"datasets": datasets, "resources": resources,
+                   "tabular_resources_checked": tabular, "standards_declared": declared},
         "shares": shares,
         "star_levels": [{"level": k, "numerator": int(figures[f"star{k}"]), "denominator": datasets}
                         for k in range(6)],
@@ -149,14 +161,15 @@ def validation_errors(doc: Any) -> list[str]:
     if errors:
         return errors[:20]
     datasets = doc["counts"]["datasets"]
-    resources = doc["counts"]["resources"]
     if not lg_code_ok(doc["ward"]["code"]):
         errors.append(f"ward/code: {doc['ward']['code']} has a wrong check digit")
     if dates.read_datetime(doc["computed_at"]) is None:
         errors.append(f"computed_at: {doc['computed_at']} is not a date and time")
     for key, share in doc["shares"].items():
-        expected = datasets if share["unit"] == "dataset" else resources
-        if share["denominator"] != expected:
+        expected = doc["counts"].get(UNIT_COUNTS[share["unit"]])
+        if expected is None:
+            errors.append(f"shares/{key}: counts/{UNIT_COUNTS[share['unit']]} is missing")
+        elif share["denominator"] != expected:
             errors.append(f"shares/{key}: denominator {share['denominator']} is not the "
                           f"{share['unit']} count {expected}")
         if share["numerator"] > share["denominator"]:

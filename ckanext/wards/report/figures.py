@@ -1,8 +1,8 @@
 """The figures of a ward report: per organisation, public dataset and resource counts and
 the numerator of every share, from one SQL aggregate over CKAN's ``package``/``resource``
 tables joined with the scoring plugin's stored scores (``model.DatasetScore`` /
-``ResourceScore``), so a report for 23 wards x 10,000 datasets is two queries, not 230,000
-``package_show`` calls. Datasets not scored yet count in the denominators and in the
+``ResourceScore``) and file checks (``FileCheck``), so a report for 23 wards x 10,000
+datasets is three queries, not 230,000 ``package_show`` calls. Datasets not scored yet count in the denominators and in the
 ``unscored`` rating only. ``cached_org_figures`` keeps them for a short while."""
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from typing import Any, Iterable
 DATASET_SHARES = ("csv", "api", "machine_readable_strict", "machine_readable_broad",
                   "open_licence", "standard_conformance")
 RESOURCE_SHARES = ("resources_machine_readable_strict", "resources_machine_readable_broad")
+# Shares of the file checks, each over its own count (the denominator's unit).
+FILE_LEVEL_SHARES = ("resources_level1_pass", "resources_level2_pass", "resources_level3_pass")
+FILE_COUNTS = ("tabular_resources_checked", "standards_declared")
 RATING_BANDS = ("bad", "sufficient", "good", "excellent", "unscored")
 
 
@@ -27,7 +30,8 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     import sqlalchemy as sa
     import ckan.model as cm
     from ckanext.wards import model
-    from ckanext.wards.scoring import store
+    from ckanext.wards.report import measurements
+    from ckanext.wards.scoring import filestore, store
 
     org_ids = list(org_ids)
     if not org_ids:
@@ -51,6 +55,8 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
             n(s.c.machine_readable_broad.is_(True)).label("machine_readable_broad"),
             n(s.c.open_licence.is_(True)).label("open_licence"),
             n(store.standard_conformant(s)).label("standard_conformance"),
+            n(store.standard_declared(s)).label("standards_declared"),
+            n(sa.and_(store.standard_declared(s), s.c.conformance_ok.is_(True))).label("standards_verified_by_file"),
             *[n(s.c.stars == k).label(f"star{k}") for k in range(6)],
             *[n(s.c.rating == b).label(f"rating_{b}") for b in RATING_BANDS[:-1]],
             n(s.c.package_id.is_(None)).label("rating_unscored"),
@@ -70,13 +76,18 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         .where(public, r.c.state == "active").group_by(p.c.owner_org)
     )
     empty = {"datasets": 0, "resources": 0, "mqa_points_mean": None, "japan_points_mean": None,
-             **{k: 0 for k in DATASET_SHARES + RESOURCE_SHARES},
+             **{k: 0 for k in DATASET_SHARES + RESOURCE_SHARES + FILE_LEVEL_SHARES + FILE_COUNTS},
+             "standards_verified_by_file": 0,
              **{f"star{k}": 0 for k in range(6)}, **{f"rating_{b}": 0 for b in RATING_BANDS}}
     out = {org_id: dict(empty) for org_id in org_ids}
     for row in cm.Session.execute(dataset_q).mappings():
         out[row["owner_org"]].update({k: v for k, v in row.items() if k != "owner_org"})
     for row in cm.Session.execute(resource_q).mappings():
         out[row["owner_org"]].update({k: v for k, v in row.items() if k != "owner_org"})
+    pass_score = measurements.metric_spec()["file_levels"]["pass_score"]
+    for org_id, counts in filestore.level_pass_counts(org_ids, pass_score).items():
+        out[org_id]["tabular_resources_checked"] = counts["tabular"]
+        out[org_id].update({f"resources_level{k}_pass": counts[f"level{k}"] for k in (1, 2, 3)})
     return out
 
 

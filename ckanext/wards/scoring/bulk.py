@@ -2,7 +2,8 @@
 (``engine``), stored with multi-row upserts (``store``); no action per dataset.
 
 The slow assessments (file checks, SHACL) are not re-run: their stored results are
-kept, except that ``validate_dcat`` runs the IWardsScoring dataset assessments again.
+kept (file checks: ``wards_file_check``, read by ``store.stored_resource_results``), except
+that ``validate_dcat`` runs the IWardsScoring dataset assessments again.
 """
 from __future__ import annotations
 
@@ -66,12 +67,14 @@ def rescore(package_ids: Optional[Iterable[str]] = None, org_id: Optional[str] =
     count = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
-        dcat = _validate_dcat(batch) if validate_dcat else None
+        dcat = validate_dcat_batch(batch) if validate_dcat else None
         count += len(score_batch(batch, dcat_overrides=dcat))
     return count
 
 
-def _validate_dcat(package_ids: list[str]) -> dict[str, Optional[bool]]:
+def validate_dcat_batch(package_ids: list[str]) -> dict[str, Optional[bool]]:
+    """dataset id → DCAT-AP compliance from the IWardsScoring dataset assessments
+    (wards_dcat's SHACL validation; package_show per dataset), {} when none is loaded."""
     if not extensions.assesses("wards_assess_dataset"):
         return {}
     from ckan.plugins import toolkit as tk

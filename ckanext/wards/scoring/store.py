@@ -18,6 +18,7 @@ import ckan.model as ckan_model
 
 from ckanext.wards.lib.org_lookup import resolve_org_id
 from ckanext.wards.model import DatasetScore, LinkCheck, ResourceScore
+from ckanext.wards.scoring import filestore
 
 # --- reads ----------------------------------------------------------------------------------
 
@@ -33,10 +34,14 @@ def standard_conformant(table: sa.Table = DatasetScore.__table__) -> Any:
     """The one rule, in SQL, for every reader of stored scores (the scorecard's rows and the
     ward report's figures): a dataset is standard conformant when it declares a standard
     and the file checker did not find it failing (not checked counts as conformant)."""
+    return sa.and_(standard_declared(table), table.c.conformance_ok.isnot(False))
+
+
+def standard_declared(table: sa.Table = DatasetScore.__table__) -> Any:
+    """A stored dataset score declaring at least one standard dataset (SQL)."""
     # jsonb_typeof first: jsonb_array_length fails on a stored non-array.
-    declared = sa.and_(sa.func.jsonb_typeof(table.c.conforms_to) == "array",
-                       table.c.conforms_to != sa.literal_column("'[]'::jsonb"))
-    return sa.and_(declared, table.c.conformance_ok.isnot(False))
+    return sa.and_(sa.func.jsonb_typeof(table.c.conforms_to) == "array",
+                   table.c.conforms_to != sa.literal_column("'[]'::jsonb"))
 
 
 def org_rows(org: str, include_private: bool = False) -> list[dict[str, Any]]:
@@ -101,16 +106,35 @@ def dataset_score_row(package_id: str) -> Optional[dict[str, Any]]:
     return dict(row) if row else None
 
 
+def dataset_score_rows(package_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """package id → stored score row, for a batch (one query)."""
+    if not package_ids:
+        return {}
+    t = DatasetScore.__table__
+    query = sa.select(t).where(t.c.package_id.in_(package_ids))
+    return {row["package_id"]: dict(row) for row in ckan_model.Session.execute(query).mappings()}
+
+
 def stored_resource_results(package_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """resource id → stored slow-check results, for a batch of datasets."""
+    """resource id → stored slow-check results, for a batch of datasets: the last file
+    check (``wards_file_check``: ``file_state``, ``file_reason``, ``conformance_ok``,
+    ``rules_score``, ``sniffed_code``, ``level_scores``) over what the last score kept."""
     if not package_ids:
         return {}
     t = ResourceScore.__table__
     query = sa.select(t.c.resource_id, t.c.sniffed_code, t.c.conformance_ok, t.c.rules_score) \
         .where(t.c.package_id.in_(package_ids))
-    return {r.resource_id: {"sniffed_code": r.sniffed_code, "conformance_ok": r.conformance_ok,
-                            "rules_score": r.rules_score}
-            for r in ckan_model.Session.execute(query)}
+    out = {r.resource_id: {"sniffed_code": r.sniffed_code, "conformance_ok": r.conformance_ok,
+                           "rules_score": r.rules_score}
+           for r in ckan_model.Session.execute(query)}
+    for rid, checked in filestore.scoring_results(package_ids).items():
+        kept = out.setdefault(rid, {})
+        # The verdicts a score kept are the file check's merged with other IWardsScoring
+        # plugins' (the first non-None wins, as in extensions._assess): kept unless None.
+        for key, value in checked.items():
+            if key not in ("conformance_ok", "rules_score") or kept.get(key) is None:
+                kept[key] = value
+    return out
 
 
 def stored_dcat_results(package_ids: list[str]) -> dict[str, Optional[bool]]:
