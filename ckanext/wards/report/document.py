@@ -14,6 +14,7 @@ from typing import Any, Optional
 from ckanext.wards import paths
 from ckanext.wards.lib import dates
 from ckanext.wards.report import figures as report_figures
+from ckanext.wards.scoring import extensions, spec
 from ckanext.wards.report.figures import DATASET_SHARES, FILE_LEVEL_SHARES, RATING_BANDS, RESOURCE_SHARES
 from ckanext.wards.vocab.wards import lg_code_ok
 from ckanext.wards.vocab import organizations
@@ -73,7 +74,9 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
                     for b in RATING_BANDS],
         "quality": {"mqa_points_mean": None if mean is None else round(float(mean), 1),
                     "mqa_points_max": 405,
-                    "japan_score_mean": None if japan_mean is None else round(float(japan_mean), 1)},
+                    "japan_score_mean": None if japan_mean is None else round(float(japan_mean), 1),
+                    # The Japan total grows with the metrics plugins add: the mean is read against it.
+                    "japan_points_max": _japan_points_max()},
     }
     if report_url:
         doc["report_url"] = report_url
@@ -186,3 +189,7 @@ def validation_errors(doc: Any) -> list[str]:
     if len({r["band"] for r in doc["ratings"]}) != len(doc["ratings"]):
         errors.append("ratings: a band appears twice")
     return errors
+
+
+def _japan_points_max() -> int:
+    return spec.plan(extensions.plugins()).max_points["japan"]
