@@ -14,6 +14,9 @@ DATASET_SHARES = ("csv", "api", "machine_readable_strict", "machine_readable_bro
                   "open_licence", "standard_conformance")
 RESOURCE_SHARES = ("resources_machine_readable_strict", "resources_machine_readable_broad")
 RATING_BANDS = ("bad", "sufficient", "good", "excellent", "unscored")
+# points earned and assessable (not-assessed metrics left out), summed per organisation
+ASSESSED_SUMS = ("mqa_points_earned", "mqa_points_assessable", "japan_points_earned",
+                 "japan_points_assessable")
 
 
 def now_utc() -> str:
@@ -56,6 +59,13 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
             n(s.c.package_id.is_(None)).label("rating_unscored"),
             sa.func.avg(s.c.mqa_points).label("mqa_points_mean"),
             sa.func.avg(s.c.japan_points).label("japan_points_mean"),
+            # the share of assessable points earned: sums over the datasets scored with
+            # assessment states (mqa_assessed_max stored), so a ward's share is one ratio
+            *[sa.func.coalesce(sa.func.sum(col).filter(s.c[f"{part}_assessed_max"].isnot(None)), 0)
+              .label(label)
+              for part in ("mqa", "japan")
+              for col, label in ((s.c[f"{part}_points"], f"{part}_points_earned"),
+                                 (s.c[f"{part}_assessed_max"], f"{part}_points_assessable"))],
         )
         .select_from(p.outerjoin(s, s.c.package_id == p.c.id))
         .where(public).group_by(p.c.owner_org)
@@ -70,6 +80,7 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         .where(public, r.c.state == "active").group_by(p.c.owner_org)
     )
     empty = {"datasets": 0, "resources": 0, "mqa_points_mean": None, "japan_points_mean": None,
+             **{k: 0 for k in ASSESSED_SUMS},
              **{k: 0 for k in DATASET_SHARES + RESOURCE_SHARES},
              **{f"star{k}": 0 for k in range(6)}, **{f"rating_{b}": 0 for b in RATING_BANDS}}
     out = {org_id: dict(empty) for org_id in org_ids}
