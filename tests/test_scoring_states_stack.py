@@ -195,3 +195,5 @@ def test_the_ward_report_carries_the_share_of_assessable_points(sysadmin):
     from ckanext.wards.report import document, measurements
     assert document.validation_errors(doc) == []
     assert any(m["metric"] == "mqaAssessedShare" for m in measurements.measurements(doc))
+    from ckanext.wards.compare import comparison
+    assert comparison.comparison_row(doc, "local")["mqa_assessed_share"] == round(100 * quality["mqa_assessed_share"], 1)
