@@ -230,8 +230,7 @@ def test_a_newer_minor_version_with_extra_members_is_accepted():
 def test_csv_form_keeps_every_numerator_and_denominator():
     rows = list(csv.DictReader(io.StringIO(export.to_csv(good_report()))))
     shares = [r for r in rows if r["denominator"]]
-    # shares, star levels, ratings, points earned of the assessable ones (MQA, Japan)
-    assert len(shares) == 8 + 6 + 5 + 2
+    assert len(shares) == 8 + 6 + 5  # shares, star levels, ratings
     assert all(int(r["numerator"]) <= int(r["denominator"]) for r in shares)
 
 

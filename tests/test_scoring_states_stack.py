@@ -194,6 +194,9 @@ def test_the_ward_report_carries_the_share_of_assessable_points(sysadmin):
     assert quality["mqa_assessed_share"] > quality["mqa_points_mean"] / 405
     from ckanext.wards.report import document, measurements
     assert document.validation_errors(doc) == []
-    assert any(m["metric"] == "mqaAssessedShare" for m in measurements.measurements(doc))
+    # a ratio in the report's measurements (CSV, DQV, ward page), not a share of datasets
+    assessed = next(m for m in measurements.measurements(doc) if m["metric"] == "mqaAssessedShare")
+    assert assessed["kind"] == "ratio" and assessed["value"] == quality["mqa_assessed_share"]
+    assert assessed["denominator"] is None
     from ckanext.wards.compare import comparison
     assert comparison.comparison_row(doc, "local")["mqa_assessed_share"] == round(100 * quality["mqa_assessed_share"], 1)
