@@ -55,16 +55,20 @@ def _guarded(metric: dict[str, Any], fn: Optional[checks.Check]) -> checks.Check
 def score_dataset(pkg: dict[str, Any], link_status: Optional[dict[str, int]] = None,
                   stored: Optional[dict[str, dict[str, Any]]] = None,
                   dcat_compliant: Optional[bool] = None,
-                  now: Optional[dt.datetime] = None) -> dict[str, Any]:
+                  now: Optional[dt.datetime] = None,
+                  settings: Optional[states.Settings] = None) -> dict[str, Any]:
     """Every metric of one dataset dict (package_show shape, either schema).
 
     ``link_status``: URL → last HTTP status (link checker); ``stored``: resource id →
     stored assessments (``sniffed_code``, ``conformance_ok``, ``rules_score``);
-    ``dcat_compliant``: the stored DCAT-AP (SHACL) result, if known.
+    ``dcat_compliant``: the stored DCAT-AP (SHACL) result, if known; ``settings``: which
+    assessments are on (``states.current_settings()``, read here when not given: a batch
+    reads it once).
     """
     plugins = extensions.plugins()
     plan, table = spec.plan(plugins), check_table(plugins)
-    s = Subject(pkg, link_status, stored, dcat_compliant, now, states.current_settings(plugins))
+    s = Subject(pkg, link_status, stored, dcat_compliant, now,
+                settings if settings is not None else states.current_settings(plugins))
     n = len(s.resources)
     # Distribution metrics, per resource: (share or None, reason or None)
     per_res: list[dict[str, tuple[Optional[float], Optional[str]]]] = [
@@ -127,14 +131,20 @@ def totals(results: list[dict[str, Any]], plan: spec.Plan) -> dict[str, Any]:
     """MQA points and rating, Japan points, points per dimension, the points that could be
     assessed and their share earned, the metrics not assessed (id → reason), and the fixes
     (failed metrics only, most points gained first) of one dataset's metric results."""
-    mqa = sum(r["points"] for r in results if r["id"] in plan.mqa_ids)
-    japan = sum(r["points"] for r in results if r["id"] not in plan.mqa_ids)
+    mqa = japan = mqa_assessed = japan_assessed = 0
     dimensions: dict[str, int] = {}
-    for r in results:
+    not_assessed: dict[str, str] = {}
+    for r in results:  # one pass: this runs for every dataset of a bulk re-score
         dimensions[r["dimension"]] = dimensions.get(r["dimension"], 0) + r["points"]
-    assessed_max = {part: sum(r["max"] for r in results if r.get("state") != states.NOT_ASSESSED
-                              and (r["id"] in plan.mqa_ids) == (part == "mqa"))
-                    for part in ("mqa", "japan")}
+        assessed = r.get("state") != states.NOT_ASSESSED
+        if not assessed:
+            not_assessed[r["id"]] = r.get("reason") or states.GENERIC_REASON
+        if r["id"] in plan.mqa_ids:
+            mqa += r["points"]
+            mqa_assessed += r["max"] if assessed else 0
+        else:
+            japan += r["points"]
+            japan_assessed += r["max"] if assessed else 0
     fixes = sorted(({"id": r["id"], "points_gained": r["max"] - r["points"],
                      "field": plan.by_id[r["id"]].get("field") or "", "assessed": True}
                     for r in results if r.get("state", states.FAILED) == states.FAILED
@@ -143,17 +153,16 @@ def totals(results: list[dict[str, Any]], plan: spec.Plan) -> dict[str, Any]:
     return {
         "mqa_points": mqa,
         "mqa_max": plan.max_points["mqa"],
-        "mqa_assessed_max": assessed_max["mqa"],
-        "mqa_assessed_share": share_of(mqa, assessed_max["mqa"]),
+        "mqa_assessed_max": mqa_assessed,
+        "mqa_assessed_share": share_of(mqa, mqa_assessed),
         "rating": spec.rating(mqa),
         "japan_points": japan,
         "japan_max": plan.max_points["japan"],
-        "japan_assessed_max": assessed_max["japan"],
-        "japan_assessed_share": share_of(japan, assessed_max["japan"]),
+        "japan_assessed_max": japan_assessed,
+        "japan_assessed_share": share_of(japan, japan_assessed),
         "dimensions": dimensions,
         "metrics": results,
-        "not_assessed": {r["id"]: r.get("reason") or states.GENERIC_REASON
-                         for r in results if r.get("state") == states.NOT_ASSESSED},
+        "not_assessed": not_assessed,
         "fixes": fixes,
     }
 
