@@ -12,7 +12,7 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from ckanext.wards import model as wards_model
-from ckanext.wards.scoring import bulk, jobs, linkcheck, spec, store
+from ckanext.wards.scoring import bulk, jobs, linkcheck, spec, states, store
 from tests import loopback
 from tests.conftest import WARDS_PLUGINS
 
@@ -175,7 +175,12 @@ def test_the_file_check_job_runs_the_schema_plugins_checker(sysadmin, file_serve
     assert jobs.check_resource_file(rid) is None
     jobs.rescore_dataset(pkg["id"])
     unchecked = store.dataset_score_row(pkg["id"])
-    assert unchecked["metrics"]["wq:standardConformance"] == 15  # declared, file not checked
+    # declared, file not checked: not assessed because file checks are off (it was 15 points
+    # before the assessment states), so no fix hint either
+    assert unchecked["metrics"]["wq:standardConformance"] == 0
+    assert unchecked["not_assessed"]["wq:standardConformance"] == "file_checks_off"
+    assert unchecked["not_assessed"]["wq:readabilityRules"] == "file_checks_off"
+    assert "wq:standardConformance" not in {f for f, _ in unchecked["fixes"]}
     assert unchecked["metrics"]["wq:readabilityRules"] == 0 and unchecked["conformance_ok"] is None
 
     monkeypatch.setitem(ckan_config, "ckanext.wards.file_checks", "true")
@@ -184,6 +189,7 @@ def test_the_file_check_job_runs_the_schema_plugins_checker(sysadmin, file_serve
     assert checked["metrics"]["wq:standardConformance"] == 30 and checked["conformance_ok"] is True
     assert checked["metrics"]["wq:readabilityRules"] > 0
     assert checked["japan_points"] > unchecked["japan_points"]
+    assert "wq:standardConformance" not in checked["not_assessed"]
     stored = store.stored_resource_results([pkg["id"]])[rid]
     assert stored["conformance_ok"] is True and 0 < stored["rules_score"] <= 100
     assert stored["file_state"] == "checked" and stored["sniffed_code"] == "CSV"
@@ -206,12 +212,15 @@ def test_a_file_that_cannot_be_fetched_is_not_assessed(sysadmin, file_server):
         jobs.check_resource_file(res["id"])
     assert time.perf_counter() - started < 5
     row = store.dataset_score_row(pkg["id"])
-    assert row["conformance_ok"] is None and row["metrics"]["wq:standardConformance"] == 15
+    # not assessed (it was 15, "declared, not checked", before the assessment states)
+    assert row["conformance_ok"] is None and row["metrics"]["wq:standardConformance"] == 0
+    assert "wq:standardConformance" in row["not_assessed"]
     assert all(v["conformance_ok"] is None and v["rules_score"] is None
                for v in store.stored_resource_results([pkg["id"]]).values())
     live = helpers.call_action("wards_dataset_score", context={"user": sysadmin["name"]}, id=pkg["id"])
     rules = next(m for m in live["metrics"] if m["id"] == "wq:readabilityRules")
-    assert rules["assessed"] is False and rules["points"] == 0
+    assert rules["assessed"] is False and rules["points"] == 0 and rules["state"] == "not_assessed"
+    assert rules["reason"] in states.reasons() and rules["reason_fix"]
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -111,5 +111,9 @@ def test_a_broken_implementation_is_not_assessed(sysadmin, caplog, monkeypatch):
     assert metrics["ex:broken"]["assessed"] is False and metrics["ex:broken"]["points"] == 0
     assert metrics["wq:readabilityRules"]["assessed"] is False
     row = store.dataset_score_row(pkg["id"])
-    assert row["dcat_compliant"] is None and row["metrics"]["wq:standardConformance"] == 15
+    # the broken validator and file checker leave them not assessed (standard conformance
+    # was 15, "declared, not checked", before the assessment states)
+    assert row["dcat_compliant"] is None and row["metrics"]["wq:standardConformance"] == 0
+    assert row["not_assessed"]["wq:standardConformance"] and row["not_assessed"]["pv:dcatApCompliance"]
+    assert metrics["ex:broken"]["reason"] == "check_failed"
     assert "validator down" in caplog.text and "checker down" in caplog.text

@@ -106,8 +106,15 @@ def test_known_default_schema_dataset_total_computed_by_hand():
     assert result["mqa_points"] == 175
     assert result["rating"] == "sufficient"
     assert result["stars"] == 2 and not result["machine_readable_broad"]
-    # the biggest fix first: the never-checked access URL (50)
-    assert result["fixes"][0]["id"] == "pv:accessUrlStatusCode"
+    # the never-checked access URL (50) and the DCAT-AP check (30) are not assessed: 0
+    # points as data.europa.eu counts, but no fix; the biggest fix is the category (30)
+    assert result["not_assessed"] == {"pv:accessUrlStatusCode": "link_checks_off",
+                                      "pv:dcatApCompliance": "validator_not_enabled",
+                                      "wq:readabilityRules": "not_yet_run"}
+    assert result["fixes"][0]["id"] == "pv:categoryAvailability"
+    assert not {f["id"] for f in result["fixes"]} & set(result["not_assessed"])
+    # the download URL is missing (failed), so its status fails too: 405 - 50 - 30 assessable
+    assert result["mqa_assessed_max"] == 325 and result["mqa_assessed_share"] == round(160 / 325, 4)
 
 
 def _drop(path):
@@ -326,7 +333,11 @@ def test_japan_dimension_metrics():
     r = score(pkg)
     assert points(r, "wq:fiveStars") == 30            # CSV: 3 stars × 10
     assert points(r, "wq:machineReadable") == 20      # strict
-    assert points(r, "wq:standardConformance") == 15  # declared, not checked
+    # declared, no file checked: not assessed (it was 15 points, "half", before the
+    # assessment states), 0 points, no fix
+    assert points(r, "wq:standardConformance") == 0
+    assert r["not_assessed"]["wq:standardConformance"] == "not_yet_run"
+    assert "wq:standardConformance" not in {f["id"] for f in r["fixes"]}
     assert points(r, "wq:openLicence") == 20
     assert points(r, "wq:freshness") == 20
     r = score(pkg, stored={"res-1": {"conformance_ok": True, "rules_score": 80.0}})

@@ -64,6 +64,13 @@ class DatasetScore(_Readability, tk.BaseModel):
     # The dataset's metadata_modified as it was read for this score: an edit committed
     # while a job was scoring the previous state makes the row stale whatever the clocks say.
     scored_modified = sa.Column(sa.DateTime)
+    # Assessment states: the points of the metrics that could be assessed and the share of
+    # them earned (MQA and Japan), and which metrics were not assessed, why (id → reason).
+    mqa_assessed_max = sa.Column(sa.Integer)
+    mqa_assessed_share = sa.Column(sa.Float)
+    japan_assessed_max = sa.Column(sa.Integer)
+    japan_assessed_share = sa.Column(sa.Float)
+    not_assessed = sa.Column(JSONB)
 
 
 class ResourceScore(_Readability, tk.BaseModel):

@@ -47,6 +47,8 @@ def comparison_row(doc: dict[str, Any], kind: str, now: Optional[dt.datetime] = 
         "stars": [s["numerator"] for s in doc["star_levels"]],
         "ratings": {r["band"]: r["numerator"] for r in doc["ratings"]},
         "mqa_points_mean": (doc.get("quality") or {}).get("mqa_points_mean"),
+        # per cent of the assessable MQA points earned (None in reports without it)
+        "mqa_assessed_share": percent((doc.get("quality") or {}).get("mqa_assessed_points")),
     }
     for key, source in SHARE_COLUMNS:
         share = figure(doc, source) or {}

@@ -6,6 +6,13 @@ queries instead of two per dataset.
 Which columns become which metric is data: ``dataset_totals`` and
 ``distribution_figures`` in ``schemas/dcat/profile.yaml``; per-metric points are named by
 their ids in ``schemas/metrics.yaml`` (``uris.metric_uri``).
+
+A metric that was not assessed (``not_assessed`` of the stored score) is never published
+as a ``dqv:value``: a harvester would read 0 as failed. As W3C DQV does for what is no
+measurement (and data.europa.eu's MQA leaves out what it cannot measure), it becomes a
+``dqv:QualityAnnotation`` (an ``oa:Annotation`` motivated by ``dqv:qualityAssessment``)
+on the dataset, whose body says, in ja and en, which metric was not assessed and why; the
+annotation's ``dct:subject`` is the metric and its ``dct:type`` the reason code's URI.
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ import logging
 from typing import Any, Optional
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD, Namespace
 
 from ckanext.dcat.utils import resource_uri
 
@@ -22,6 +29,8 @@ from ckanext.wards.dcat.graphs import graph_memo
 from ckanext.wards.dcat.uris import DQV, metric_uri, spec
 
 log = logging.getLogger(__name__)
+
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 _SCORE_CACHE_KEY = "_wards_dcat_scores"
 
@@ -106,9 +115,14 @@ def add_measurements(g: Graph, dataset: dict[str, Any], dataset_ref) -> None:
         return
     row = scores["dataset"]
     when = _datetime_literal(row.get("scored_at"))
+    not_assessed = row.get("not_assessed") or {}
     if not _summary_only(g):
         for metric_id, points in sorted((row.get("metrics") or {}).items()):
+            if metric_id in not_assessed:
+                continue  # no value: an annotation below says why
             _measurement(g, dataset_ref, metric_id, _typed(points, "integer"))
+        for metric_id, reason in sorted(not_assessed.items()):
+            _not_assessed_annotation(g, dataset_ref, metric_id, reason)
     for total in spec()["dataset_totals"]:
         value = row.get(total["column"])
         if value is not None:
@@ -154,11 +168,33 @@ def _measurement(g: Graph, subject, metric_id: str, value: Literal, when=None) -
         g.add((metric, RDF.type, DQV.Metric))
 
 
+def _not_assessed_annotation(g: Graph, subject, metric_id: str, reason: str) -> None:
+    """A dqv:QualityAnnotation saying that ``metric_id`` was not assessed, and why."""
+    from ckanext.wards.scoring import spec as metrics_spec, states
+    metric = metrics_spec.metric_by_id().get(metric_id) or {}
+    node, body = BNode(), BNode()
+    g.add((subject, DQV.hasQualityAnnotation, node))
+    g.add((node, RDF.type, DQV.QualityAnnotation))
+    g.add((node, OA.hasTarget, subject))
+    g.add((node, OA.motivatedBy, DQV.qualityAssessment))
+    g.add((node, DCTERMS.subject, metric_uri(metric_id)))
+    g.add((node, DCTERMS.type, metric_uri(f"wq:notAssessed-{reason}")))
+    g.add((node, OA.hasBody, body))
+    g.add((body, RDF.type, OA.TextualBody))
+    g.add((body, DCTERMS.format, Literal("text/plain")))
+    for lang, words in (("en", "not assessed"), ("ja", "未評価")):
+        label = metrics_spec.text(metric, "label", lang) or metric_id
+        why = states.reason_texts(reason, lang)["reason_label"]
+        g.add((body, RDF.value, Literal(f"{label}: {words} ({why})", lang=lang)))
+
+
 @functools.lru_cache(maxsize=4096)
 def _typed(value: Any, datatype: str) -> Literal:
     """Typed literals are immutable: the few distinct score values are built once."""
     if datatype == "integer":
         return Literal(int(value), datatype=XSD.integer)
+    if datatype == "double":
+        return Literal(float(value), datatype=XSD.double)
     if datatype == "boolean":
         return Literal(bool(value), datatype=XSD.boolean)
     return Literal(str(value), datatype=XSD.string)

@@ -11,7 +11,7 @@ from ckanext.wards.lib import flags
 from ckanext.wards.lib.language import page_language
 from ckanext.wards.lib.org_lookup import resolve_org_id
 from ckanext.wards.logic import schema
-from ckanext.wards.scoring import engine, scorecard, spec, store
+from ckanext.wards.scoring import engine, scorecard, spec, states, store
 from ckanext.wards.scoring.subject import resource_urls
 
 
@@ -31,15 +31,21 @@ def wards_resource_score(context: Context, data_dict: DataDict) -> dict[str, Any
     """The resource's format classification and its distribution checks.
 
     :param id: resource id
+    :param lang: ``ja`` or ``en`` for the not-assessed reasons (default: the request's language)
     """
-    data_dict = schema.validated(schema.identifier_schema(), data_dict)
+    data_dict = schema.validated(schema.dataset_score_schema(), data_dict)
     res_id = data_dict["id"]
     tk.check_access("wards_resource_score", context, data_dict)
     res = tk.get_action("resource_show")(dict(context), {"id": res_id})
     pkg = tk.get_action("package_show")(dict(context), {"id": res["package_id"]})
     stored = store.stored_resource_results([pkg["id"]]).get(res_id)
     links = store.link_statuses(resource_urls({"resources": [res]}))
-    return engine.score_resource(res, pkg, links, stored)
+    result = engine.score_resource(res, pkg, links, stored)
+    lang = page_language(data_dict.get("lang"))
+    for check in result["checks"]:
+        if check["state"] == states.NOT_ASSESSED:
+            check.update(states.reason_texts(check["reason"], lang, pkg.get("name") or ""))
+    return result
 
 
 @tk.side_effect_free
@@ -57,7 +63,10 @@ def wards_dataset_score(context: Context, data_dict: DataDict) -> dict[str, Any]
     lang = page_language(data_dict.get("lang"))
     for m in score["metrics"]:
         m["label"] = spec.text(spec.metric_by_id()[m["id"]], "label", lang)
+        if m["state"] == states.NOT_ASSESSED:  # why, and the command that would assess it
+            m.update(states.reason_texts(m["reason"], lang, pkg.get("name") or ""))
     score["fixes"] = engine.ranked_fixes(score, lang)
+    score["not_assessed_details"] = engine.not_assessed_details(score, lang)
     score["methodology"] = spec.spec()["methodology"]
     return score
 

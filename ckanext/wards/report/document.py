@@ -76,11 +76,25 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
                     "mqa_points_max": 405,
                     "japan_score_mean": None if japan_mean is None else round(float(japan_mean), 1),
                     # The Japan total grows with the metrics plugins add: the mean is read against it.
-                    "japan_points_max": _japan_points_max()},
+                    "japan_points_max": _japan_points_max(),
+                    **assessed_shares(figures)},
     }
     if report_url:
         doc["report_url"] = report_url
     return doc
+
+
+def assessed_shares(figures: dict[str, Any]) -> dict[str, Any]:
+    """The share of assessable points earned (metrics not assessed left out), MQA and
+    Japan, with its numerator and denominator: ``mqa_points`` stays as data.europa.eu
+    counts it, this says how much of what could be checked passed."""
+    out: dict[str, Any] = {}
+    for part in ("mqa", "japan"):
+        earned = int(figures.get(f"{part}_points_earned") or 0)
+        assessable = int(figures.get(f"{part}_points_assessable") or 0)
+        out[f"{part}_assessed_points"] = {"numerator": earned, "denominator": assessable}
+        out[f"{part}_assessed_share"] = round(earned / assessable, 4) if assessable else None
+    return out
 
 
 def _methodology() -> str:

@@ -17,6 +17,9 @@ RESOURCE_SHARES = ("resources_machine_readable_strict", "resources_machine_reada
 FILE_LEVEL_SHARES = ("resources_level1_pass", "resources_level2_pass", "resources_level3_pass")
 FILE_COUNTS = ("tabular_resources_checked", "standards_declared")
 RATING_BANDS = ("bad", "sufficient", "good", "excellent", "unscored")
+# points earned and assessable (not-assessed metrics left out), summed per organisation
+ASSESSED_SUMS = ("mqa_points_earned", "mqa_points_assessable", "japan_points_earned",
+                 "japan_points_assessable")
 
 
 def now_utc() -> str:
@@ -62,6 +65,13 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
             n(s.c.package_id.is_(None)).label("rating_unscored"),
             sa.func.avg(s.c.mqa_points).label("mqa_points_mean"),
             sa.func.avg(s.c.japan_points).label("japan_points_mean"),
+            # the share of assessable points earned: sums over the datasets scored with
+            # assessment states (mqa_assessed_max stored), so a ward's share is one ratio
+            *[sa.func.coalesce(sa.func.sum(col).filter(s.c[f"{part}_assessed_max"].isnot(None)), 0)
+              .label(label)
+              for part in ("mqa", "japan")
+              for col, label in ((s.c[f"{part}_points"], f"{part}_points_earned"),
+                                 (s.c[f"{part}_assessed_max"], f"{part}_points_assessable"))],
         )
         .select_from(p.outerjoin(s, s.c.package_id == p.c.id))
         .where(public).group_by(p.c.owner_org)
@@ -76,6 +86,7 @@ def org_figures(org_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         .where(public, r.c.state == "active").group_by(p.c.owner_org)
     )
     empty = {"datasets": 0, "resources": 0, "mqa_points_mean": None, "japan_points_mean": None,
+             **{k: 0 for k in ASSESSED_SUMS},
              **{k: 0 for k in DATASET_SHARES + RESOURCE_SHARES + FILE_LEVEL_SHARES + FILE_COUNTS},
              "standards_verified_by_file": 0,
              **{f"star{k}": 0 for k in range(6)}, **{f"rating_{b}": 0 for b in RATING_BANDS}}

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 import ckan.model as ckan_model
 
 from ckanext.wards.lib.org_lookup import resolve_org_id
-from ckanext.wards.scoring import datasets, engine, extensions, store
+from ckanext.wards.scoring import datasets, engine, extensions, states, store
 from ckanext.wards.scoring.subject import resource_urls
 
 BATCH = 1000
@@ -36,7 +36,8 @@ def score_batch(package_ids: list[str], stored_overrides: Optional[dict[str, dic
     dcat.update(dcat_overrides or {})
     links = store.link_statuses([u for p in pkgs for u in resource_urls(p)])
 
-    scores = [engine.score_dataset(p, links, stored, dcat.get(p["id"]), now) for p in pkgs]
+    settings = states.current_settings()  # once per batch, not per dataset
+    scores = [engine.score_dataset(p, links, stored, dcat.get(p["id"]), now, settings) for p in pkgs]
     modified = {p["id"]: p.get("metadata_modified") for p in pkgs}
     store.write_scores(package_ids, scores, stored, now, modified)
     ckan_model.Session.commit()

@@ -86,8 +86,10 @@ def assess_resource(pkg: dict[str, Any], res: dict[str, Any],
     return _assess("wards_assess_resource", RESOURCE_ASSESSMENTS, (pkg, res), implementations)
 
 
-def assesses(method: str) -> bool:
-    """Whether any plugin overrides ``method`` (``wards_assess_dataset`` or
-    ``wards_assess_resource``): otherwise a job need not fetch anything for it."""
+def assesses(method: str, implementations: Optional[Iterable[Any]] = None) -> bool:
+    """Whether any plugin (of ``implementations``, default the loaded ones) overrides
+    ``method`` (``wards_assess_dataset`` or ``wards_assess_resource``): otherwise a job
+    need not fetch anything for it, and what it would assess is "not enabled"."""
     base = getattr(IWardsScoring, method)
-    return any(getattr(type(plugin), method, base) is not base for plugin in plugins())
+    found = plugins() if implementations is None else implementations
+    return any(getattr(type(plugin), method, base) is not base for plugin in found)

@@ -11,7 +11,7 @@ import json
 from typing import Any, Optional
 
 from ckanext.wards.lib.org_lookup import resolve_org_id
-from ckanext.wards.scoring import extensions, spec, store
+from ckanext.wards.scoring import extensions, spec, states, store
 
 SORT_KEYS = ("name", "title", "mqa_points", "japan_points", "rating", "stars", "failing")
 RATING_ORDER = {b["id"]: i for i, b in enumerate(spec.spec()["bands"])}
@@ -31,10 +31,13 @@ def build(org: str, include_private: bool = False, lang: str = "en",
         shown = [r for r in shown if q in (r["name"] or "").lower() or q in (r["title"] or "").lower()]
     shown = sort_rows(shown, sort, descending)
     return {"organization": org, "include_private": include_private, "totals": totals,
-            "rows": shown, "methodology": spec.spec()["methodology"]}
+            "rows": shown, "methodology": spec.spec()["methodology"],
+            # every not-assessed reason's text and the command that would assess it
+            "reasons": {code: states.reason_texts(code, lang) for code in states.reasons()}}
 
 
 CACHE_SECONDS = 24 * 3600
+ROW_SHAPE = 2  # part of the cache key: raised whenever row_for's keys change (2: states)
 
 
 def cached_rows(org: str, include_private: bool, lang: str) -> list[dict[str, Any]]:
@@ -48,7 +51,7 @@ def cached_rows(org: str, include_private: bool, lang: str) -> list[dict[str, An
     if org_id is None:
         return []
     key = (f"ckanext-wards:scorecard:{org_id}:{int(include_private)}:{lang}:"
-           f"{store.org_version(org_id)}:{spec.spec()['methodology']}")
+           f"{store.org_version(org_id)}:{spec.spec()['methodology']}:{ROW_SHAPE}")
     conn = _redis()
     if conn is not None:
         try:
@@ -89,7 +92,10 @@ def _texts_of(lang: str, plugins: tuple) -> tuple[dict[str, str], dict[str, str]
 
 def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
     labels, fix_texts, bands = _texts(lang)
-    fixes = [(mid, gained) for mid, gained in (stored.get("fixes") or []) if mid in labels]
+    skipped = stored.get("not_assessed") or {}
+    # failed checks only (rows stored before the assessment states listed every shortfall)
+    fixes = [(mid, gained) for mid, gained in (stored.get("fixes") or [])
+             if mid in labels and mid not in skipped]
     failing = [labels[mid] for mid, _ in fixes]
     top = fixes[0] if fixes else None
     return {
@@ -106,6 +112,15 @@ def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
         "top_fix": fix_texts[top[0]] if top else "",
         "top_fix_points": top[1] if top else 0,
         "scored_at": stored["scored_at"].isoformat() if stored.get("scored_at") else None,
+        "mqa_assessed_max": stored.get("mqa_assessed_max"),
+        "mqa_assessed_share": stored.get("mqa_assessed_share"),
+        "japan_assessed_max": stored.get("japan_assessed_max"),
+        "japan_assessed_share": stored.get("japan_assessed_share"),
+        # greyed on the page: what was not assessed, why, and what would assess it
+        "not_assessed": [
+            {"id": mid, "label": labels[mid], "reason": reason,
+             **states.reason_texts(reason, lang, stored["name"])}
+            for mid, reason in sorted(skipped.items()) if mid in labels],
     }
 
 
@@ -113,9 +128,13 @@ def totals_for(rows: list[dict[str, Any]]) -> dict[str, Any]:
     n = len(rows)
     ratings = {b["id"]: 0 for b in spec.spec()["bands"]}
     stars = {str(i): 0 for i in range(6)}
+    reasons = {code: 0 for code in states.reasons()}
     for r in rows:
         ratings[r["rating"]] = ratings.get(r["rating"], 0) + 1
         stars[str(r["stars"])] = stars.get(str(r["stars"]), 0) + 1
+        for code in {m["reason"] for m in r.get("not_assessed") or ()}:
+            reasons[code] = reasons.get(code, 0) + 1
+    shares = [r["mqa_assessed_share"] for r in rows if r.get("mqa_assessed_share") is not None]
     return {
         "datasets": n,
         "mqa_points_mean": round(sum(r["mqa_points"] for r in rows) / n, 1) if n else 0.0,
@@ -127,6 +146,10 @@ def totals_for(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "has_csv": sum(1 for r in rows if r["has_csv"]),
         "has_api": sum(1 for r in rows if r["has_api"]),
         "open_licence": sum(1 for r in rows if r["open_licence"]),
+        # the share of assessable MQA points earned, mean over the datasets scored with states
+        "mqa_assessed_share_mean": round(sum(shares) / len(shares), 4) if shares else None,
+        # datasets with at least one metric not assessed for each reason
+        "not_assessed_reasons": reasons,
     }
 
 
@@ -146,13 +169,20 @@ def sort_rows(rows: list[dict[str, Any]], key: str, descending: bool) -> list[di
 
 CSV_COLUMNS = ("name", "title", "private", "rating", "mqa_points", "japan_points", "stars",
                "machine_readable", "has_csv", "has_api", "open_licence", "conforms_to",
-               "failing", "top_fix", "top_fix_points", "scored_at")
+               "failing", "top_fix", "top_fix_points", "scored_at",
+               "mqa_assessed_max", "mqa_assessed_share", "japan_assessed_share", "not_assessed")
+
+
+def _csv_value(row: dict[str, Any], column: str) -> Any:
+    if column == "not_assessed":  # "label: reason (command)" per metric
+        return [f'{m["label"]}: {m["reason_label"]} ({m["reason_fix"]})' for m in row.get(column) or ()]
+    return row.get(column)
 
 
 def to_csv(card: dict[str, Any]) -> bytes:
     """UTF-8 with BOM, so Excel opens the Japanese text correctly."""
     from ckanext.wards.lib import csvout
-    return csvout.write(CSV_COLUMNS, ([row.get(c) for c in CSV_COLUMNS] for row in card["rows"]),
+    return csvout.write(CSV_COLUMNS, ([_csv_value(row, c) for c in CSV_COLUMNS] for row in card["rows"]),
                         bom=True).encode("utf-8")
 
 

@@ -27,6 +27,8 @@ DATASET_SUMMARY_COLUMNS = (
     "japan_points", "stars", "machine_readable_strict", "machine_readable_broad",
     "has_csv", "api_count", "open_licence", "conforms_to", "conformance_ok",
     "dcat_compliant", "resource_count", "metrics", "fixes", "scored_at",
+    "mqa_assessed_max", "mqa_assessed_share", "japan_assessed_max", "japan_assessed_share",
+    "not_assessed",
 )
 
 
@@ -176,6 +178,10 @@ def _dataset_row(score: dict[str, Any], now: dt.datetime,
         "metrics": {m["id"]: m["points"] for m in score["metrics"]},
         "fixes": [[f["id"], f["points_gained"]] for f in score["fixes"]],
         "scored_at": now, "scored_modified": modified,
+        "mqa_assessed_max": score["mqa_assessed_max"], "mqa_assessed_share": score["mqa_assessed_share"],
+        "japan_assessed_max": score["japan_assessed_max"],
+        "japan_assessed_share": score["japan_assessed_share"],
+        "not_assessed": score["not_assessed"],
     }
 
 

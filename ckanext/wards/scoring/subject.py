@@ -13,13 +13,17 @@ class Subject:
 
     def __init__(self, pkg: dict[str, Any], link_status: Optional[dict[str, int]] = None,
                  stored: Optional[dict[str, dict[str, Any]]] = None,
-                 dcat_compliant: Optional[bool] = None, now: Optional[dt.datetime] = None):
+                 dcat_compliant: Optional[bool] = None, now: Optional[dt.datetime] = None,
+                 settings: Optional[Any] = None):
+        from ckanext.wards.scoring import states
         self.pkg = pkg
         self.resources = [r for r in (pkg.get("resources") or []) if r.get("state", "active") == "active"]
         self.link_status = link_status or {}
         self.stored = stored or {}
         self.dcat_compliant = dcat_compliant
         self.now = now or dt.datetime.utcnow()
+        # which assessments are on (states.Settings): a check's not-assessed reason
+        self.settings = settings if settings is not None else states.current_settings()
         self.classes = [formats.classify(r, (self.stored.get(r.get("id")) or {}).get("sniffed_code"))
                         for r in self.resources]
 
@@ -57,10 +61,13 @@ def status_ok(status: Optional[int]) -> Optional[bool]:
     return 200 <= int(status) < 300
 
 
-def url_reachable(subject: Subject, url: Optional[str]) -> Optional[float]:
-    """1.0 if the link checker last saw ``url`` answer 2xx, 0.0 if not or no URL, None if
-    never checked."""
+def url_reachable(subject: Subject, url: Optional[str]) -> Any:
+    """1.0 if the link checker last saw ``url`` answer 2xx, 0.0 if not or no URL; never
+    checked: not assessed, because link checks are off or have not reached it yet."""
+    from ckanext.wards.scoring.states import NotAssessed
     if not url:
         return 0.0
     ok = status_ok(subject.link_status.get(url))
-    return None if ok is None else float(ok)
+    if ok is None:
+        return NotAssessed("link_not_checked" if subject.settings.link_checks else "link_checks_off")
+    return float(ok)

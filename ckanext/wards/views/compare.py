@@ -137,7 +137,7 @@ def ward_page(org: str):
     labels = _metric_labels(lang)
     for m in rows:
         m["label"] = labels.get(m["metric"], m["metric"])
-        m["percent"] = None if m["kind"] != "share" or m["value"] is None else round(100 * m["value"], 1)
+        m["percent"] = None if m["kind"] not in ("share", "ratio") or m["value"] is None else round(100 * m["value"], 1)
     trend = snapshots.trends(doc["ward"]["code"]).get(doc["ward"]["code"], [])
     name = doc["ward"]["name_ja"] if lang == "ja" else doc["ward"]["name_en"]
     chart = {"texts": _chart_texts(), "trend": {name: trend},

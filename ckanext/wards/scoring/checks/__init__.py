@@ -7,14 +7,21 @@ a check of the plugin's ``wards_checks()`` instead.
 
 A check is called as ``check(subject, index)`` (``subject.Subject``; ``index`` is the
 resource's position for a distribution metric, None for a dataset metric) and returns the
-share that passes, 0.0 to 1.0, or None when it could not be assessed.
+share that passes, 0.0 to 1.0, or ``NotAssessed(reason)`` when it could not be assessed
+(a reason code of ``not_assessed_reasons`` in metrics.yaml, chosen from the subject). A
+plugin's check may still return None: not assessed, reason ``states.GENERIC_REASON``
+(``check_failed`` when it raised).
 """
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
-Check = Callable[[Any, Optional[int]], Optional[float]]
+from ckanext.wards.scoring.states import NotAssessed
+
+Check = Callable[[Any, Optional[int]], Union[float, NotAssessed, None]]
+
+__all__ = ["Check", "NotAssessed", "own_check"]
 
 DIMENSION_MODULE = "ckanext.wards.scoring.checks.{dimension}"
 

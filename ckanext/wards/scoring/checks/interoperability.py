@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ckanext.wards.formats import classify as formats
+from ckanext.wards.scoring.states import NotAssessed
 
 
 def has_format(s, i):
@@ -31,5 +32,8 @@ def machine_interpretable(s, i):
 
 
 def dcat_ap_compliant(s, i):
-    """The stored SHACL result (an IWardsScoring dataset assessment, ``dcat_compliant``)."""
-    return None if s.dcat_compliant is None else float(bool(s.dcat_compliant))
+    """The stored SHACL result (an IWardsScoring dataset assessment, ``dcat_compliant``);
+    none stored: no plugin validates (wards_dcat not loaded) or it has not run yet."""
+    if s.dcat_compliant is None:
+        return NotAssessed("dcat_not_checked" if s.settings.dcat_validator else "validator_not_enabled")
+    return float(bool(s.dcat_compliant))

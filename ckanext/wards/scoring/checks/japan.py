@@ -3,7 +3,8 @@
 file rules, open licence, freshness and format match."""
 from __future__ import annotations
 
-from ckanext.wards.scoring import facts
+from ckanext.wards.scoring import facts, states
+from ckanext.wards.scoring.states import NotAssessed
 
 
 def five_stars(s, i):
@@ -17,21 +18,23 @@ def machine_readable(s, i):
 
 
 def standard_conformance(s, i):
+    """None declared: failed (the steward can declare one); declared: the checker's
+    verdict on the files, not assessed while no file was checked."""
     declared, checked = facts.conformance(s)
     if not declared:
         return 0.0
     if checked is None:
-        return 0.5  # declared, file not (yet) checked
+        return NotAssessed(states.files_reason(s))
     return 1.0 if checked else 0.2
 
 
 def readability_rules(s, i):
-    """The best stored ``rules_score`` (0–100) of the resources' files; None if no file
-    was assessed."""
+    """The best stored ``rules_score`` (0–100) of the resources' files; not assessed if no
+    file was ruled."""
     scores = [st.get("rules_score") for st in (s.resource_store(r) for r in s.resources)
               if st.get("rules_score") is not None]
     if not scores:
-        return None
+        return NotAssessed(states.files_reason(s))
     return max(0.0, min(1.0, max(scores) / 100.0))
 
 
@@ -44,7 +47,11 @@ def updated_as_declared(s, i):
 
 
 def format_matches(s, i):
+    """No recognised declared format: failed (the steward declares one); no file type
+    detected (sniffed or from the URL): not assessed."""
     c = s.classes[i]
-    if not c["detected_code"] or not c["declared_code"]:
-        return None
+    if not c["declared_code"]:
+        return 0.0
+    if not c["detected_code"]:
+        return NotAssessed(states.file_reason(s, s.resources[i]))
     return 0.0 if c["format_mismatch"] else 1.0

@@ -4,7 +4,7 @@ and encoding, the government rules' level scores and rule results, the standard 
 and ``file_state``/``file_reason`` (not assessed, and why).
 
 Revision ID: d17f11ec4e01
-Revises: 5b7d2e9a4c10
+Revises: c17a55e55ed1
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "d17f11ec4e01"
-down_revision = "5b7d2e9a4c10"
+down_revision = "c17a55e55ed1"
 branch_labels = None
 depends_on = None
 
