@@ -21,6 +21,11 @@ from ckanext.wards.vocab import organizations
 SCHEMA_VERSION = "1.0"
 
 
+def _japan_max() -> int:
+    from ckanext.wards.scoring import extensions, spec
+    return spec.plan(extensions.plugins()).max_points["japan"] or 1
+
+
 @functools.lru_cache(maxsize=None)
 def report_schema() -> dict[str, Any]:
     with open(paths.schema_file("ward-report.schema.json"), encoding="utf-8") as f:
@@ -61,7 +66,10 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
                     for b in RATING_BANDS],
         "quality": {"mqa_points_mean": None if mean is None else round(float(mean), 1),
                     "mqa_points_max": 405,
-                    "japan_score_mean": None if japan_mean is None else round(float(japan_mean), 1)},
+                    # the schema's 0-100 score: mean Japan points over their maximum (180
+                    # today; more once file checks score, so points would exceed 100)
+                    "japan_score_mean": None if japan_mean is None
+                    else round(float(japan_mean) * 100.0 / _japan_max(), 1)},
     }
     if report_url:
         doc["report_url"] = report_url
