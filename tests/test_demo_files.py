@@ -126,8 +126,8 @@ def _strict_share(packages, resources) -> float:
 def test_a_wards_mix_follows_its_drawn_diligence():
     """A sloppier ward has more dead links, defects and wrong labels, fewer machine-readable
     datasets and less metadata: all from the one drawn number."""
-    low = demo.make_datasets(WARD, "org", 300, random.Random(6), 0.1, None, NOW)
-    high = demo.make_datasets(WARD, "org", 300, random.Random(6), 0.9, None, NOW)
+    low = demo.make_datasets(WARD, "org", 150, random.Random(6), 0.1, None, NOW)
+    high = demo.make_datasets(WARD, "org", 150, random.Random(6), 0.9, None, NOW)
 
     def dead(resources):
         return sum("/opendata/" in r["url"] for r in resources) / len(resources)
@@ -155,7 +155,7 @@ def test_demo_sizes_and_machine_readable_share_follow_the_study():
         ward_rng = random.Random(f"2026:{ward['lg_code']}")
         d = demo.draw_diligence(ward_rng)
         diligences.append(d)
-        n = max(40, size // 4)  # a quarter of each ward keeps the test fast; the mix is per dataset
+        n = max(30, size // 6)  # a sixth of each ward keeps the test fast; the mix is per dataset
         packages, resources, _tags, files = demo.make_datasets(ward, "org", n, ward_rng, d, None, NOW)
         shares.append(_strict_share(packages, resources))
         total_bytes += sum(len(b) for b in files.values())

@@ -5,8 +5,11 @@
    ``ward_code``) through ``organization_create``;
 2. its datasets and resources written in bulk straight into CKAN's tables (multi-row
    INSERTs: thousands of package_create calls would take an hour), in the shared schema
-   (scheming fields are package extras, lists JSON-encoded as scheming stores them);
-3. scores for all of them with the scoring plugin's bulk function;
+   (scheming fields are package extras, lists JSON-encoded as scheming stores them); the
+   files of its uploads (``demo_files``) written into CKAN's storage, with the defects
+   of real ward files; how careful a ward is comes from one drawn number (its diligence);
+3. the checks in bulk (``run_checks``: file checks, the portal's own link statuses, the
+   DCAT-AP checks, here or in background jobs), then scores with the bulk re-score;
 4. one indexing pass through CKAN's own ``index_package`` (so every
    ``before_dataset_index`` plugin runs), with the Solr adds sent in batches;
 5. monthly report snapshots back in time (marked ``"demo_history": true``) and today's.
@@ -325,8 +328,12 @@ def write_files(resources: list[dict[str, Any]], files: dict[str, bytes]) -> int
         upload = uploader.get_resource_uploader(dict(res))
         path = upload.get_path(res["id"])
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
+        # written aside, then renamed: a reader (a file check of a parallel run sharing
+        # the storage) never sees half a file
+        tmp = f"{path}.{os.getpid()}.part"
+        with open(tmp, "wb") as f:
             f.write(content)
+        os.replace(tmp, path)
         total += len(content)
     return total
 

@@ -164,22 +164,73 @@ def csv_bytes(records: list[list[str]], encoding: str) -> bytes:
 
 
 def xlsx_bytes(records: list[list[str]], sheet: str = "Sheet1") -> bytes:
-    """A workbook of one sheet; numbers stay numbers, as a ward's Excel file has them."""
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for record in records:
-        ws.append([_cell(v) for v in record])
+    """A minimal Office Open XML workbook of one sheet, written directly (openpyxl takes
+    ~50 ms a workbook, which a full demo's 1,700 would feel; this takes well under 1 ms,
+    and the same records give the same bytes). Numbers stay numbers, as a ward's Excel
+    file has them; text cells are inline strings, which every reader accepts."""
+    from xml.sax.saxutils import escape
+    rows = []
+    for r, record in enumerate(records, 1):
+        cells = []
+        for c, value in enumerate(record):
+            ref = f"{_column_letters(c)}{r}"
+            cell = _cell(value)
+            if cell is None:
+                continue
+            if isinstance(cell, int):
+                cells.append(f'<c r="{ref}"><v>{cell}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(cell)}</t></is></c>')
+        rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg_rel = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '</Types>'),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{pkg_rel}">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{pkg_rel}">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{main}">'
+            f'<sheetData>{"".join(rows)}</sheetData></worksheet>'),
+    }
     buf = io.BytesIO()
-    wb.save(buf)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME), text.encode("utf-8"),
+                        compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
+FIXED_ZIP_TIME = (2025, 4, 1, 0, 0, 0)  # the same records give the same bytes
+
+
 def _cell(value: str) -> Any:
-    if value and value.lstrip("-").isdigit() and not value.startswith("0") and len(value) < 10:
+    if value and value.lstrip("-").isascii() and value.lstrip("-").isdigit() and not value.startswith("0") and len(value) < 10:
         return int(value)
     return value if value != "" else None
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def pdf_bytes(title: str) -> bytes:
@@ -241,5 +292,5 @@ def geojson_bytes(header: list[str], body: list[list[str]], rng: random.Random) 
 def zip_bytes(name: str, content: bytes) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(zipfile.ZipInfo(name, date_time=(2025, 4, 1, 0, 0, 0)), content)
+        zf.writestr(zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME), content, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
