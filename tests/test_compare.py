@@ -72,9 +72,9 @@ def check_idempotent_and_repeatable(demo_wards):
 
     # the same seed makes the same records, ids included
     ward = ward_list.wards()[0]
-    a = demo.make_datasets(ward, "org", 5, random.Random("x"), 1.0, None, demo_now())
-    b = demo.make_datasets(ward, "org", 5, random.Random("x"), 1.0, None, demo_now())
-    assert a == b
+    a = demo.make_datasets(ward, "org", 5, random.Random("x"), 0.5, None, demo_now())
+    b = demo.make_datasets(ward, "org", 5, random.Random("x"), 0.5, None, demo_now())
+    assert a == b  # the files' bytes too
 
 
 def demo_now():
@@ -83,15 +83,11 @@ def demo_now():
 
 
 def test_study_sized_demo_mix():
-    """Unscaled sizes follow the study: 98 to 567, mean about 286; about half machine-readable."""
+    """Unscaled sizes follow the study: 98 to 567, mean about 286 (the machine-readable
+    share: tests/test_demo_files.py)."""
     sizes = demo.ward_sizes(23, random.Random(1))
     assert min(sizes) == 98 and max(sizes) == 567
     assert 270 <= sum(sizes) / 23 <= 300
-    rng = random.Random(3)
-    _p, resources, _t = demo.make_datasets(ward_list.wards()[0], "org", 2000, rng, 1.0, None, demo_now())
-    mr_formats = {f["format"] for f in demo.spec()["formats"] if f["mr"]}
-    share = sum(r["format"] in mr_formats for r in resources) / len(resources)
-    assert 0.35 <= share <= 0.6
 
 
 def test_comparison_page_renders_the_23_demo_wards(app, cli, demo_wards):

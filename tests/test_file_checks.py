@@ -144,7 +144,7 @@ def test_an_uploaded_csv_check_changes_score_scorecard_report_and_dqv(app, sysad
     report = document.report_for_org(org, figures.org_figures([org["id"]])[org["id"]])
     assert document.validation_errors(report) == []
     assert report["quality"]["japan_points_max"] == 180
-    assert 0 < report["quality"]["japan_score_mean"] <= 180
+    assert 0 < report["quality"]["japan_score_mean"] <= 100
     assert report["counts"]["tabular_resources_checked"] == 1
     assert report["shares"]["resources_level1_pass"] == {"numerator": 1, "denominator": 1,
                                                          "unit": "checked_tabular_resource"}

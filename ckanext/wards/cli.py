@@ -307,15 +307,20 @@ def collect_cmd(no_local):
 @click.option("--wards", "n_wards", default=23, show_default=True, type=click.IntRange(1, 23), help="How many wards.")
 @click.option("--scale", default=1.0, show_default=True, type=float, help="Multiply the dataset counts (1.0: about 286 per ward).")
 @click.option("--user", default=None, help="User the datasets are created by (default: the site user).")
-def demo_data_cmd(seed, n_wards, scale, user):
-    """Create the 23 wards with synthetic datasets, scores, index and report history."""
+@click.option("--dcat-checks", "dcat", type=click.Choice(["inline", "queue", "skip"]), default="inline",
+              show_default=True, help="Run the DCAT-AP (SHACL) checks here, leave them to background "
+                                      "jobs (ckan jobs worker), or skip them.")
+def demo_data_cmd(seed, n_wards, scale, user, dcat):
+    """Create the 23 wards with synthetic datasets, their files uploaded to CKAN's storage,
+    the file, link and DCAT checks run in bulk, scores, index and report history."""
     from ckanext.wards import demo
     try:
-        result = demo.load(seed=seed, n_wards=n_wards, scale=scale, user=user, progress=click.echo)
+        result = demo.load(seed=seed, n_wards=n_wards, scale=scale, user=user, progress=click.echo, dcat=dcat)
     except ValueError as e:
         raise click.ClickException(str(e))
     skipped = f", skipped (already loaded): {', '.join(result['skipped'])}" if result["skipped"] else ""
-    click.echo(f"loaded {result['wards']} wards, {result['datasets']} datasets in {result['seconds']} s{skipped}")
+    click.echo(f"loaded {result['wards']} wards, {result['datasets']} datasets, "
+               f"{result.get('bytes_written', 0) / 1e6:.1f} MB of files in {result['seconds']} s{skipped}")
 
 
 # --- dcat commands (validate-dcat) ---

@@ -5,8 +5,11 @@
    ``ward_code``) through ``organization_create``;
 2. its datasets and resources written in bulk straight into CKAN's tables (multi-row
    INSERTs: thousands of package_create calls would take an hour), in the shared schema
-   (scheming fields are package extras, lists JSON-encoded as scheming stores them);
-3. scores for all of them with the scoring plugin's bulk function;
+   (scheming fields are package extras, lists JSON-encoded as scheming stores them); the
+   files of its uploads (``demo_files``) written into CKAN's storage, with the defects
+   of real ward files; how careful a ward is comes from one drawn number (its diligence);
+3. the checks in bulk (``run_checks``: file checks, the portal's own link statuses, the
+   DCAT-AP checks, here or in background jobs), then scores with the bulk re-score;
 4. one indexing pass through CKAN's own ``index_package`` (so every
    ``before_dataset_index`` plugin runs), with the Solr adds sent in batches;
 5. monthly report snapshots back in time (marked ``"demo_history": true``) and today's.
@@ -31,7 +34,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
-from ckanext.wards import paths
+from ckanext.wards import demo_files, paths
 from ckanext.wards.vocab import wards as ward_list
 from ckanext.wards.compare import snapshots
 from ckanext.wards.report import document, measurements
@@ -81,46 +84,87 @@ def _uuid(rng: random.Random) -> str:
 
 # --- synthetic records ---------------------------------------------------------------------
 
-def make_datasets(ward: dict[str, str], org_id: str, count: int, rng: random.Random,
-                  maturity: float, user_id: Optional[str], now: dt.datetime
-                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]]]:
-    """(package rows, resource rows, (package id, tag name) pairs) of one ward.
+def _mix(pair: Any, q: float) -> float:
+    """An ``[at quality 0, at quality 1]`` pair of ward-demo.yaml at quality ``q``."""
+    if isinstance(pair, (int, float)):
+        return float(pair)
+    return float(pair[0]) + (float(pair[1]) - float(pair[0])) * q
 
-    ``maturity`` (about 0.5–1.5) multiplies the weight of machine-readable formats."""
+
+def draw_diligence(rng: random.Random) -> float:
+    """A ward's diligence, 0-1, from the Beta distribution of ward-demo.yaml."""
+    d = spec()["diligence"]
+    return rng.betavariate(d["alpha"], d["beta"])
+
+
+def dataset_quality(diligence: float, rng: random.Random) -> float:
+    return min(1.0, max(0.0, rng.gauss(diligence, spec()["diligence"]["dataset_sd"])))
+
+
+def make_datasets(ward: dict[str, str], org_id: str, count: int, rng: random.Random,
+                  diligence: float, user_id: Optional[str], now: dt.datetime,
+                  site_url: str = "http://127.0.0.1:5000"
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]], dict[str, bytes]]:
+    """(package rows, resource rows, (package id, tag name) pairs, resource id → file bytes)
+    of one ward. ``diligence`` (0-1, ``draw_diligence``) sets the ward's mix: each
+    dataset's quality is drawn around it, and every probability of ward-demo.yaml follows
+    from that quality. Uploads are the files; links point at the portal (``site_url``)."""
     s = spec()
     formats = s["formats"]
-    weights = [f["weight"] * (maturity if f["mr"] else 1.0) for f in formats]
     licences = s["licences"]
+    meta, fspec = s["metadata"], s["files"]
     freq = s["frequencies"]
+    site = site_url.rstrip("/")
     packages, resources, tags = [], [], []
+    files: dict[str, bytes] = {}
     for i in range(count):
+        q = dataset_quality(diligence, rng)
+
+        def has(key: str) -> bool:
+            return rng.random() < _mix(meta[key], q)
         topic = s["topics"][rng.randrange(len(s["topics"]))]
         year = 2015 + rng.randrange(11)
         pkg_id = _uuid(rng)
         name = f"{ward['slug']}-{i + 1:05d}"
         created = now - dt.timedelta(days=rng.randrange(30, 3000))
-        modified = created + dt.timedelta(days=rng.randrange(0, max(1, (now - created).days)))
+        frequency = freq[rng.randrange(len(freq))] if has("frequency") else None
+        if has("up_to_date"):
+            modified = now - dt.timedelta(days=rng.randrange(0, 28))
+        else:
+            modified = created + dt.timedelta(days=rng.randrange(0, max(1, (now - created).days) // 3 + 1))
+        modified = max(created, min(modified, now))
         extras = {
             "title_en": f"{topic['en']} {year} ({ward['name_en_conventional']})",
             "notes_en": f"Synthetic demo dataset: {topic['en']} of {ward['name_en_conventional']}, {year}.",
             "publisher_code": ward["lg_code"],
-            "theme": json.dumps(topic.get("themes") or []),
             "language": json.dumps(["ja"]),
             "issued": created.date().isoformat(),
             "modified": modified.date().isoformat(),
-            "frequency": freq[rng.randrange(len(freq))],
-            "spatial_coverage": json.dumps([{"uri": "", "text": ward["prefecture_ja"] + ward["name_ja"]}], ensure_ascii=False),
-            "temporal_coverage": json.dumps([{"start": f"{year}-04-01", "end": f"{year + 1}-03-31"}]),
-            "contact": json.dumps([{"name": f"{ward['name_ja']}情報政策課", "email": f"opendata@{ward['slug']}.example.jp",
-                                    "url": ward["website"]}], ensure_ascii=False),
         }
-        if topic.get("standard") and rng.random() < s["standard_declared"]:
-            extras["conforms_to"] = json.dumps([topic["standard"]])
+        if has("theme"):
+            extras["theme"] = json.dumps(topic.get("themes") or [])
+        if frequency:
+            extras["frequency"] = frequency
+        if has("spatial"):
+            extras["spatial_coverage"] = json.dumps([{"uri": "", "text": ward["prefecture_ja"] + ward["name_ja"]}],
+                                                    ensure_ascii=False)
+        if has("temporal"):
+            extras["temporal_coverage"] = json.dumps([{"start": f"{year}-04-01", "end": f"{year + 1}-03-31"}])
+        if has("contact"):
+            extras["contact"] = json.dumps([{"name": f"{ward['name_ja']}情報政策課",
+                                             "email": f"opendata@{ward['slug']}.example.jp",
+                                             "url": ward["website"]}], ensure_ascii=False)
+        if has("access_rights"):
+            extras["access_rights"] = ACCESS_PUBLIC
+        standard = topic.get("standard") if topic.get("standard") and rng.random() < s["standard_declared"] else None
+        if standard:
+            extras["conforms_to"] = json.dumps([standard])
+        licence = _weighted(rng, licences, [x["weight"] for x in licences])["id"] if has("licence") else "notspecified"
         packages.append({
             "id": pkg_id, "name": name, "type": "dataset", "state": "active",
             "title": f"{topic['ja']}（{year}年度）",
             "notes": f"{ward['name_ja']}の{topic['ja']}（{year}年度）。デモ用の合成データです。",
-            "license_id": _weighted(rng, licences, [x["weight"] for x in licences])["id"],
+            "license_id": licence,
             "owner_org": org_id, "private": rng.random() < 0.04, "creator_user_id": user_id,
             "metadata_created": created, "metadata_modified": modified,
             "url": ward["website"], "extras": extras, "version": None,
@@ -128,29 +172,95 @@ def make_datasets(ward: dict[str, str], org_id: str, count: int, rng: random.Ran
         })
         tags.append((pkg_id, "demo"))
         tags.append((pkg_id, topic["ja"]))
+        weights = [_mix(f["weight"], q) for f in formats]
         n_res = rng.choice(s["resources_per_dataset"])
+        exact = bool(standard) and rng.random() < _mix(fspec["exact_standard"], q)
         for pos in range(n_res):
             fmt = _weighted(rng, formats, weights)
             res_id = _uuid(rng)
-            if fmt.get("api"):
-                url = f"{ward['website'].rstrip('/')}/api/v1/{name}?format=json"
-            else:
-                url = f"{ward['website'].rstrip('/')}/opendata/{name}-{pos + 1}.{fmt['ext']}"
-            res_extras = {"character_encoding": "UTF-8" if rng.random() < 0.7 else "Shift_JIS"}
-            if fmt.get("api"):
-                res_extras["is_api"] = "true"
-                res_extras["access_url"] = url
-            else:
-                res_extras["download_url"] = url
-            resources.append({
-                "id": res_id, "package_id": pkg_id, "url": url, "format": fmt["format"],
-                "mimetype": fmt["mimetype"], "name": f"{topic['ja']} {year} ({fmt['format']})",
-                "description": "", "position": pos, "state": "active",
-                "size": None if fmt.get("api") else rng.randrange(2_000, 5_000_000),
+            res_extras: dict[str, Any] = {}
+            row = {
+                "id": res_id, "package_id": pkg_id, "format": fmt["format"] if has("format") else "",
+                "mimetype": fmt["mimetype"] if has("mimetype") else None,
+                "name": f"{topic['ja']} {year} ({fmt['format']})",
+                "description": "", "position": pos, "state": "active", "size": None,
                 "created": created, "last_modified": modified, "metadata_modified": modified,
-                "url_type": None, "resource_type": None, "extras": json.dumps(res_extras, ensure_ascii=False),
-            })
-    return packages, resources, tags
+                "url_type": None, "resource_type": None,
+            }
+            if has("rights"):
+                res_extras["rights"] = RIGHTS_TEXT
+            if fmt.get("link") == "api":
+                url = f"{site}/api/3/action/package_show?id={name}"
+                res_extras.update(is_api="true", access_url=url)
+            elif fmt.get("link") == "html":
+                url = f"{site}/dataset/{name}"
+            elif rng.random() < _mix(fspec["dead_link"], q):
+                # the file was removed from the portal: the link answers 404 (and it
+                # is given as a page link, not as a download URL)
+                url = f"{site}/opendata/{name}-{pos + 1}.{fmt['ext']}"
+            else:
+                filename = f"{name}-{pos + 1}.{fmt['ext']}"
+                content, encoding = resource_file(fmt, topic, standard if exact else None, ward, year, q, rng)
+                files[res_id] = content
+                url = filename  # CKAN stores an upload's file name; its URL is built on read
+                # CKAN's uploader sets the media type of every upload
+                row.update(url_type="upload", size=len(content), mimetype=fmt["mimetype"])
+                if encoding:
+                    label = ENCODINGS[encoding]
+                    if rng.random() < _mix(fspec["wrong_encoding_label"], q):
+                        label = "UTF-8" if label == "Shift_JIS" else "Shift_JIS"
+                    res_extras["character_encoding"] = label
+            row["url"] = url
+            row["extras"] = json.dumps(res_extras, ensure_ascii=False)
+            resources.append(row)
+    return packages, resources, tags, files
+
+
+ACCESS_PUBLIC = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+RIGHTS_TEXT = "出典を記載すれば、複製・改変・再配布を含め自由に利用できます。"
+ENCODINGS = demo_files.ENCODINGS
+
+
+def resource_file(fmt: dict[str, Any], topic: dict[str, Any], standard: Optional[str],
+                  ward: dict[str, str], year: int, q: float, rng: random.Random) -> tuple[bytes, Optional[str]]:
+    """(bytes, text encoding or None) of one upload, with defects drawn from ``q``."""
+    fspec = spec()["files"]
+    kind = fmt["file"]
+    if kind == "pdf":
+        return demo_files.pdf_bytes(f"{topic['en']} {year} - {ward['name_en_conventional']}"), None
+    if kind == "png":
+        return demo_files.png_bytes(rng), None
+    columns, _layout = demo_files.table_columns(standard, topic.get("columns"))
+    rows = int(round(_mix(fspec["rows"], rng.random())))
+    header, body = demo_files.table(columns, rows, rng, ward, year)
+    if kind == "json":
+        return demo_files.json_bytes(header, body), "utf-8"
+    if kind == "xml":
+        return demo_files.xml_bytes(header, body), "utf-8"
+    if kind == "geojson":
+        return demo_files.geojson_bytes(header, body, rng), "utf-8"
+    n_defects = _poisson(rng, _mix(fspec["defects_per_table"], q))
+    names = list(fspec["defects"])
+    weights = [fspec["defects"][k] for k in names]
+    defects = sorted({rng.choices(names, weights=weights, k=1)[0] for _ in range(n_defects)})
+    records = demo_files.with_defects(header, body, defects, rng, f"{topic['ja']}（{year}年度）", columns)
+    if kind == "xlsx":
+        return demo_files.xlsx_bytes(records), None
+    enc = list(fspec["encodings"])
+    encoding = rng.choices(enc, weights=[_mix(fspec["encodings"][e], q) for e in enc], k=1)[0]
+    content = demo_files.csv_bytes(records, encoding)
+    if kind == "zip":
+        return demo_files.zip_bytes(f"{topic['en'].replace(' ', '_')}_{year}.csv", content), None
+    return content, encoding
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth's method; the means here are small)."""
+    limit, k, p = math.exp(-mean), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -200,6 +310,173 @@ def _mark_loaded(org_id: str) -> None:
     extras[DEMO_MARK] = "1"
     group.extras = extras
     cm.Session.commit()
+
+
+# --- files and checks ------------------------------------------------------------------------
+
+def write_files(resources: list[dict[str, Any]], files: dict[str, bytes]) -> int:
+    """Put each upload's bytes where CKAN's uploader keeps it
+    (``get_resource_uploader(res).get_path(id)``: storage_path/resources/<id[0:3]>/<id[3:6]>/<id[6:]>);
+    returns the bytes written."""
+    import os
+    from ckan.lib import uploader
+    total = 0
+    for res in resources:
+        content = files.get(res["id"])
+        if content is None:
+            continue
+        upload = uploader.get_resource_uploader(dict(res))
+        path = upload.get_path(res["id"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        # written aside, then renamed: a reader (a file check of a parallel run sharing
+        # the storage) never sees half a file
+        tmp = f"{path}.{os.getpid()}.part"
+        with open(tmp, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
+        total += len(content)
+    return total
+
+
+def own_link_statuses(pkgs: list[dict[str, Any]], site_url: str) -> dict[str, int]:
+    """URL → HTTP status of the demo's links, all served by this portal.
+
+    The portal is not running while the demo loads (dev/serve starts it afterwards), so the
+    demo does not HEAD its own URLs: it records what the portal answers for them, which it
+    knows because it wrote them: an upload's download URL serves the file it just stored
+    (200 when the file is in storage, else 404), a dataset page and the package_show API
+    of a dataset it created answer 200, and ``/opendata/...`` (its dead links) is no route
+    of CKAN's (404). A private dataset's URLs answer 404 to the (anonymous) link checker.
+    The stack tests ask the app for a sample of each kind and compare. Links elsewhere are
+    left to the link checker."""
+    import os
+    from ckan.lib import uploader
+    from ckanext.wards.scoring.subject import access_url, download_url
+    site = site_url.rstrip("/")
+    names = {p["name"] for p in pkgs if not p.get("private")}
+    out: dict[str, int] = {}
+    for pkg in pkgs:
+        for res in pkg["resources"]:
+            for url in {access_url(res), download_url(res)} - {None}:
+                if not url.startswith(site + "/"):
+                    continue
+                path = url[len(site):]
+                if pkg.get("private"):
+                    out[url] = 404
+                elif res.get("url_type") == "upload":
+                    stored = uploader.get_resource_uploader(dict(res)).get_path(res["id"])
+                    out[url] = 200 if os.path.exists(stored) else 404
+                elif path.startswith("/opendata/"):
+                    out[url] = 404
+                elif path.startswith("/dataset/") and path[len("/dataset/"):] in names:
+                    out[url] = 200
+                elif path.startswith("/api/3/action/package_show?id=") and path.split("=", 1)[1] in names:
+                    out[url] = 200
+    return out
+
+
+DCAT_MODES = ("inline", "queue", "skip")
+DCAT_JOB_BATCH = 200
+
+
+def run_checks(package_ids: list[str], progress: Optional[Callable[[str], None]] = None,
+               dcat: str = "inline") -> dict[str, int]:
+    """The checks a portal runs on its datasets, in bulk (no job per resource): the file
+    checks, the link statuses of the portal's own URLs, the DCAT-AP checks. Their results
+    are stored where the scores read them; the caller re-scores.
+
+    ``dcat``: ``inline`` runs the DCAT-AP checks here; ``queue`` leaves them to background
+    jobs of ``DCAT_JOB_BATCH`` datasets each (pyshacl takes about 0.1 s per dataset, so a
+    full demo's 6,500 datasets would hold dev/serve's start for over ten minutes; until
+    its job ran a dataset's DCAT-AP metric is not assessed); ``skip`` runs none."""
+    from ckan.plugins import toolkit as tk
+    from ckanext.wards.scoring import datasets, store
+    say = progress or (lambda msg: log.info(msg))
+    site_url = tk.config.get("ckan.site_url") or ""
+    links = 0
+    for start in range(0, len(package_ids), 1000):
+        pkgs = datasets.load_datasets(package_ids[start:start + 1000])
+        statuses = own_link_statuses(pkgs, site_url)
+        store.store_link_results(statuses)
+        links += len(statuses)
+    files = check_files(package_ids, say)
+    checked = 0
+    if dcat == "inline":
+        checked = check_dcat(package_ids, say)
+    elif dcat == "queue":
+        for start in range(0, len(package_ids), DCAT_JOB_BATCH):
+            tk.enqueue_job(dcat_job, [package_ids[start:start + DCAT_JOB_BATCH]],
+                           title=f"wards demo DCAT-AP checks {start + 1}-{start + DCAT_JOB_BATCH}")
+        say(f"queued the DCAT-AP checks of {len(package_ids)} datasets "
+            f"({-(-len(package_ids) // DCAT_JOB_BATCH)} background jobs)")
+    return {"files": files, "links": links, "dcat": checked}
+
+
+def dcat_job(package_ids: list[str]) -> int:
+    """Background job: the DCAT-AP checks of a batch of demo datasets, stored with their
+    scores, then the batch re-indexed (the search index carries the scores)."""
+    done = check_dcat(package_ids, lambda msg: log.info(msg))
+    index_packages(package_ids)
+    return done
+
+
+def check_files(package_ids: list[str], say: Callable[[str], None]) -> int:
+    """The file checks: the file-check pipeline's ``check_packages`` when this CKAN has it,
+    else each upload's IWardsScoring resource assessment in this process, stored with the
+    sniffed file type in the resource score table (what the re-score job stores)."""
+    from ckanext.wards.scoring import filechecks
+    bulk_check = getattr(filechecks, "check_packages", None)
+    if bulk_check is not None:
+        result = bulk_check(package_ids, force=False, progress=say)
+        return int(result.get("checked", 0)) if isinstance(result, dict) else int(result or 0)
+    import ckan.model as cm
+    from ckanext.wards.scoring import bulk, datasets, extensions, jobs
+    started, done = time.perf_counter(), 0
+    assess = extensions.assesses("wards_assess_resource")
+    for start in range(0, len(package_ids), bulk.BATCH):
+        batch = package_ids[start:start + bulk.BATCH]
+        overrides: dict[str, dict[str, Any]] = {}
+        for pkg in datasets.load_datasets(batch):
+            for res in pkg["resources"]:
+                if res.get("url_type") != "upload":
+                    continue
+                # package_show's shape: times as ISO text (the checker stores them as JSON)
+                res = {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in res.items()}
+                values: dict[str, Any] = {"sniffed_code": jobs.sniff_upload(res)}
+                if assess:
+                    values.update(extensions.assess_resource(pkg, res))
+                overrides[res["id"]] = values
+                done += 1
+        bulk.score_batch(batch, stored_overrides=overrides)
+        cm.Session.commit()
+        say(f"file checks {min(start + bulk.BATCH, len(package_ids))}/{len(package_ids)} datasets, "
+            f"{done} files ({time.perf_counter() - started:.0f} s)")
+    return done
+
+
+def check_dcat(package_ids: list[str], say: Callable[[str], None], batch: int = 200) -> int:
+    """The DCAT-AP (SHACL) check of every dataset, stored with its score: with wards_dcat
+    loaded, one pyshacl run per batch of datasets (``shacl.dcat_validator_many``, the
+    verdict each would get alone); another IWardsScoring dataset assessment runs per
+    dataset (``bulk.rescore(validate_dcat=True)``)."""
+    import ckan.plugins as p
+    from ckan.plugins import toolkit as tk
+    from ckanext.wards.scoring import bulk, extensions
+    if not extensions.assesses("wards_assess_dataset"):
+        return 0
+    started = time.perf_counter()
+    if not p.plugin_loaded("wards_dcat"):
+        bulk.rescore(package_ids=package_ids, validate_dcat=True)
+        return len(package_ids)
+    from ckanext.wards.dcat import shacl
+    show = tk.get_action("package_show")
+    for start in range(0, len(package_ids), batch):
+        ids = package_ids[start:start + batch]
+        dicts = [show({"ignore_auth": True}, {"id": pid}) for pid in ids]
+        bulk.score_batch(ids, dcat_overrides=shacl.dcat_validator_many(dicts))
+        say(f"DCAT checks {min(start + batch, len(package_ids))}/{len(package_ids)} "
+            f"({time.perf_counter() - started:.0f} s)")
+    return len(package_ids)
 
 
 # --- indexing --------------------------------------------------------------------------------
@@ -334,11 +611,12 @@ def store_history(rng: random.Random, org_ids: Iterable[str]) -> int:
 
 def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[str] = None,
          progress: Optional[Callable[[str], None]] = None, per_ward: Optional[int] = None,
-         index: bool = True) -> dict[str, Any]:
+         index: bool = True, dcat: str = "inline") -> dict[str, Any]:
     """Create the demo wards (see the module docstring); returns what was done.
 
     ``per_ward`` gives every ward the same dataset count (benchmarks); ``index=False``
-    leaves the search index to the caller."""
+    leaves the search index to the caller; ``dcat`` says where the DCAT-AP checks run
+    (``run_checks``)."""
     import ckan.model as cm
     from ckan.plugins import toolkit as tk
     from ckanext.wards.scoring import bulk
@@ -359,23 +637,33 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
     skipped = []
     phases: dict[str, float] = {}
     t0 = time.perf_counter()
+    site_url = tk.config.get("ckan.site_url") or "http://127.0.0.1:5000"
+    written = 0
     for ward, size in zip(wards, sizes):
         ward_rng = random.Random(f"{seed}:{ward['lg_code']}")  # independent of --wards
-        maturity = ward_rng.uniform(0.45, 1.6)
+        diligence = draw_diligence(ward_rng)
         org, already = _ensure_org(ward, user)
         if already:
             skipped.append(ward["slug"])
             continue
-        packages, resources, tags = make_datasets(ward, org["id"], size, ward_rng, maturity, user_obj.id, now)
+        packages, resources, tags, files = make_datasets(ward, org["id"], size, ward_rng, diligence,
+                                                         user_obj.id, now, site_url)
+        written += write_files(resources, files)
         _insert(cm.package_table, packages)
         _insert(cm.resource_table, resources)
         _write_tags(tags, ward_rng)
         cm.Session.commit()
         new_ids.extend(p["id"] for p in packages)
         loaded_orgs.append(org["id"])
-        say(f"{ward['slug']}: {len(packages)} datasets, {len(resources)} resources")
+        say(f"{ward['slug']}: {len(packages)} datasets, {len(resources)} resources, "
+            f"{len(files)} files (diligence {diligence:.2f})")
     phases["write"] = time.perf_counter() - t0
     if new_ids:
+        t = time.perf_counter()
+        checked = run_checks(new_ids, progress=say, dcat=dcat)
+        phases["checks"] = time.perf_counter() - t
+        say(f"checked {checked['files']} files, {checked['links']} links, {checked['dcat']} DCAT outputs "
+            f"({phases['checks']:.0f} s)")
         t = time.perf_counter()
         scored = bulk.rescore(package_ids=new_ids)
         phases["score"] = time.perf_counter() - t
@@ -392,5 +680,6 @@ def load(seed: int = 23, n_wards: int = 23, scale: float = 1.0, user: Optional[s
         for org_id in loaded_orgs:
             _mark_loaded(org_id)
     return {"wards": len(loaded_orgs), "skipped": skipped, "datasets": len(new_ids), "package_ids": new_ids,
+            "bytes_written": written,
             "seconds": round(time.perf_counter() - started, 1),
             "phases": {k: round(v, 2) for k, v in phases.items()}}

@@ -136,3 +136,28 @@ def dcat_validator(dataset_dict: dict[str, Any]) -> Optional[bool]:
     """The scoring hook (``pv:dcatApCompliance``): True when the dataset's DCAT-AP 3 output
     has no SHACL violation against our shapes and the official DCAT-AP 3.0.0 shapes."""
     return not any(v["severity"] == "Violation" for v in validate_dataset(dataset_dict))
+
+
+def dcat_validator_many(dataset_dicts: list[dict[str, Any]]) -> dict[str, Optional[bool]]:
+    """``dcat_validator`` of many datasets with one pyshacl run (bulk paths such as the
+    demo: pyshacl's cost is mostly per run, not per node). The datasets' graphs are
+    merged; a result is charged to every dataset whose own graph has its focus node, so
+    each dataset gets the verdict it would get alone (blank nodes stay per dataset)."""
+    if not dataset_dicts:
+        return {}
+    merged = Graph()
+    owners: dict[Any, list[str]] = {}
+    for pkg in dataset_dicts:
+        g = dataset_graph(pkg)
+        for node in set(g.subjects()) | set(g.objects()):
+            owners.setdefault(node, []).append(pkg["id"])
+        merged += g
+    from rdflib import BNode, Literal, URIRef
+    failed: set[str] = set()
+    for v in validate_graph(merged):
+        if v["severity"] != "Violation":
+            continue
+        focus = v["focus"]
+        for node in (URIRef(focus), BNode(focus), Literal(focus)):
+            failed.update(owners.get(node, ()))
+    return {pkg["id"]: pkg["id"] not in failed for pkg in dataset_dicts}

@@ -172,13 +172,29 @@ def classify(resource: dict[str, Any], sniffed: Optional[str] = None) -> dict[st
 
     ``sniffed`` is the file type read from the file's content (``formats.sniff.sniff_bytes``), if any.
     """
-    declared_format = (resource.get("format") or "").strip() or None
-    declared_media = normalise_media_type(resource.get("mimetype"))
     url = resource.get("download_url") or resource.get("url") or resource.get("access_url")
+    # Everything the result depends on; a portal has a few hundred distinct keys, so bulk
+    # re-scores classify each once (the URL counts only by its file type and presence).
+    key = (resource.get("format"), resource.get("mimetype"), code_from_url(url), bool(url),
+           resource.get("datastore_active"), resource.get("is_api"), sniffed)
+    try:
+        return dict(_classify_key(key))
+    except TypeError:  # an unhashable value (a list in a hand-made dict): classify it directly
+        return _classify(*key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify_key(key: tuple) -> dict[str, Any]:
+    return _classify(*key)
+
+
+def _classify(raw_format: Any, raw_media: Any, from_url: Optional[str], has_url: bool,
+              datastore_active: Any, is_api_flag: Any, sniffed: Optional[str]) -> dict[str, Any]:
+    declared_format = (raw_format or "").strip() or None
+    declared_media = normalise_media_type(raw_media)
 
     declared = code_from_label(declared_format)
     from_media = code_from_media_type(declared_media)
-    from_url = code_from_url(url)
     refined = [c for c in (from_media, from_url)
                if c and c in (file_types().get(declared or "", {}).get("refined_by") or ())]
     if refined:
@@ -188,15 +204,14 @@ def classify(resource: dict[str, Any], sniffed: Optional[str] = None) -> dict[st
 
     spec = file_types().get(code, {}) if code else {}
     sets = classes()
-    is_api = bool(spec.get("api")) or truthy(resource.get("datastore_active")) \
-        or truthy(resource.get("is_api"))
+    is_api = bool(spec.get("api")) or truthy(datastore_active) or truthy(is_api_flag)
     strict = bool(code) and (code in sets["jp_machine_readable_strict"] or bool(spec.get("api")))
-    if truthy(resource.get("datastore_active")):
+    if truthy(datastore_active):
         strict = True  # the DataStore API serves the table as JSON and CSV
     broad = strict or (code in sets["jp_machine_readable_broad_extra"])
     mqa_codes = {c for c in (code, declared, from_media) if c}
     media_type = declared_media or spec.get("media_type")
-    stars = int(spec.get("stars", 1 if url else 0)) if code else (1 if url else 0)
+    stars = int(spec.get("stars", 1 if has_url else 0)) if code else (1 if has_url else 0)
     if is_api and stars < 3:
         stars = 3
     mismatch = bool(declared and detected and not _same_family(declared, detected))

@@ -74,8 +74,10 @@ def build_report(ward: dict[str, str], figures: dict[str, Any], portal_url: str,
                     for b in RATING_BANDS],
         "quality": {"mqa_points_mean": None if mean is None else round(float(mean), 1),
                     "mqa_points_max": 405,
-                    "japan_score_mean": None if japan_mean is None else round(float(japan_mean), 1),
-                    # The Japan total grows with the metrics plugins add: the mean is read against it.
+                    # the schema's 0-100 score: mean Japan points over their maximum (180
+                    # today; plugins' Japan metrics add to it), which is given beside it
+                    "japan_score_mean": None if japan_mean is None
+                    else round(float(japan_mean) * 100.0 / _japan_points_max(), 1),
                     "japan_points_max": _japan_points_max(),
                     **assessed_shares(figures)},
     }
@@ -206,4 +208,4 @@ def validation_errors(doc: Any) -> list[str]:
 
 
 def _japan_points_max() -> int:
-    return spec.plan(extensions.plugins()).max_points["japan"]
+    return spec.plan(extensions.plugins()).max_points["japan"] or 1

@@ -30,6 +30,17 @@ def active_package_ids(org_id: Optional[str] = None) -> list[str]:
     return [r[0] for r in ckan_model.Session.execute(query.order_by(p.c.id))]
 
 
+def upload_url(pkg: dict[str, Any], res: dict[str, Any]) -> str:
+    """An upload's URL as package_show gives it (CKAN stores only the file name): the
+    same string the link checker and the re-score job key link statuses by."""
+    from ckan.lib.munge import munge_filename
+    from ckan.plugins import toolkit as tk
+    name = munge_filename(str(res["url"]).rsplit("/", 1)[-1])
+    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    root = (tk.config.get("ckan.root_path") or "").replace("/{{LANG}}", "").rstrip("/")
+    return f"{site}{root}/{pkg.get('type') or 'dataset'}/{pkg['id']}/resource/{res['id']}/download/{name}"
+
+
 def load_datasets(package_ids: list[str]) -> list[dict[str, Any]]:
     """Dataset dicts for ``package_ids`` (active datasets only), four queries."""
     if not package_ids:
@@ -76,5 +87,8 @@ def load_datasets(package_ids: list[str]) -> list[dict[str, Any]]:
             extras = json.loads(extras or "{}")
         for key, value in extras.items():
             res.setdefault(key, value)
-        pkgs[row["package_id"]]["resources"].append(res)
+        pkg = pkgs[row["package_id"]]
+        if res.get("url_type") == "upload" and res.get("url"):
+            res["url"] = upload_url(pkg, res)
+        pkg["resources"].append(res)
     return [pkgs[i] for i in ids]

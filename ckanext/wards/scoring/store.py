@@ -289,6 +289,15 @@ def drop_orphan_scores(org_id: Optional[str] = None) -> int:
     return len(ids)
 
 
+def store_link_results(statuses: dict[str, int], checked_at: Optional[dt.datetime] = None) -> None:
+    """Upsert many URLs' statuses at once (the demo's own URLs, ``demo.own_link_statuses``)."""
+    when = checked_at or dt.datetime.utcnow()
+    _upsert(LinkCheck.__table__, [{"url": url, "host": urlparse(url).hostname, "status": status,
+                                   "content_type": None, "content_length": None, "error": None,
+                                   "checked_at": when} for url, status in statuses.items()], "url")
+    ckan_model.Session.commit()
+
+
 def store_link_result(url: str, result: dict[str, Any]) -> int:
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     row = {"url": url, "host": urlparse(url).hostname, "status": result.get("status"),
