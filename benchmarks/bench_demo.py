@@ -95,14 +95,9 @@ def main() -> None:
                 pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumtime").print_stats(40)
             ids = load["package_ids"]
             t = time.perf_counter()
-            if getattr(filechecks, "check_packages", None) is not None:
-                how = "scoring.filechecks.check_packages(force=True)"
-                filechecks.check_packages(ids, force=True, progress=None)
-            else:
-                how = "demo.check_files (in-process IWardsScoring assessment)"
-                for key in connect_to_redis().scan_iter("ckanext-wards:standard-check:*"):
-                    connect_to_redis().delete(key)  # read every file again
-                demo.check_files(ids, lambda m: None)
+            # check-files --all --force --no-dcat: the DCAT-AP checks are timed by bench_dcat
+            how = "scoring.filechecks.check_packages(force=True, validate_dcat=False)"
+            filechecks.check_packages(ids, force=True, progress=None, validate_dcat=False)
             check_s = time.perf_counter() - t
             t = time.perf_counter()
             scored = bulk.rescore(all_datasets=True)

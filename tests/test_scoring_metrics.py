@@ -114,7 +114,7 @@ def test_known_default_schema_dataset_total_computed_by_hand():
     assert result["fixes"][0]["id"] == "pv:categoryAvailability"
     assert not {f["id"] for f in result["fixes"]} & set(result["not_assessed"])
     # the download URL is missing (failed), so its status fails too: 405 - 50 - 30 assessable
-    assert result["mqa_assessed_max"] == 325 and result["mqa_assessed_share"] == round(160 / 325, 4)
+    assert result["mqa_assessed_max"] == 325 and result["mqa_assessed_share"] == round(175 / 325, 4)
 
 
 def _drop(path):

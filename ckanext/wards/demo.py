@@ -421,37 +421,15 @@ def dcat_job(package_ids: list[str]) -> int:
 
 
 def check_files(package_ids: list[str], say: Callable[[str], None]) -> int:
-    """The file checks: the file-check pipeline's ``check_packages`` when this CKAN has it,
-    else each upload's IWardsScoring resource assessment in this process, stored with the
-    sniffed file type in the resource score table (what the re-score job stores)."""
+    """The file checks of the demo's datasets in bulk (``check-files`` without the DCAT-AP
+    checks, which ``run_checks`` runs or queues itself); the number of files read."""
     from ckanext.wards.scoring import filechecks
-    bulk_check = getattr(filechecks, "check_packages", None)
-    if bulk_check is not None:
-        result = bulk_check(package_ids, force=False, progress=say)
-        return int(result.get("checked", 0)) if isinstance(result, dict) else int(result or 0)
-    import ckan.model as cm
-    from ckanext.wards.scoring import bulk, datasets, extensions, jobs
-    started, done = time.perf_counter(), 0
-    assess = extensions.assesses("wards_assess_resource")
-    for start in range(0, len(package_ids), bulk.BATCH):
-        batch = package_ids[start:start + bulk.BATCH]
-        overrides: dict[str, dict[str, Any]] = {}
-        for pkg in datasets.load_datasets(batch):
-            for res in pkg["resources"]:
-                if res.get("url_type") != "upload":
-                    continue
-                # package_show's shape: times as ISO text (the checker stores them as JSON)
-                res = {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in res.items()}
-                values: dict[str, Any] = {"sniffed_code": jobs.sniff_upload(res)}
-                if assess:
-                    values.update(extensions.assess_resource(pkg, res))
-                overrides[res["id"]] = values
-                done += 1
-        bulk.score_batch(batch, stored_overrides=overrides)
-        cm.Session.commit()
-        say(f"file checks {min(start + bulk.BATCH, len(package_ids))}/{len(package_ids)} datasets, "
-            f"{done} files ({time.perf_counter() - started:.0f} s)")
-    return done
+
+    def progress(done: int, total: int, summary: dict[str, Any]) -> None:
+        say(f"file checks {done}/{total} datasets, {summary['checked']} files checked")
+
+    return int(filechecks.check_packages(package_ids, force=False, progress=progress,
+                                         validate_dcat=False)["checked"])
 
 
 def check_dcat(package_ids: list[str], say: Callable[[str], None], batch: int = 200) -> int:
