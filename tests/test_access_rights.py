@@ -151,6 +151,41 @@ def test_migrate_maps_legacy_access_rights_and_gives_the_others_public(sysadmin,
     assert [r["skipped"] for r in again] == [True, True]
 
 
+def test_a_form_save_keeps_a_parked_statement_and_an_explicit_choice_replaces_it(app, sysadmin, ward):
+    from bs4 import BeautifulSoup
+    from werkzeug.datastructures import MultiDict
+    from ckanext.wards.vocab import access_rights
+    parked_id = _legacy(ward, "legacy-parked", {"アクセス権": "庁内限定"})
+    [report] = migrate.migrate([parked_id], {"user": sysadmin["name"]}, dry_run=False)
+    assert report["applied"] and stored_extras(parked_id).get("wards_unmapped_access_rights") == "庁内限定"
+    client = webform.sysadmin_client(app)
+    url = "/dataset/edit/legacy-parked"
+    page = client.get(url).get_data(as_text=True)
+    select = BeautifulSoup(page, "html.parser").find("select", attrs={"name": "access_rights"})
+    [chosen] = [o for o in select.find_all("option") if o.has_attr("selected")]
+    assert "庁内限定" in chosen.text and chosen["value"] not in ("PUBLIC", "RESTRICTED", "NON_PUBLIC")
+    # an unrelated save (the notes changed) keeps the statement: not PUBLIC, not rejected
+    fields = [(k, "改訂" if k == "notes" else v) for k, v in webform.form_fields(page, "dataset-edit")]
+    response = client.post(url, data=MultiDict(fields), follow_redirects=False)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    kept = stored_extras(parked_id)
+    assert kept.get("wards_unmapped_access_rights") == "庁内限定" and "access_rights" not in kept
+    shown = helpers.call_action("package_show", id=parked_id)
+    assert shown["notes"] == "改訂" and access_rights.code_of(shown) == "庁内限定"
+    # choosing PUBLIC stores it, and it is then what the dataset states
+    page = client.get(url).get_data(as_text=True)
+    fields = [(k, "PUBLIC" if k == "access_rights" else v) for k, v in webform.form_fields(page, "dataset-edit")]
+    response = client.post(url, data=MultiDict(fields), follow_redirects=False)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    assert stored_extras(parked_id)["access_rights"] == "PUBLIC"
+    assert access_rights.code_of(helpers.call_action("package_show", id=parked_id)) == "PUBLIC"
+    # the statement is no longer offered as the current one
+    page = client.get(url).get_data(as_text=True)
+    select = BeautifulSoup(page, "html.parser").find("select", attrs={"name": "access_rights"})
+    assert "庁内限定" not in select.text
+    assert [o["value"] for o in select.find_all("option") if o.has_attr("selected")] == ["PUBLIC"]
+
+
 def test_migrate_stores_the_default_on_a_shared_schema_dataset_once(sysadmin, ward):
     pkg = create(sysadmin, dataset(ward))
     [first] = migrate.migrate([pkg["id"]], {"user": sysadmin["name"]}, dry_run=False)

@@ -267,7 +267,9 @@ LICENCE_CASES = [
     ("GOJ-STD-1.0", 20, 0, 20),
     ("CC-BY-2.1-JP", 20, 0, 20),
     ("GFDL", 20, 0, 20),
-    ("NONCOMMERCIAL", 20, 0, 0),    # stated (its CC page), not the EU's, not open
+    # its CC page (https://creativecommons.org/licenses/by-nc/4.0/) is the EU table's
+    # http://creativecommons.org/licenses/by-nc/4.0/: known, not open
+    ("NONCOMMERCIAL", 20, 10, 0),
     # no address the DCAT output could state as dct:license: no licence points at all
     ("OTHER-OPEN", 0, 0, 20),
     ("other-closed", 0, 0, 0),
@@ -303,6 +305,34 @@ def test_an_eu_licence_iri_as_stored_by_another_schema_is_known():
     pkg["license_id"] = "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"
     result = score(pkg)
     assert points(result, "pv:licenceAvailability") == 20 and points(result, "pv:knownLicence") == 0
+
+
+@pytest.mark.parametrize("iri", [
+    "http://creativecommons.org/licenses/by/4.0/", "https://creativecommons.org/licenses/by/4.0/",
+    "https://creativecommons.org/licenses/by/4.0", "HTTPS://CreativeCommons.org/licenses/by/4.0/ ",
+    "https://publications.europa.eu/resource/authority/licence/CC_BY_4_0/"])
+def test_a_licence_iri_is_known_whatever_its_scheme_and_trailing_slash(iri):
+    assert facts.licence_iri_is_known(iri)
+    pkg = full_dataset()
+    pkg["license_id"] = iri.strip()
+    assert points(score(pkg), "pv:knownLicence") == 10
+
+
+@pytest.mark.parametrize("iri", [
+    "https://creativecommons.org/licenses/by/4.0/deed.ja",  # another page than the licence's
+    "https://creativecommons.org/licenses/by/9.0/", "https://example.org/licenses/by/4.0/",
+    "http://creativecommons.org/licenses/BY/4.0/",  # the path is case-sensitive
+    "", None])
+def test_a_licence_iri_outside_the_eu_table_stays_unknown(iri):
+    assert not facts.licence_iri_is_known(iri)
+
+
+def test_iri_key_reads_http_and_https_and_the_trailing_slash_alike():
+    from ckanext.wards.dcat import uris
+    assert uris.iri_key("https://Example.ORG/a/B/") == uris.iri_key("http://example.org/a/B") == "http://example.org/a/B"
+    assert uris.iri_key("ftp://example.org/x/") == "ftp://example.org/x"
+    assert uris.iri_key("not an iri/") == "not an iri"
+    assert uris.iri_key(None) == ""
 
 
 def test_best_distribution_counts_for_mqa():
@@ -415,7 +445,7 @@ def test_fixes_are_ranked_by_points_gained():
 
 @pytest.mark.parametrize("spelling, known", [("CC BY", True), ("cc-by", True),
                                              ("クリエイティブ・コモンズ 表示 4.0 国際", True), ("PDL1.0", False),
-                                             ("Other (Open)", False), ("cc-by-nc", False), ("notspecified", False)])
+                                             ("Other (Open)", False), ("cc-by-nc", True), ("notspecified", False)])
 def test_scoring_reads_a_licence_as_the_form_stores_it(spelling, known):
     """One vocabulary for both: whatever the form accepts scores like its canonical id."""
     from ckanext.wards.vocab import licences, loader

@@ -14,7 +14,8 @@ from ckanext.wards import schema
 from ckanext.wards.lib.language import page_language
 from ckanext.wards.scoring import spec
 
-__all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields",
+__all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields", "wards_parked_statement",
+           "wards_keep_parked",
            "wards_rating_label", "wards_machine_readable_label"]
 
 
@@ -33,6 +34,17 @@ def wards_ward_name(code: Any) -> str:
 def wards_carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str]]:
     """The resource's keys the form has no field for, as hidden inputs."""
     return schema.carried_resource_fields(data, fields)
+
+
+def wards_parked_statement(data: Any, field_name: str) -> str:
+    """The statement migrate or the DCAT parse kept for a field the dataset stores no value
+    of (``wards_unmapped_<field>``), or ''."""
+    return schema.parked_statement(data, field_name) or ""
+
+
+def wards_keep_parked() -> str:
+    """The value of a select's "keep the current statement" choice."""
+    return schema.KEEP_PARKED
 
 
 # --- the scorecard (wards_scoring) ---

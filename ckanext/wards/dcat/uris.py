@@ -150,6 +150,20 @@ def licence_uri(licence_id: Optional[str], licence_url: Optional[str] = None) ->
     return licence_url if licence_url and licence_url.startswith("http") else None
 
 
+def iri_key(iri: Any) -> str:
+    """An IRI as compared with a table's: trimmed, the scheme and host in lower case,
+    ``https`` read as ``http`` and without a trailing slash. Licence documents are cited
+    both ways (the EU table lists http://creativecommons.org/..., our vocabulary and
+    harvested records often https://...); they name the same licence."""
+    text = str(iri or "").strip().rstrip("/")
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    scheme = scheme.lower()
+    host, slash, path = rest.partition("/")
+    return f"{'http' if scheme == 'https' else scheme}://{host.lower()}{slash}{path}"
+
+
 def dataset_licence_uri(dataset: dict[str, Any]) -> Optional[str]:
     """The dataset's licence IRI (its distributions' unless they state their own)."""
     return licence_uri(dataset.get("license_id"), dataset.get("license_url"))

@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.wards.lib.errors import SchemaValueError
 from ckanext.wards.lib.lists import is_blank
 from ckanext.wards.schema import normalise
+from ckanext.wards.schema.dataset import KEEP_PARKED
 from ckanext.wards.vocab.loader import normalise_term, normalise_terms, term_items
 from ckanext.wards.vocab.wards import normalise_lg_code
 
@@ -62,6 +63,13 @@ def vocabulary_validator(field, schema):
         value = data.get(key)
         if value is tk.missing or value is None:
             return
+        if value == KEEP_PARKED:
+            # "keep the current statement" (wards_select.html): store nothing, so the
+            # statement parked as wards_unmapped_<field> stays the dataset's (stop before
+            # scheming's convert_to_extras, which reads the key)
+            from ckan.lib.navl.dictization_functions import StopOnError
+            data.pop(key, None)
+            raise StopOnError
         if value == "" or value == [] or value == "[]":
             data[key] = "[]" if multiple else ""
             return

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
+from ckanext.wards.lib.fields import extras_dict
 from ckanext.wards.lib.lists import is_blank
 from ckanext.wards import paths
 from ckanext.wards.paths import schema_file
@@ -19,6 +20,11 @@ SCHEMA_FILE = "wards_dataset.yaml"
 PRESETS_FILE = "wards_presets.yaml"
 JSON_SCHEMA_FILE = "dataset.schema.json"
 SCHEMING_PRESETS = "ckanext.scheming:presets.json"  # scheming's own (its default of scheming.presets)
+# the extra where ``ckan wards migrate`` and the DCAT parse park a value the schema rejects
+UNMAPPED_PREFIX = "wards_unmapped_"
+# a select's "keep the current statement" choice: the validator stores nothing for it,
+# so the parked statement stays the dataset's (an unchanged form save must not replace it)
+KEEP_PARKED = "__wards_keep_parked__"
 
 
 # --- scheming references: ``ckanext.wards:<path>`` ------------------------------------------
@@ -116,3 +122,15 @@ def carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str]]:
     return [(key, value) for key, value in (data or {}).items()
             if isinstance(key, str) and isinstance(value, str) and value
             and key not in shown and key not in _RESOURCE_KEYS_NOT_CARRIED]
+
+
+def parked_statement(data: Any, field_name: str) -> Optional[str]:
+    """The value parked as ``wards_unmapped_<field_name>`` for a dataset that stores none
+    under ``field_name`` (the form's data: extras as a list or a dict); None otherwise."""
+    if not isinstance(data, dict):
+        return None
+    own = data.get(field_name)
+    if not is_blank(own) and own != KEEP_PARKED:
+        return None
+    value = extras_dict(data).get(UNMAPPED_PREFIX + field_name)
+    return None if is_blank(value) else str(value).strip()

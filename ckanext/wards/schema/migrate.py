@@ -42,7 +42,7 @@ from ckanext.wards.schema import dataset
 from ckanext.wards.schema.normalise import parse_date
 from ckanext.wards.vocab.loader import normalise_term, normalise_terms
 
-UNMAPPED_PREFIX = "wards_unmapped_"
+UNMAPPED_PREFIX = dataset.UNMAPPED_PREFIX
 ORIGINAL_LICENCE_EXTRA = "wards_original_license_id"
 # in the update's context: the scoring plugin queues no re-score (one bulk score follows),
 # and the validators normalise every value (an unchanged form save keeps stored ids)

@@ -36,10 +36,11 @@ def licence_table() -> dict[str, dict[str, Any]]:
 def eu_licence_iris() -> frozenset[str]:
     """The licence IRIs data.europa.eu knows (eu-licences.csv, the EU licence authority
     table): each licence's authority IRI and the address of the licence document it
-    matches exactly (http://creativecommons.org/licenses/by/4.0/ ...)."""
+    matches (http://creativecommons.org/licenses/by/4.0/ ...), as ``uris.iri_key``s: http
+    or https, with or without the trailing slash."""
     with open(paths.schema_file("vocab", "eu-licences.csv"), encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    return frozenset(v.rstrip("/") for row in rows for v in (row[0], row[2]) if v)
+    return frozenset(uris.iri_key(v) for row in rows for v in (row[0], row[2]) if v)
 
 
 @functools.lru_cache(maxsize=None)
@@ -81,7 +82,7 @@ def licence_iri(pkg: dict[str, Any], res: Optional[dict[str, Any]] = None) -> Op
 def licence_iri_is_known(iri: Optional[str]) -> bool:
     """pv:knownLicence as data.europa.eu gives it: the IRI is in the EU licence table.
     PDL 1.0 and 政府標準利用規約 are not (they count as open in the Japan dimension)."""
-    return bool(iri) and str(iri).rstrip("/") in eu_licence_iris()
+    return bool(iri) and uris.iri_key(iri) in eu_licence_iris()
 
 
 def licence_is_known(value: Optional[str]) -> bool:
