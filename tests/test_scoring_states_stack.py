@@ -200,3 +200,30 @@ def test_the_ward_report_carries_the_share_of_assessable_points(sysadmin):
     assert assessed["denominator"] is None
     from ckanext.wards.compare import comparison
     assert comparison.comparison_row(doc, "local")["mqa_assessed_share"] == round(100 * quality["mqa_assessed_share"], 1)
+
+
+@WITH_WARDS
+def test_a_stored_reason_the_vocabulary_does_not_list_still_renders(app, sysadmin):
+    """Another plugin's check (or a code renamed since the row was stored) gives a reason
+    metrics.yaml does not list: the scorecard shows the code, never a 500."""
+    import ckan.model as model
+    from ckanext.wards.model import DatasetScore
+    org = factories.Organization(name="odd-reason-ward")
+    pkg = _create(sysadmin, org, "odd-reason")
+    bulk.rescore(package_ids=[pkg["id"]])
+    row = model.Session.query(DatasetScore).filter_by(package_id=pkg["id"]).one()
+    assert row.not_assessed and "another_plugins_reason" not in states.reasons()
+    metric = sorted(row.not_assessed)[0]
+    row.not_assessed = {**row.not_assessed, metric: "another_plugins_reason"}
+    model.Session.commit()
+    page = app.get(f"/organization/{org['name']}/scorecard")
+    assert page.status_code == 200
+    text = html.unescape(page.body)
+    assert 'data-reason="another_plugins_reason"' in text and "another_plugins_reason: 1" in text
+    card = json.loads(app.get(f"/organization/{org['name']}/scorecard.json").body)
+    assert card["totals"]["not_assessed_reasons"]["another_plugins_reason"] == 1
+    detail = next(m for m in card["rows"][0]["not_assessed"] if m["id"] == metric)
+    assert (detail["reason"], detail["reason_label"]) == ("another_plugins_reason", "another_plugins_reason")
+    # the known reasons keep their texts beside it
+    known = next(m for m in card["rows"][0]["not_assessed"] if m["reason"] in states.reasons())
+    assert known["reason_label"] == states.reasons()[known["reason"]]["label"]["en"]

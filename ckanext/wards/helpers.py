@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.wards import schema
 from ckanext.wards.lib.language import page_language
+from ckanext.wards.schema.dataset import KEEP_PARKED, parked_statement
 from ckanext.wards.scoring import spec
 
 __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields", "wards_parked_statement",
@@ -39,12 +40,12 @@ def wards_carried_resource_fields(data: Any, fields: Any) -> list[tuple[str, str
 def wards_parked_statement(data: Any, field_name: str) -> str:
     """The statement migrate or the DCAT parse kept for a field the dataset stores no value
     of (``wards_unmapped_<field>``), or ''."""
-    return schema.parked_statement(data, field_name) or ""
+    return parked_statement(data, field_name) or ""
 
 
 def wards_keep_parked() -> str:
     """The value of a select's "keep the current statement" choice."""
-    return schema.KEEP_PARKED
+    return KEEP_PARKED
 
 
 # --- the scorecard (wards_scoring) ---

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ckanext.wards.schema.dataset import (  # noqa: F401 (re-exported)
-    JSON_SCHEMA_FILE, KEEP_PARKED, SCHEMA_FILE, UNMAPPED_PREFIX, carried_resource_fields, parked_statement, field_names, is_empty, iter_fields,
+    JSON_SCHEMA_FILE, SCHEMA_FILE, carried_resource_fields, field_names, is_empty, iter_fields,
     json_schema, recommended_fields, scheming_schema)
 from ckanext.wards.schema.normalise import (  # noqa: F401 (re-exported)
     MAX_BYTE_SIZE, SchemaValueError, normalise_bool, normalise_byte_size, normalise_media_type,

@@ -30,10 +30,13 @@ def build(org: str, include_private: bool = False, lang: str = "en",
         q = query.strip().lower()
         shown = [r for r in shown if q in (r["name"] or "").lower() or q in (r["title"] or "").lower()]
     shown = sort_rows(shown, sort, descending)
+    # the text and the command of every reason of the vocabulary and of every one counted:
+    # a stored row may give a code metrics.yaml does not list (another plugin's check, a
+    # renamed code), which reason_texts shows as the code itself
+    codes = [*states.reasons(), *(c for c in totals["not_assessed_reasons"] if c not in states.reasons())]
     return {"organization": org, "include_private": include_private, "totals": totals,
             "rows": shown, "methodology": spec.spec()["methodology"],
-            # every not-assessed reason's text and the command that would assess it
-            "reasons": {code: states.reason_texts(code, lang) for code in states.reasons()}}
+            "reasons": {code: states.reason_texts(code, lang) for code in codes}}
 
 
 CACHE_SECONDS = 24 * 3600
