@@ -21,7 +21,7 @@ Decisions (read from the code and issue 7):
 - **Reports and comparison** (``wards_report``, ``wards_compare``, ``/wards/report/<org>``
   ``.json|.csv|.ttl``, the オープンデータ一覧 CSV, ``/wards/<org>``, ``/wards/compare``
   and its ``csv``/``json``): public datasets only, for everyone including sysadmins;
-  counts are public only (1 dataset, 1 resource here).
+  counts are public only (1 dataset, 1 resource, 1 checked file, 1 declared standard here).
 - **DCAT catalogue** (``/catalog.ttl``, also with ``q``/``fq`` tricks and the Redis page
   cache on): public datasets only, for everyone.
 - **Per-dataset surfaces** (``wards_dataset_score``, ``wards_resource_score``,
@@ -66,7 +66,7 @@ def _dataset(ctx, org_id, marker, **extra):
     return helpers.call_action(
         "package_create", context=dict(ctx), name=marker, title=f"{marker.upper()} データ",
         owner_org=org_id, license_id="cc-by", notes=f"about {marker}",
-        resources=[{"url": f"https://example.lg.jp/{marker}.csv", "format": "CSV",
+        conforms_to=["13_public_toilet"], resources=[{"url": f"https://example.lg.jp/{marker}.csv", "format": "CSV",
                     "name": f"{marker}-resource"}], **extra)
 
 
@@ -84,6 +84,15 @@ def _build_world():
     private = _dataset(ctx, org["id"], PRIVATE, private=True)
     draft = _dataset(ctx, org["id"], DRAFT, state="draft")
     assert helpers.call_action("package_show", context=dict(ctx), id=draft["id"])["state"] == "draft"
+    # every resource's file checked and conforming (a stored check, as the file-check job
+    # writes it), so the file-level counts too would show a private or draft one
+    from ckanext.wards.scoring import filestore
+    for pkg in (public, private, draft):
+        filestore.write({"resource_id": pkg["resources"][0]["id"], "package_id": pkg["id"],
+                         "url": pkg["resources"][0]["url"], "file_state": "checked",
+                         "sniffed_code": "CSV", "standard_id": "13_public_toilet", "conformance_ok": True,
+                         "level_scores": {"L1": 100, "L2": 100, "L3": 100}, "rules_score": 100.0})
+    cm.Session.commit()
     bulk.rescore(org_id=org["id"])
     # a stored score for the draft too (scored while active, say): the surfaces' own
     # "active only" filters must keep it out, not the mere lack of a row
@@ -260,7 +269,8 @@ def assert_public_counts(surface: str, body: str) -> None:
     """Reports and the comparison count the public dataset (1) and its resource (1) only."""
     if surface in ("wards_report", "report.json"):
         doc = _result(body) if surface == "wards_report" else json.loads(body)
-        assert doc["counts"] == {"datasets": 1, "resources": 1}
+        assert doc["counts"] == {"datasets": 1, "resources": 1, "tabular_resources_checked": 1,
+                                 "standards_declared": 1}
         assert sum(r["numerator"] for r in doc["ratings"]) == 1
         assert all(s["denominator"] == 1 for s in doc["shares"].values())
     elif surface in ("wards_compare", "compare json"):
