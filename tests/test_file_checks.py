@@ -241,6 +241,20 @@ def test_check_files_command(cli, sysadmin, org, create_with_upload, parses):
     assert result.exit_code == 0, result.output
     assert "of 1 datasets" in result.output and len(parses) == 2
     assert filestore.stale_package_ids() == []
+    # A check by another checker version, or a failed one, is stale (retried).
+    import ckan.model as ckan_model
+    from ckanext.wards.model import FileCheck
+    ckan_model_session, table = ckan_model.Session, FileCheck.__table__
+    ckan_model_session.execute(table.update().where(table.c.package_id == other["id"]).values(checker="old"))
+    ckan_model_session.commit()
+    assert filestore.stale_package_ids() == [other["id"]]
+    ckan_model_session.execute(table.update().where(table.c.package_id == other["id"]).values(
+        checker=None, file_state="not_assessed", file_reason="check_failed"))
+    ckan_model_session.commit()
+    assert filestore.stale_package_ids() == [other["id"]]
+    result = cli.invoke(wards, ["check-files", "--stale", "--no-dcat"])
+    assert result.exit_code == 0, result.output
+    assert filestore.stale_package_ids() == []
     assert store.dataset_score_row(other["id"])["metrics"]["wq:readabilityRules"] > 0
 
     result = cli.invoke(wards, ["check-files", "--org", org["name"]])
