@@ -282,3 +282,23 @@ def test_resource_create_queues_its_file_check(sysadmin, org, create_with_upload
     ckan_jobs.Worker().work(burst=True)
     assert check_row(resource["id"])["file_state"] == "checked"
     assert store.dataset_score_row(dataset["id"])["conformance_ok"] is True
+
+
+def test_file_check_wins_over_an_older_resource_score(sysadmin, org, create_with_upload, parses):
+    """A crash between the file check's commit and the re-score heals: scoring reads the
+    file check's verdict, not the older one the resource score kept."""
+    import ckan.model as ckan_model
+    from ckanext.wards.model import ResourceScore
+
+    dataset = make_dataset(sysadmin, org)
+    res = create_with_upload(TOILET_CSV, "t.csv", package_id=dataset["id"], context={"user": sysadmin["name"]},
+                             format="CSV")
+    filechecks.check_packages([dataset["id"]], validate_dcat=False)
+    row = check_row(res["id"])
+    assert row["conformance_ok"] is True and row["rules_score"] is not None
+    t = ResourceScore.__table__
+    ckan_model.Session.execute(t.update().where(t.c.resource_id == res["id"]).values(
+        conformance_ok=False, rules_score=1.0))
+    ckan_model.Session.commit()
+    stored = store.stored_resource_results([dataset["id"]])[res["id"]]
+    assert (stored["conformance_ok"], stored["rules_score"]) == (True, row["rules_score"])
