@@ -112,9 +112,10 @@ def conformance(s: Subject) -> tuple[list[str], Optional[bool]]:
 
 def verdict_is_current(s: Subject, res: dict[str, Any], stored: dict[str, Any]) -> bool:
     """A stored verdict counts only against the standard declared now (a changed
-    ``conforms_to`` makes it not assessed until the file is checked again)."""
+    ``conforms_to`` makes it not assessed until the file is checked again). A verdict
+    without a standard id is another IWardsScoring plugin's: it stands."""
     from ckanext.wards.conformance import standards
-    return stored.get("standard_id") == standards.declared_standard(res, s.pkg)
+    return stored.get("standard_id") is None or stored["standard_id"] == standards.declared_standard(res, s.pkg)
 
 
 def known_standards(declared: list[str]) -> list[str]:

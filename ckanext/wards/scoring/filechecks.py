@@ -70,7 +70,8 @@ def plugin_assessments(pkg: dict[str, Any], res: dict[str, Any], row: dict[str, 
     completed by the other IWardsScoring plugins' (a value None here is theirs to give);
     wards_schema's own hook (``wards_file_checker``) would only read ``row`` again."""
     from ckanext.wards.scoring import extensions
-    found = {"conformance_ok": row.get("conformance_ok"), "rules_score": row.get("rules_score")}
+    found = {"conformance_ok": row.get("conformance_ok"), "rules_score": row.get("rules_score"),
+             "standard_id": row.get("standard_id")}
     others = [p for p in extensions.plugins() if not getattr(p, "wards_file_checker", False)]
     if others and extensions.assesses("wards_assess_resource"):
         for key, value in extensions.assess_resource(pkg, res, others).items():
