@@ -130,6 +130,10 @@ def test_an_uploaded_csv_check_changes_score_scorecard_report_and_dqv(app, sysad
     assert stored["rules_score"] == min(v for v in stored["level_scores"].values() if v is not None)
     assert all(len(rule["examples"]) <= filechecks.STORED_EXAMPLES for rule in stored["rules"])
     assert {rule["id"] for rule in stored["rules"]} >= {"L1-01", "L1-08"}
+    # L3-07 (format consistency across a dataset's files) has no caller: kept as not
+    # assessed with its reason, never dropped, never a pass or a failure
+    l307 = [rule for rule in stored["rules"] if rule["id"] == "L3-07"]
+    assert len(l307) == 1 and l307[0]["passed"] is None and l307[0]["not_assessed"]["code"]
 
     after = store.dataset_score_row(dataset["id"])
     assert after["conformance_ok"] is True

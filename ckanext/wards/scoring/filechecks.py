@@ -238,7 +238,9 @@ def result_columns(result: dict[str, Any], standard_id: Optional[str]) -> dict[s
                 "error": ", ".join(sorted(result.get("counts") or {})) or None}
     rules = [dict({k: v for k, v in rule.items() if k != "examples"},
                   examples=(rule.get("examples") or [])[:STORED_EXAMPLES])
-             for rule in result.get("rules") or [] if rule.get("passed") is not None]
+             for rule in result.get("rules") or []
+             # evaluated, or not assessed with its reason (L3-02, -03, -07, -08): both kept
+             if rule.get("passed") is not None or rule.get("not_assessed")]
     return {
         "file_state": CHECKED, "file_reason": None, "error": None,
         "conformance_ok": result.get("conforms") if standard_id else None,
