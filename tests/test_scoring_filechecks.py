@@ -25,8 +25,10 @@ def test_a_checked_file_keeps_levels_rules_and_the_verdict():
     assert row["conformance_ok"] is result["conforms"] is True
     assert row["level_scores"] == {f"L{lv['level']}": lv["score"] for lv in result["levels"]}
     assert row["rules_score"] == filechecks.rules_score(result)
-    evaluated = [r for r in result["rules"] if r["passed"] is not None]
-    assert [r["id"] for r in row["rules"]] == [r["id"] for r in evaluated]
+    # evaluated rules and rules not assessed with a reason are kept; nothing else
+    kept = [r for r in result["rules"] if r["passed"] is not None or r.get("not_assessed")]
+    assert [r["id"] for r in row["rules"]] == [r["id"] for r in kept]
+    assert any(r["passed"] is None and r["not_assessed"]["code"] for r in row["rules"])
     # Without a declared standard there is no verdict to keep, only the rules.
     assert filechecks.result_columns(checker.check_file(TOILET_CSV), None)["conformance_ok"] is None
 
