@@ -59,3 +59,11 @@ def test_files_the_checker_cannot_judge_are_not_assessed(tmp_path):
 def test_the_job_asks_for_as_many_examples_as_the_action():
     from ckanext.wards.conformance import result as standard_check
     assert filechecks.MAX_EXAMPLES == standard_check.MAX_EXAMPLES
+
+
+def test_edits_queue_file_checks_only_for_files():
+    from ckanext.wards.scoring import jobs
+    assert jobs._file_like({"url": "https://x.lg.jp/t.csv", "format": "CSV"})
+    assert jobs._file_like({"url": "t.csv", "url_type": "upload", "format": "CSV"})
+    assert not jobs._file_like({"url": "https://api.x.lg.jp/aed", "format": "JSON", "is_api": True})
+    assert not jobs._file_like({"url": "ftp://x.lg.jp/t.csv"}) and not jobs._file_like({"url": ""})
