@@ -130,6 +130,10 @@ def test_an_uploaded_csv_check_changes_score_scorecard_report_and_dqv(app, sysad
     assert stored["rules_score"] == min(v for v in stored["level_scores"].values() if v is not None)
     assert all(len(rule["examples"]) <= filechecks.STORED_EXAMPLES for rule in stored["rules"])
     assert {rule["id"] for rule in stored["rules"]} >= {"L1-01", "L1-08"}
+    # L3-07 (format consistency across a dataset's files) has no caller: kept as not
+    # assessed with its reason, never dropped, never a pass or a failure
+    l307 = [rule for rule in stored["rules"] if rule["id"] == "L3-07"]
+    assert len(l307) == 1 and l307[0]["passed"] is None and l307[0]["not_assessed"]["code"]
 
     after = store.dataset_score_row(dataset["id"])
     assert after["conformance_ok"] is True
@@ -241,6 +245,20 @@ def test_check_files_command(cli, sysadmin, org, create_with_upload, parses):
     assert result.exit_code == 0, result.output
     assert "of 1 datasets" in result.output and len(parses) == 2
     assert filestore.stale_package_ids() == []
+    # A check by another checker version, or a failed one, is stale (retried).
+    import ckan.model as ckan_model
+    from ckanext.wards.model import FileCheck
+    ckan_model_session, table = ckan_model.Session, FileCheck.__table__
+    ckan_model_session.execute(table.update().where(table.c.package_id == other["id"]).values(checker="old"))
+    ckan_model_session.commit()
+    assert filestore.stale_package_ids() == [other["id"]]
+    ckan_model_session.execute(table.update().where(table.c.package_id == other["id"]).values(
+        checker=None, file_state="not_assessed", file_reason="check_failed"))
+    ckan_model_session.commit()
+    assert filestore.stale_package_ids() == [other["id"]]
+    result = cli.invoke(wards, ["check-files", "--stale", "--no-dcat"])
+    assert result.exit_code == 0, result.output
+    assert filestore.stale_package_ids() == []
     assert store.dataset_score_row(other["id"])["metrics"]["wq:readabilityRules"] > 0
 
     result = cli.invoke(wards, ["check-files", "--org", org["name"]])
@@ -268,3 +286,23 @@ def test_resource_create_queues_its_file_check(sysadmin, org, create_with_upload
     ckan_jobs.Worker().work(burst=True)
     assert check_row(resource["id"])["file_state"] == "checked"
     assert store.dataset_score_row(dataset["id"])["conformance_ok"] is True
+
+
+def test_file_check_wins_over_an_older_resource_score(sysadmin, org, create_with_upload, parses):
+    """A crash between the file check's commit and the re-score heals: scoring reads the
+    file check's verdict, not the older one the resource score kept."""
+    import ckan.model as ckan_model
+    from ckanext.wards.model import ResourceScore
+
+    dataset = make_dataset(sysadmin, org)
+    res = create_with_upload(TOILET_CSV, "t.csv", package_id=dataset["id"], context={"user": sysadmin["name"]},
+                             format="CSV")
+    filechecks.check_packages([dataset["id"]], validate_dcat=False)
+    row = check_row(res["id"])
+    assert row["conformance_ok"] is True and row["rules_score"] is not None
+    t = ResourceScore.__table__
+    ckan_model.Session.execute(t.update().where(t.c.resource_id == res["id"]).values(
+        conformance_ok=False, rules_score=1.0))
+    ckan_model.Session.commit()
+    stored = store.stored_resource_results([dataset["id"]])[res["id"]]
+    assert (stored["conformance_ok"], stored["rules_score"]) == (True, row["rules_score"])

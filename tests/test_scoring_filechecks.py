@@ -25,8 +25,10 @@ def test_a_checked_file_keeps_levels_rules_and_the_verdict():
     assert row["conformance_ok"] is result["conforms"] is True
     assert row["level_scores"] == {f"L{lv['level']}": lv["score"] for lv in result["levels"]}
     assert row["rules_score"] == filechecks.rules_score(result)
-    evaluated = [r for r in result["rules"] if r["passed"] is not None]
-    assert [r["id"] for r in row["rules"]] == [r["id"] for r in evaluated]
+    # evaluated rules and rules not assessed with a reason are kept; nothing else
+    kept = [r for r in result["rules"] if r["passed"] is not None or r.get("not_assessed")]
+    assert [r["id"] for r in row["rules"]] == [r["id"] for r in kept]
+    assert any(r["passed"] is None and r["not_assessed"]["code"] for r in row["rules"])
     # Without a declared standard there is no verdict to keep, only the rules.
     assert filechecks.result_columns(checker.check_file(TOILET_CSV), None)["conformance_ok"] is None
 
@@ -57,3 +59,11 @@ def test_files_the_checker_cannot_judge_are_not_assessed(tmp_path):
 def test_the_job_asks_for_as_many_examples_as_the_action():
     from ckanext.wards.conformance import result as standard_check
     assert filechecks.MAX_EXAMPLES == standard_check.MAX_EXAMPLES
+
+
+def test_edits_queue_file_checks_only_for_files():
+    from ckanext.wards.scoring import jobs
+    assert jobs._file_like({"url": "https://x.lg.jp/t.csv", "format": "CSV"})
+    assert jobs._file_like({"url": "t.csv", "url_type": "upload", "format": "CSV"})
+    assert not jobs._file_like({"url": "https://api.x.lg.jp/aed", "format": "JSON", "is_api": True})
+    assert not jobs._file_like({"url": "ftp://x.lg.jp/t.csv"}) and not jobs._file_like({"url": ""})

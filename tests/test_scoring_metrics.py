@@ -370,7 +370,7 @@ def test_japan_dimension_metrics():
     assert "wq:standardConformance" not in {f["id"] for f in r["fixes"]}
     assert points(r, "wq:openLicence") == 20
     assert points(r, "wq:freshness") == 20
-    r = score(pkg, stored={"res-1": {"conformance_ok": True, "rules_score": 80.0}})
+    r = score(pkg, stored={"res-1": {"conformance_ok": True, "rules_score": 80.0, "standard_id": "04_population"}})
     assert points(r, "wq:standardConformance") == 30
     assert points(r, "wq:readabilityRules") == 24
     pkg["resources"][0].update(format="XLSX", mimetype=None, url="https://example.lg.jp/a.xlsx",

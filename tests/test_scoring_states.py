@@ -93,9 +93,9 @@ def test_dcat_compliance_validator_off_not_run_failed_passed(settings):
 def test_standard_conformance_declared_but_not_checked_is_not_assessed(settings):
     """It was 15 points ("half") for a declared standard whose file was not checked."""
     assert state(run(), "wq:standardConformance") == ("not_assessed", "not_yet_run", 0)
-    ok = {"res-1": {"conformance_ok": True, "rules_score": 80.0, "file_state": "checked"}}
+    ok = {"res-1": {"conformance_ok": True, "rules_score": 80.0, "file_state": "checked", "standard_id": "04_population"}}
     assert state(run(stored=ok), "wq:standardConformance") == ("passed", None, 30)
-    bad = {"res-1": {"conformance_ok": False, "rules_score": 80.0, "file_state": "checked"}}
+    bad = {"res-1": {"conformance_ok": False, "rules_score": 80.0, "file_state": "checked", "standard_id": "04_population"}}
     assert state(run(stored=bad), "wq:standardConformance") == ("failed", None, 6)
     undeclared = full_dataset()
     undeclared.pop("conforms_to")
@@ -117,7 +117,8 @@ def test_file_metrics_take_the_stored_file_reason(settings, reason):
 
 
 def test_file_read_but_nothing_ruled_and_no_file(settings):
-    checked = {"res-1": {"file_state": "checked", "rules_score": None, "conformance_ok": None}}
+    checked = {"res-1": {"file_state": "checked", "rules_score": None, "conformance_ok": None,
+                        "standard_id": "04_population"}}
     assert state(run(stored=checked), "wq:readabilityRules") == ("not_assessed", "not_tabular", 0)
     no_file = full_dataset()
     no_file["resources"][0].update(url="", download_url="")
@@ -293,3 +294,16 @@ def test_dqv_publishes_no_value_for_a_not_assessed_metric(settings, monkeypatch)
     assert texts["ja"].startswith("DCAT-AP準拠: 未評価")
     share = uris.metric_uri("wq:mqaAssessedShare")
     assert share in measured
+
+
+def test_a_verdict_on_another_standard_or_an_unknown_standard(settings):
+    """A verdict stored against another standard than declared now is not assessed (not
+    yet run against it); a declared id the checker does not know is failed (fixable)."""
+    old = {"res-1": {"conformance_ok": True, "rules_score": 80.0, "file_state": "checked",
+                     "standard_id": "13_public_toilet"}}
+    assert state(run(stored=old), "wq:standardConformance") == ("not_assessed", "not_yet_run", 0)
+    unknown = full_dataset()
+    unknown["conforms_to"] = ["no-such-standard"]
+    checked = {"res-1": {"conformance_ok": None, "rules_score": 80.0, "file_state": "checked",
+                         "standard_id": "no-such-standard"}}
+    assert state(run(unknown, stored=checked), "wq:standardConformance") == ("failed", None, 0)

@@ -134,8 +134,18 @@ def add_measurements(g: Graph, dataset: dict[str, Any], dataset_ref) -> None:
         res_ref = URIRef(resource_uri(res))
         for figure in spec()["distribution_figures"]:
             value = res_row.get(figure["column"])
-            if value is not None:
+            if value is not None and _assessed(figure, res, res_row):
                 _measurement(g, res_ref, figure["metric"], _typed(value, figure["datatype"]))
+
+
+def _assessed(figure: dict[str, Any], res: dict[str, Any], res_row: dict[str, Any]) -> bool:
+    """Whether a distribution figure was assessed (not assessed is never published as a
+    value): a format match needs a declared and a detected (sniffed or URL) file type."""
+    if figure.get("only_when_assessed") == "format_match":
+        from ckanext.wards.formats import classify as formats
+        c = formats.classify(res, res_row.get("sniffed_code"))
+        return bool(c["declared_code"] and c["detected_code"])
+    return True
 
 
 def _summary_only(g: Graph) -> bool:

@@ -104,10 +104,25 @@ def conformance(s: Subject) -> tuple[list[str], Optional[bool]]:
     declared = as_texts(field(s.pkg, "conforms_to"))
     for res in s.resources:
         declared += [x for x in as_texts(res.get("conforms_to")) if x not in declared]
-    results = [st.get("conformance_ok") for st in (s.resource_store(r) for r in s.resources)
-               if st.get("conformance_ok") is not None]
+    stored = [(r, s.resource_store(r)) for r in s.resources]
+    results = [st.get("conformance_ok") for r, st in stored
+               if st.get("conformance_ok") is not None and verdict_is_current(s, r, st)]
     checked = None if not results else any(results)
     return declared, checked
+
+
+def verdict_is_current(s: Subject, res: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """A stored verdict counts only against the standard declared now (a changed
+    ``conforms_to`` makes it not assessed until the file is checked again). A verdict
+    without a standard id is another IWardsScoring plugin's: it stands."""
+    from ckanext.wards.conformance import standards
+    return stored.get("standard_id") is None or stored["standard_id"] == standards.declared_standard(res, s.pkg)
+
+
+def known_standards(declared: list[str]) -> list[str]:
+    """The declared ids that name a standard dataset the checker knows."""
+    from ckanext.wards.conformance import standards
+    return [x for x in declared if standards.get_standard(x)]
 
 
 # --- dates and freshness --------------------------------------------------------------------

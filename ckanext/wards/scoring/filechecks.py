@@ -70,7 +70,8 @@ def plugin_assessments(pkg: dict[str, Any], res: dict[str, Any], row: dict[str, 
     completed by the other IWardsScoring plugins' (a value None here is theirs to give);
     wards_schema's own hook (``wards_file_checker``) would only read ``row`` again."""
     from ckanext.wards.scoring import extensions
-    found = {"conformance_ok": row.get("conformance_ok"), "rules_score": row.get("rules_score")}
+    found = {"conformance_ok": row.get("conformance_ok"), "rules_score": row.get("rules_score"),
+             "standard_id": row.get("standard_id")}
     others = [p for p in extensions.plugins() if not getattr(p, "wards_file_checker", False)]
     if others and extensions.assesses("wards_assess_resource"):
         for key, value in extensions.assess_resource(pkg, res, others).items():
@@ -237,7 +238,9 @@ def result_columns(result: dict[str, Any], standard_id: Optional[str]) -> dict[s
                 "error": ", ".join(sorted(result.get("counts") or {})) or None}
     rules = [dict({k: v for k, v in rule.items() if k != "examples"},
                   examples=(rule.get("examples") or [])[:STORED_EXAMPLES])
-             for rule in result.get("rules") or [] if rule.get("passed") is not None]
+             for rule in result.get("rules") or []
+             # evaluated, or not assessed with its reason (L3-02, -03, -07, -08): both kept
+             if rule.get("passed") is not None or rule.get("not_assessed")]
     return {
         "file_state": CHECKED, "file_reason": None, "error": None,
         "conformance_ok": result.get("conforms") if standard_id else None,

@@ -66,19 +66,42 @@ def delete_gone(package_ids: list[str]) -> None:
 
 def stale_package_ids(org_id: Optional[str] = None) -> list[str]:
     """Active datasets with an active resource whose file was never checked, whose URL
-    changed since, or that changed after its check (a new upload, a new URL)."""
+    changed since, that changed after its check (a new upload, a new URL, an edit), whose
+    check failed (unreachable, the checker raised: retried), or checked by another checker
+    version or standard data (its fingerprint differs)."""
     t, r, p = FileCheck.__table__, ckan_model.resource_table, ckan_model.package_table
-    changed = sa.func.coalesce(r.c.last_modified, r.c.metadata_modified, r.c.created)
+    # greatest ignores NULLs: an older user-supplied last_modified must not hide an edit.
+    changed = sa.func.greatest(r.c.last_modified, r.c.metadata_modified, r.c.created)
+    # An upload's check keeps its download URL, the resource table only the file name:
+    # a new upload changes last_modified, so uploads are compared by time only.
+    url_changed = sa.and_(r.c.url_type.is_distinct_from("upload"), t.c.url.is_distinct_from(r.c.url))
+    failed = sa.and_(t.c.file_state == "not_assessed", t.c.file_reason.in_(("file_unreachable", "check_failed")))
+    conditions = [t.c.resource_id.is_(None), url_changed, t.c.checked_at < changed, failed]
+    outdated = _outdated_checkers()
+    if outdated:
+        conditions.append(sa.tuple_(sa.func.coalesce(t.c.standard_id, ""), t.c.checker).in_(outdated))
     query = (
         sa.select(p.c.id).distinct()
         .select_from(r.join(p, p.c.id == r.c.package_id).outerjoin(t, t.c.resource_id == r.c.id))
         .where(p.c.state == "active", p.c.type == "dataset", r.c.state == "active")
-        .where(sa.or_(t.c.resource_id.is_(None), t.c.url.is_distinct_from(r.c.url),
-                      t.c.checked_at < changed))
+        .where(sa.or_(*conditions))
     )
     if org_id:
         query = query.where(p.c.owner_org == org_id)
     return sorted(row[0] for row in ckan_model.Session.execute(query))
+
+
+def _outdated_checkers() -> list[tuple[str, str]]:
+    """(standard id or "", checker fingerprint) pairs stored that the checker now names
+    otherwise (a new CHECKER_VERSION, edited rules or standard): their files are stale."""
+    try:
+        from ckanext.wards.conformance import checker
+    except ImportError:
+        return []
+    t = FileCheck.__table__
+    pairs = ckan_model.Session.execute(
+        sa.select(sa.func.coalesce(t.c.standard_id, ""), t.c.checker).distinct().where(t.c.checker.isnot(None)))
+    return [(std, fp) for std, fp in pairs if checker.fingerprint(std or None) != fp]
 
 
 def level_pass_counts(org_ids: list[str], pass_score: float) -> dict[str, dict[str, int]]:

@@ -31,7 +31,21 @@ def enqueue_dcat_check(package_id: str) -> None:
 
 
 def enqueue_file_check(resource_id: str) -> None:
+    if _queued_in_this_request(resource_id):
+        return  # resource_update also runs after_dataset_update: one check per change
     tk.enqueue_job(check_resource_file, [resource_id], title=f"wards file check {resource_id}")
+
+
+def _queued_in_this_request(resource_id: str) -> bool:
+    """Whether this request already queued the resource's file check (marks it if not)."""
+    import flask
+    if not flask.has_request_context():
+        return False
+    queued = flask.g.setdefault("wards_file_checks_queued", set())
+    if resource_id in queued:
+        return True
+    queued.add(resource_id)
+    return False
 
 
 def _safely(what: str, fn, *args) -> None:
@@ -61,9 +75,18 @@ def after_resource_change(resource: dict[str, Any]) -> None:
     dataset's re-score comes from its own ``after_change``)."""
     if not resource.get("package_id"):
         return
-    if resource.get("id") and filechecks.enabled():
+    if resource.get("id") and filechecks.enabled() and _file_like(resource):
         _safely("file check", enqueue_file_check, resource["id"])
     linkcheck.enqueue_link_check(resource["package_id"], resource_urls({"resources": [resource]}))
+
+
+def _file_like(resource: dict[str, Any]) -> bool:
+    """An upload or an http(s) URL that is not an API (an API is not downloaded on edits)."""
+    from ckanext.wards.formats import classify as formats
+    url = (resource.get("url") or "").lower()
+    if resource.get("url_type") != "upload" and not url.startswith(("http://", "https://")):
+        return False
+    return not formats.classify(resource)["is_api"]
 
 
 def active_resource_ids(package_id: Optional[str]) -> list[str]:

@@ -93,6 +93,9 @@ def file_reason(subject: Any, res: dict[str, Any]) -> str:
     if state == NOT_ASSESSED:
         return stored.get("file_reason") or CHECK_FAILED
     if state == "checked":
+        from ckanext.wards.conformance import standards
+        if "standard_id" in stored and stored["standard_id"] != standards.declared_standard(res, subject.pkg):
+            return "not_yet_run"  # checked against another standard than declared now
         return "not_tabular"  # the file was read, but gave nothing this metric measures
     if not (res.get("url") or res.get("download_url") or res.get("access_url")):
         return "no_file"

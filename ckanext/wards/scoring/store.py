@@ -131,10 +131,11 @@ def stored_resource_results(package_ids: list[str]) -> dict[str, dict[str, Any]]
            for r in ckan_model.Session.execute(query)}
     for rid, checked in filestore.scoring_results(package_ids).items():
         kept = out.setdefault(rid, {})
-        # The verdicts a score kept are the file check's merged with other IWardsScoring
-        # plugins' (the first non-None wins, as in extensions._assess): kept unless None.
+        # The file check wins over the score's older copy (a crash between the check's
+        # commit and the re-score heals on the next score); where it gave None, the score
+        # kept other IWardsScoring plugins' verdict (extensions._assess), which stays.
         for key, value in checked.items():
-            if key not in ("conformance_ok", "rules_score") or kept.get(key) is None:
+            if key not in ("conformance_ok", "rules_score") or value is not None:
                 kept[key] = value
     return out
 

@@ -18,10 +18,11 @@ def machine_readable(s, i):
 
 
 def standard_conformance(s, i):
-    """None declared: failed (the steward can declare one); declared: the checker's
-    verdict on the files, not assessed while no file was checked."""
+    """None declared, or none the checker knows (a mistyped id): failed (the steward can
+    declare one, or fix the id); declared: the checker's verdict on the files, not assessed
+    while no file was checked against it."""
     declared, checked = facts.conformance(s)
-    if not declared:
+    if not declared or not facts.known_standards(declared):
         return 0.0
     if checked is None:
         return NotAssessed(states.files_reason(s))
