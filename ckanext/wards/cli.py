@@ -31,6 +31,18 @@ def write_output(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(data)
 
 
+def named_dataset_ids(refs) -> list[str]:
+    """The ids of the datasets named (id or name) on the command line."""
+    import ckan.model as model
+    ids = []
+    for ref in refs:
+        pkg = model.Package.get(ref)
+        if pkg is None:
+            raise click.ClickException(f"dataset not found: {ref}")
+        ids.append(pkg.id)
+    return ids
+
+
 @click.group(short_help="ckanext-wards: schema, scoring, ward reports, DCAT")
 def wards():
     """Shared vocabulary, quality scoring, ward comparison and DCAT for ward portals."""
@@ -182,13 +194,7 @@ def score(all_datasets, org, datasets, stale, validate_dcat):
         if dropped:
             click.echo(f"dropped the scores of {dropped} datasets that no longer exist or are not active")
     if datasets:
-        import ckan.model as model
-        ids = []
-        for ref in datasets:
-            pkg = model.Package.get(ref)
-            if pkg is None:
-                raise click.ClickException(f"dataset not found: {ref}")
-            ids.append(pkg.id)
+        ids = named_dataset_ids(datasets)
     started = time.perf_counter()
     try:
         count = bulk.rescore(package_ids=ids, org_id=org, all_datasets=all_datasets,
@@ -220,13 +226,7 @@ def check_files(all_datasets, stale, org, datasets, force, no_dcat):
     if org and org_id is None:
         raise click.ClickException(f"organisation not found: {org}")
     if datasets:
-        import ckan.model as model
-        ids = []
-        for ref in datasets:
-            pkg = model.Package.get(ref)
-            if pkg is None:
-                raise click.ClickException(f"dataset not found: {ref}")
-            ids.append(pkg.id)
+        ids = named_dataset_ids(datasets)
     elif stale:
         ids = filestore.stale_package_ids(org_id)
     else:
