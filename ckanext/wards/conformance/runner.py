@@ -56,13 +56,24 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _upload_path(resource: dict) -> str:
+def stored_upload_path(resource: dict) -> Optional[str]:
+    """Where an uploaded resource's file is in CKAN's storage; None when it is not there
+    (or the portal has no storage for uploads). The on-demand check and the file-check
+    jobs both read uploads through it."""
     import os
 
     from ckan.lib import uploader
 
-    path = uploader.get_resource_uploader(resource).get_path(resource["id"])
-    if not os.path.exists(path):
+    try:
+        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return path if path and os.path.exists(path) else None
+
+
+def _upload_path(resource: dict) -> str:
+    path = stored_upload_path(resource)
+    if path is None:
         raise tk.ObjectNotFound(tk._("The uploaded file of this resource is missing from storage"))
     return path
 

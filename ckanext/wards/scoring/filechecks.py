@@ -138,12 +138,9 @@ def _check(pkg, res, base, previous, force) -> dict[str, Any]:
 
 
 def _upload_path(res: dict[str, Any]) -> str:
-    from ckan.lib import uploader
-    try:
-        path = uploader.get_resource_uploader(res).get_path(res["id"])
-    except (AttributeError, KeyError, TypeError):
-        raise _Unassessed("file_unreachable", "no storage for uploads")
-    if not path or not os.path.exists(path):
+    from ckanext.wards.conformance.runner import stored_upload_path
+    path = stored_upload_path(res)
+    if path is None:
         raise _Unassessed("file_unreachable", "the uploaded file is missing from storage")
     return path
 
