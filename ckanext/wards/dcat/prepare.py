@@ -76,6 +76,30 @@ def publisher_for(dataset: dict[str, Any]) -> Optional[dict[str, Any]]:
     }
 
 
+def contact_dicts(value: Any) -> Optional[list[dict[str, Any]]]:
+    """Contact points as the stock profile iterates them (a list of dicts): a plain-text
+    contact ("千代田区 防災課", an address, a web page), JSON text or a list mixing both
+    become {name|email|url: text}. The stock code calls ``.get`` on each item, so one
+    plain-string contact made a whole catalogue page fail."""
+    out = []
+    for item in as_list(value):
+        if isinstance(item, dict):
+            out.append(item)
+        elif not is_blank(item):
+            text = str(item).strip()
+            key = "url" if text.startswith(("http://", "https://")) else "email" if "@" in text else "name"
+            out.append({key: text.removeprefix("mailto:")})
+    return out or None
+
+
+def for_stock_profiles(dataset: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``dataset`` that ckanext-dcat's own profiles (``?profiles=euro_dcat_ap_3``,
+    ...) can write: only the values they would crash on are changed."""
+    d = dict(dataset)
+    d["contact"] = contact_dicts(field(dataset, "contact"))
+    return d
+
+
 def prepared(dataset: dict[str, Any]) -> dict[str, Any]:
     """A shallow copy of ``dataset`` with values the stock profile writes as proper DCAT-AP 3."""
     d = dict(dataset)
@@ -105,10 +129,11 @@ def prepared(dataset: dict[str, Any]) -> dict[str, Any]:
                         + [(DCT.conformsTo, uri, DCT.Standard) for uri in standards_]
                         + ([(DCT.accrualPeriodicity, freq, DCT.Frequency)] if freq else []))
     d["language"] = d["conforms_to"] = d["frequency"] = None
-    for key in ("contact", "spatial_coverage", "temporal_coverage"):
+    for key in ("spatial_coverage", "temporal_coverage"):
         value = field(dataset, key)
         if isinstance(value, str):
             d[key] = as_list(value)
+    d["contact"] = contact_dicts(field(dataset, "contact"))
     if d.get("contact"):
         for key in LEGACY_CONTACT_FIELDS:
             d[key] = None

@@ -15,7 +15,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.wards.dcat import cache, serializer
+from ckanext.wards.dcat import cache, prepare, serializer
 from ckanext.wards.lib.dates import read_datetime
 
 DEFAULT_PAGE_SIZE = 100  # ckanext-dcat's default for ckanext.dcat.datasets_per_page
@@ -59,20 +59,17 @@ def catalogue_search(data_dict: dict[str, Any], rows: int, start: int = 0) -> di
         raise tk.ValidationError({"q": [tk._("The search could not be run: check the syntax of q and fq")]})
 
 
-def _chain(action_name: str, stock_for_other_profiles: bool):
+def _chain(action_name: str):
     """Chain ckanext-dcat's ``action_name`` behind our parameter checks and access check.
 
-    ``stock_for_other_profiles``: theirs unchanged when our profile is not in effect. The
-    catalogue actions are always ours, whatever the profile, so that every catalogue search
-    goes through ``catalogue_search``."""
+    Ours whatever the profile: every catalogue search goes through ``catalogue_search``,
+    and the stock profiles get values they can write (``prepare.for_stock_profiles``)."""
     def chain(ours):
         @tk.chained_action
         @tk.side_effect_free
         @functools.wraps(ours)
         def action(original_action, context, data_dict):
             data_dict = catalogue_params(data_dict)
-            if stock_for_other_profiles and not serializer.ours(data_dict):
-                return original_action(context, data_dict)
             tk.check_access(action_name, context, data_dict)
             return ours(context, data_dict)
         return action
@@ -89,17 +86,19 @@ def _catalog_page(context, data_dict: dict[str, Any]) -> str:
     for our profile, by ckanext-dcat's for the others."""
     from ckanext.dcat.logic import _pagination_info
     query = _search_page(data_dict)
+    datasets = query["results"] if serializer.ours(data_dict) else \
+        [prepare.for_stock_profiles(d) for d in query["results"]]
     return serializer.serializer_for(data_dict).serialize_catalog(
-        {}, query["results"], _format=data_dict.get("format"),
+        {}, datasets, _format=data_dict.get("format"),
         pagination_info=_pagination_info(query, data_dict))
 
 
-@_chain("dcat_catalog_search", stock_for_other_profiles=False)
+@_chain("dcat_catalog_search")
 def dcat_catalog_search(context, data_dict):
     return _catalog_page(context, data_dict)
 
 
-@_chain("dcat_catalog_show", stock_for_other_profiles=False)
+@_chain("dcat_catalog_show")
 def dcat_catalog_show(context, data_dict):
     seconds = cache.ttl()
     if seconds <= 0 or not serializer.ours(data_dict):
@@ -108,9 +107,12 @@ def dcat_catalog_show(context, data_dict):
                              seconds, lambda: _catalog_page(context, data_dict))
 
 
-@_chain("dcat_dataset_show", stock_for_other_profiles=True)
+@_chain("dcat_dataset_show")
 def dcat_dataset_show(context, data_dict):
     dataset = tk.get_action("package_show")(context, data_dict)
+    if not serializer.ours(data_dict):  # ckanext-dcat's serializer, on values it can write
+        return serializer.serializer_for(data_dict).serialize_dataset(
+            prepare.for_stock_profiles(dataset), _format=data_dict.get("format"))
     return serializer.WardsRDFSerializer(profiles=data_dict.get("profiles")).serialize_dataset(
         dataset, _format=data_dict.get("format"))
 

@@ -24,7 +24,8 @@ from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.utils import resource_uri
 
-from ckanext.wards.dcat.graphs import bind_prefixes, graph_memo, vocabulary_ref
+from ckanext.wards.dcat.graphs import (bind_prefixes, graph_memo, has_ip_literal, restore_ip_literals,
+                                       vocabulary_ref)
 from ckanext.wards.dcat.parse import parse_shared_fields
 from ckanext.wards.dcat.prepare import lang_of, prepared, publisher_for
 from ckanext.wards.dcat.quality import add_measurements
@@ -51,6 +52,17 @@ def _scheming_schema(dataset_type: str) -> Optional[dict[str, Any]]:
     return _SCHEMAS[dataset_type]
 
 
+def _urls_of(dataset: dict[str, Any], dataset_ref) -> Iterator[Any]:
+    """The addresses the stock code cleans into IRIs (where an IPv6 host gets mangled)."""
+    yield str(dataset_ref)
+    yield dataset.get("url")
+    for res in dataset.get("resources") or []:
+        yield from (res.get("url"), res.get("access_url"), res.get("download_url"))
+    for contact in as_list(field(dataset, "contact")):
+        if isinstance(contact, dict):
+            yield contact.get("url")
+
+
 class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
     """DCAT-AP 3 for the shared vocabulary: URIs from vocabularies, ja/en literals, the ward
     as publisher, IMI terms beside DCAT, DQV measurements of the stored scores."""
@@ -72,10 +84,14 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         ready = prepared(dataset_dict)
         super().graph_from_dataset(ready, dataset_ref)
         self._enrich(dataset_dict, ready, dataset_ref)
+        if has_ip_literal(_urls_of(dataset_dict, dataset_ref)):
+            restore_ip_literals(self.g)
 
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
+        if has_ip_literal([str(catalog_ref)]):
+            restore_ip_literals(g)
         bind_prefixes(g)
         graph_memo(g).add("catalog")  # the datasets that follow are on a catalogue page
         # DCAT-AP 3: dct:language is an IRI, dct:description and dct:publisher are mandatory.
