@@ -527,3 +527,4 @@ def test_our_profile_is_used_when_the_ini_names_none(tmp_path):
     with open(ini, encoding="utf-8") as f:
         bare.write_text("".join(line for line in f if "rdf.profiles" not in line), encoding="utf-8")
     assert not set_explicitly({"__file__": str(bare)}, "ckanext.dcat.rdf.profiles")
+
