@@ -145,6 +145,14 @@ def test_compare_and_scorecard_headers_link_to_existing_anchors(app):
         soup = BeautifulSoup(app.get(f"{prefix}/wards/compare").body, "html.parser")
         headers = soup.select("#wards-compare-table thead th")
         assert [bool(th.select("a.wards-definition")) for th in headers].count(False) == 1
+        # so does every measure of a ward's report
+        rows = BeautifulSoup(app.get(f"{prefix}/wards/chiyoda").body, "html.parser").select(
+            "#wards-report-table tbody tr")
+        assert len(rows) > 20
+        for row in rows:
+            href = row.select_one("th a.wards-definition")["href"]
+            assert href.partition("#")[2] == methodology.methodology_anchor("report", row["data-metric"])
+            assert href.partition("#")[2] in anchors
 
 
 @pytest.mark.browser

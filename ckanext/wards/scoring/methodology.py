@@ -102,7 +102,9 @@ def report_dimensions(lang: str) -> list[dict[str, Any]]:
     out = []
     for dim in doc["dimensions"]:
         ms = [{"id": m["id"], "anchor": methodology_anchor("report", m["id"]),
-               "concept": m.get("concept"), "kind": m["kind"],
+               # a concept's anchor sits on its report metric (ValueError for an unknown one)
+               "concept": methodology_anchor("concept", m["concept"]) if m.get("concept") else None,
+               "kind": m["kind"],
                "label": measurements.label(m, lang), "definition": spec.text(m, "definition", lang)}
               for m in doc["metrics"] if m["dimension"] == dim["id"]]
         out.append({"id": dim["id"], "label": measurements.label(dim, lang), "metrics": ms})
