@@ -3,20 +3,26 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.wards import helpers
 from ckanext.wards.config import declarations
 from ckanext.wards.logic import compare as logic
 from ckanext.wards.logic import organization
 from ckanext.wards.plugin import _shared
 from ckanext.wards.views import compare as views
+from ckanext.wards.views import methodology
 
 
 @tk.blanket.config_declarations(declarations.for_plugin("wards_compare"))
 # organization: who may say an organisation is a ward (the ward_code extra)
 @tk.blanket.actions(_shared.merged(logic.get_actions, organization.get_actions))
 @tk.blanket.auth_functions(logic.get_auth_functions)
-@tk.blanket.blueprints(views)
+# the methodology page defines the report's figures, so it is served with them
+@tk.blanket.blueprints(lambda: [views.compare_blueprint, methodology.methodology_blueprint])
+# the column headers link to the methodology page through h.wards_methodology_link
+@tk.blanket.helpers(helpers)
 class WardsComparePlugin(_shared.WardsPlugin):
-    """The standard ward report, the comparison page, collection of peers' reports."""
+    """The standard ward report, the comparison page, the methodology page, collection of
+    peers' reports."""
 
     p.implements(p.IConfigurer)
 

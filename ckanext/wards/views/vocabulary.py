@@ -49,15 +49,15 @@ def metrics(suffix: Optional[str] = None):
         return _unknown_format(suffix)
     chosen = negotiated(suffix)
     if chosen is None:
-        return redirect(tk.url_for("wards_methodology.methodology") if _has_methodology()
-                        else tk.h.url_for("/wards/methodology"), code=303)
+        return redirect(tk.url_for("wards_methodology.methodology_page") if _has_methodology()
+                        else "/wards/methodology", code=303)
     from ckanext.wards.vocab import metrics as vocabulary
     return _rdf(vocabulary.graph(), chosen)
 
 
 def _has_methodology() -> bool:
     from flask import current_app
-    return "wards_methodology.methodology" in current_app.view_functions
+    return "wards_methodology.methodology_page" in current_app.view_functions
 
 
 def ward(code: str, suffix: Optional[str] = None):

@@ -67,14 +67,13 @@ def _our_uri(ns: str, local: str) -> URIRef:
     return URIRef(ns + local)
 
 
-def methodology_anchor(metric_id: str) -> str:
-    """The methodology page's anchor of a metric: ``metric-pv-keywordAvailability``."""
-    return "metric-" + metric_id.replace(":", "-")
-
-
-def methodology_url(metric_id: Optional[str] = None, base: Optional[str] = None) -> str:
+def methodology_url(kind: Optional[str] = None, id: str = "", base: Optional[str] = None) -> str:
+    """The methodology page, or one of its definitions (``scoring.methodology`` anchors)."""
     url = (site_url() if base is None else base.rstrip("/")) + METHODOLOGY_PATH
-    return url + ("#" + methodology_anchor(metric_id) if metric_id else "")
+    if kind is None:
+        return url
+    from ckanext.wards.scoring.methodology import methodology_anchor
+    return url + "#" + methodology_anchor(kind, id)
 
 
 # --- datatypes ------------------------------------------------------------------------------
@@ -143,16 +142,13 @@ def _texts(entry: dict[str, Any], key: str) -> dict[str, str]:
 
 
 def _scored_definition(metric: dict[str, Any], max_points: int) -> dict[str, str]:
-    """What a scored metric measures, from its own texts: its definition where
-    metrics.yaml gives one, else what it takes to pass (its fix) and its points."""
-    own = _texts(metric, "definition")
-    if own:
-        return own
-    fix = _texts(metric, "fix")
+    """What a scored metric measures, from metrics.yaml's texts: when it passes, and its
+    points (a plugin's metric without ``passes`` says how to pass, its fix)."""
+    passes = _texts(metric, "passes") or _texts(metric, "fix")
     points = metric["points"]
     return {
-        "en": f"{points} of {max_points} points when it passes. To pass: {fix.get('en', '')}".strip(),
-        "ja": f"満たすと{points}点（{max_points}点中）。満たすには：{fix.get('ja', '')}".strip(),
+        "en": f"Passes when: {passes.get('en', '')} {points} of {max_points} points.".strip(),
+        "ja": f"合格の条件：{passes.get('ja', '')} 配点{points}点（{max_points}点中）。".strip(),
     }
 
 
@@ -196,7 +192,7 @@ def graph(base: Optional[str] = None, parts: tuple[str, ...] = PARTS) -> Graph:
         g.add((node, RDF.type, DQV.Dimension))
         g.add((node, RDFS.isDefinedBy, vocabulary))
         _add_texts(g, node, labels, definitions)
-        g.add((node, RDFS.seeAlso, URIRef(methodology_url(base=base) + "#dimension-" + name)))
+        g.add((node, RDFS.seeAlso, URIRef(methodology_url("dimension", name, base))))
 
     def metric(node: URIRef, metric_id: str, dimension: Optional[str], labels, definitions):
         g.add((node, RDF.type, DQV.Metric))
@@ -214,17 +210,18 @@ def graph(base: Optional[str] = None, parts: tuple[str, ...] = PARTS) -> Graph:
         part_max = maxima["mqa" if is_piveau(m["id"]) else "japan"]
         metric(node, m["id"], m["dimension"], _texts(m, "label"), _scored_definition(m, part_max))
         g.add((node, ns[MAX_POINTS], Literal(int(m["points"]), datatype=XSD.integer)))
-        g.add((node, RDFS.seeAlso, URIRef(methodology_url(m["id"], base))))
+        g.add((node, RDFS.seeAlso, URIRef(methodology_url("metric", m["id"], base))))
         if is_piveau(m["id"]):
             g.add((node, RDFS.isDefinedBy, URIRef(PIVEAU.rstrip("#"))))
     for name, entry in _published_figures().items() if "figures" in parts else ():
         node = metric_uri(name, base)
         metric(node, name, entry.get("dimension"), _texts(entry, "label"), _texts(entry, "definition"))
-        g.add((node, RDFS.seeAlso, URIRef(methodology_url(base=base) + "#" + entry.get("anchor", "mqa"))))
+        kind, _, anchor_id = entry["anchor"].partition(":")
+        g.add((node, RDFS.seeAlso, URIRef(methodology_url(kind, anchor_id, base))))
     for m in _report_metrics().values() if "report" in parts else ():
         node = metric_uri(m["id"], base)
         metric(node, m["id"], m["dimension"], _texts(m, "label"), _texts(m, "definition"))
-        g.add((node, RDFS.seeAlso, URIRef(methodology_url(base=base) + "#report-" + m["id"])))
+        g.add((node, RDFS.seeAlso, URIRef(methodology_url("report", m["id"], base))))
     # the reasons a check was not assessed (dct:type of the profile's quality annotations)
     reasons = scoring_spec.spec().get("not_assessed_reasons") if "scores" in parts else None
     for reason, entry in (reasons or {}).items():
