@@ -197,6 +197,9 @@ def test_dataset_page_validators_304_and_changes(app, sysadmin, ward):
     again = _get(app, url, **{"If-None-Match": etag})
     assert again.status_code == 304 and again.body == ""
     assert _get(app, url, **{"If-Modified-Since": page.headers["Last-Modified"]}).status_code == 304
+    head = app.client.head(url, headers={"If-None-Match": etag})
+    assert head.status_code == 304 and head.headers["ETag"] == etag
+    assert app.client.head(url).headers["ETag"] == etag
     # other formats and profiles are other pages
     others = {_assert_validators(_get(app, f"/dataset/{pkg['id']}.{fmt}")) for fmt in FORMATS}
     others.add(_assert_validators(_get(app, url + "?profiles=euro_dcat_ap_3")))
