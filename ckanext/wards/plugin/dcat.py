@@ -22,7 +22,6 @@ class WardsDcatPlugin(_shared.WardsPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(IWardsScoring, inherit=True)
-    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config):
         _shared.add_templates(config)
@@ -34,6 +33,7 @@ class WardsDcatPlugin(_shared.WardsPlugin):
     # IMiddleware: conditional GETs (ETag, Last-Modified, 304) on ckanext-dcat's RDF pages;
     # the hooks act on its dcat.* endpoints only and run after CKAN has identified the user.
     def make_middleware(self, app, config):
+        app = super().make_middleware(app, config)
         if hasattr(app, "before_request"):
             from ckanext.wards.dcat import http
             app.before_request(http.before_request)
