@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any, Callable
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import PROV
@@ -21,6 +22,18 @@ def graph_memo(g: Graph) -> set:
     if memo is None:
         memo = g.__dict__["_wards_described"] = set()
     return memo
+
+
+def graph_setting(g: Graph, name: str, compute: Callable[[], Any]) -> Any:
+    """A value the whole graph shares (the site's metric namespace, an option), computed
+    once per graph: CKAN's config lookups cost more than the triples they decide on a
+    catalogue page of a hundred datasets."""
+    settings = g.__dict__.get("_wards_settings")
+    if settings is None:
+        settings = g.__dict__["_wards_settings"] = {}
+    if name not in settings:
+        settings[name] = compute()
+    return settings[name]
 
 
 def bind_prefixes(g: Graph) -> None:

@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD, Namespace
 
 from ckanext.dcat.utils import resource_uri
 
-from ckanext.wards.dcat.graphs import graph_memo
+from ckanext.wards.dcat.graphs import graph_memo, graph_setting
 from ckanext.wards.dcat.uris import DQV, spec
 from ckanext.wards.vocab import metrics
 
@@ -197,7 +197,8 @@ def _summary_only(g: Graph) -> bool:
     if "catalog" not in graph_memo(g):
         return False
     from ckan.plugins import toolkit as tk
-    return (tk.config.get("ckanext.wards.dcat.catalog_measurements") or "summary") != "all"
+    return graph_setting(g, "catalog_measurements",
+                         lambda: tk.config.get("ckanext.wards.dcat.catalog_measurements") or "summary") != "all"
 
 
 def _measurement(g: Graph, subject, metric_id: str, value: Literal, when=None) -> None:
@@ -205,7 +206,8 @@ def _measurement(g: Graph, subject, metric_id: str, value: Literal, when=None) -
     dataset or distribution (the inverse of dqv:hasQualityMeasurement, stated so a query
     of either direction finds it), the metric, the typed value and the time of scoring.
     A blank node: Turtle and JSON-LD writers inline it."""
-    metric = metrics.metric_uri(metric_id)
+    ns = graph_setting(g, "metric_namespace", metrics.namespace)
+    metric = metrics.metric_uri(metric_id, ns=ns)
     node = BNode()
     g.add((subject, DQV.hasQualityMeasurement, node))
     g.add((node, RDF.type, DQV.QualityMeasurement))

@@ -60,6 +60,17 @@ def spatial_uri(lg_code: Any) -> Optional[str]:
     return spec()["spatial_uri"].format(code5=lg_code[:5], since=since)
 
 
+@functools.lru_cache(maxsize=None)
+def _areas() -> dict[str, dict[str, Any]]:
+    from ckanext.wards.vocab.wards import wards
+    return {spatial_uri(w["lg_code"]): w for w in wards()}
+
+
+def ward_of_area(iri: str) -> Optional[dict[str, Any]]:
+    """The ward whose e-Stat Standard Area Code IRI ``iri`` is, if any."""
+    return _areas().get(iri)
+
+
 # --- vocabulary entries ---------------------------------------------------------------------
 
 def _labels(entry: dict[str, Any]) -> dict[str, str]:

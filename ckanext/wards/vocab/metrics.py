@@ -50,11 +50,12 @@ def is_piveau(metric_id: str) -> bool:
     return metric_id.startswith("pv:")
 
 
-def metric_uri(metric_id: str, base: Optional[str] = None) -> URIRef:
-    """The IRI of a metric id (``pv:…`` piveau's, ``wq:…`` and report ids ours)."""
+def metric_uri(metric_id: str, base: Optional[str] = None, ns: Optional[str] = None) -> URIRef:
+    """The IRI of a metric id (``pv:…`` piveau's, ``wq:…`` and report ids ours); ``ns``, our
+    namespace when the caller has it already (``namespace()`` reads the config)."""
     if is_piveau(metric_id):
         return _piveau_uri(metric_id)
-    return _our_uri(namespace(base), local_name(metric_id))
+    return _our_uri(ns or namespace(base), local_name(metric_id))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -25,7 +25,7 @@ from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.wards.dcat import catalogue
-from ckanext.wards.dcat.graphs import (bind_prefixes, graph_memo, has_ip_literal, restore_ip_literals,
+from ckanext.wards.dcat.graphs import (bind_prefixes, graph_memo, graph_setting, has_ip_literal, restore_ip_literals,
                                        vocabulary_ref)
 from ckanext.wards.dcat.parse import parse_shared_fields
 from ckanext.wards.dcat.prepare import lang_of, prepared, publisher_for
@@ -283,11 +283,9 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
     def _enrich_spatial(self, dataset_ref) -> None:
         """Places also typed IMI 場所型; a ward's area (e-Stat's Standard Area Code IRI)
         with its ja/en names and its 全国地方公共団体コード."""
-        from ckanext.wards.dcat.uris import spatial_uri
-        from ckanext.wards.vocab.wards import wards
-        by_uri = {spatial_uri(w["lg_code"]): w for w in wards()}
+        from ckanext.wards.dcat.uris import ward_of_area
         for ref in self._also_imi(dataset_ref, DCT.spatial, "場所型", SKOS.prefLabel):
-            ward = by_uri.get(str(ref)) if isinstance(ref, URIRef) else None
+            ward = ward_of_area(str(ref)) if isinstance(ref, URIRef) else None
             if ward:
                 for label in list(self.g.objects(ref, SKOS.prefLabel)):
                     if isinstance(label, Literal) and not label.language:
@@ -296,7 +294,7 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
 
     def _enrich_distributions(self, ready: dict[str, Any], dataset_ref, unaddressed_licence=None) -> None:
         g = self.g
-        availability = catalogue.planned_availability()
+        availability = graph_setting(g, "availability", catalogue.planned_availability)
         for res in ready.get("resources") or []:
             ref = URIRef(resource_uri(res))
             self._add_links(ref, res["wards_links"])
