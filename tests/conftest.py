@@ -32,7 +32,7 @@ STACK_MODULES = BROWSER_MODULES | SLOW_MODULES | frozenset({
     "test_access_rights", "test_collect", "test_compare", "test_dcat", "test_dcat_http", "test_dcat_migrated", "test_demo",
     "test_file_checks", "test_harvest", "test_licences",
     "test_migrate_install", "test_report", "test_schema_form", "test_schema_migrate",
-    "test_schema_stack", "test_scoring", "test_scoring_interface", "test_scoring_states_stack",
+    "test_schema_stack", "test_scoring", "test_search_facets_stack", "test_scoring_interface", "test_scoring_states_stack",
     "test_security_catalogue",
     "test_security_exports", "test_security_headers", "test_security_import",
     "test_security_input", "test_security_matrix", "test_security_ssrf", "test_stack",

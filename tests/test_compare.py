@@ -127,7 +127,9 @@ def check_downloads_csv_and_json_match_the_action(app, demo_wards):
     action = helpers.call_action("wards_compare")
     as_json = json.loads(app.get("/wards/compare?format=json").body)
     assert [r["code"] for r in as_json["rows"]] == [r["code"] for r in action["rows"]]
-    rows = list(csv.DictReader(io.StringIO(app.get("/wards/compare?format=csv").body)))
+    raw = app.get("/wards/compare?format=csv").get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Japanese Excel needs
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 23
     for row, r in zip(rows, action["rows"]):
         assert row["code"] == r["code"] and int(row["datasets"]) == r["datasets"]

@@ -132,7 +132,9 @@ def test_report_files_json_csv_and_dqv_turtle(app, sysadmin):
     doc = json.loads(as_json.body)
     assert doc["counts"]["datasets"] == 4 and document.validation_errors(doc) == []
 
-    rows = list(csv.DictReader(io.StringIO(app.get(f"/wards/report/{org['name']}.csv").body)))
+    raw = app.get(f"/wards/report/{org['name']}.csv").get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Japanese Excel needs
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     by_metric = {r["metric"]: r for r in rows}
     assert by_metric["csvShare"]["numerator"] == "1" and by_metric["csvShare"]["denominator"] == "4"
     assert by_metric["csvShare"]["value"] == "0.25"
@@ -157,8 +159,8 @@ def test_national_open_data_list_has_45_columns_one_row_per_public_resource(app,
     org = crafted_ward(sysadmin)
     resp = app.get(f"/wards/report/{org['name']}/open-data-list.csv")
     assert 'filename="131016_open_data_list.csv"' in resp.headers["Content-Disposition"]
+    assert resp.data.startswith(b"\xef\xbb\xbf")
     body = resp.data.decode("utf-8")
-    assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     header, data = rows[0], rows[1:]
     assert len(header) == 45 and header[0] == "データセット_ID" and header[44] == "ファイル_著作権表記"

@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.wards import schema
 from ckanext.wards.lib.language import page_language
 from ckanext.wards.schema.dataset import KEEP_PARKED, parked_statement
-from ckanext.wards.scoring import methodology, spec
+from ckanext.wards.scoring import facets, methodology
 
 __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields", "wards_parked_statement",
            "wards_keep_parked",
@@ -53,17 +53,12 @@ def wards_keep_parked() -> str:
 
 def wards_rating_label(band: str) -> str:
     """A rating band's label (``schemas/metrics.yaml``) in the page's language."""
-    lang = page_language()
-    for entry in spec.spec()["bands"]:
-        if entry["id"] == band:
-            return spec.text(entry, "label", lang)
-    return band
+    return facets.value_label("wards_rating", band, page_language())
 
 
 def wards_machine_readable_label(level: str) -> str:
-    """``strict`` / ``broad`` / ``no`` as the scorecard says it."""
-    return {"strict": tk._("Yes (strict)"), "broad": tk._("Yes (broad: XLSX/ODS)"),
-            "no": tk._("No")}.get(level, level)
+    """``strict`` / ``broad`` / ``no`` as the scorecard and the search facet say it."""
+    return facets.value_label("wards_machine_readable", level, page_language())
 
 
 # --- the methodology page (wards_compare serves it; every plugin's pages link to it) ---

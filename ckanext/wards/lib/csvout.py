@@ -6,6 +6,7 @@ form NFKC folds to those signs: full-width ``＝`` ``＋`` ``－`` ``＠`` that 
 spreadsheets also accept, small ``﹦`` ``﹢`` ``﹣`` ``﹫``, even after leading spaces,
 ideographic spaces, line breaks, BOMs or zero-width characters, which spreadsheets skip)
 gets a leading apostrophe, so Excel and LibreOffice show it as text. Numbers stay numbers.
+Every file starts with a UTF-8 BOM: there is no way to write one without.
 """
 from __future__ import annotations
 
@@ -48,11 +49,11 @@ def cell(value: Any) -> str:
     return "'" + text if is_formula(text) else text
 
 
-def write(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, bom: bool = False) -> str:
-    """The CSV text (CRLF line ends; a UTF-8 BOM first when ``bom``, for Excel)."""
+def write(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
+    """The CSV text: a BOM first, always (Japanese Excel reads a CSV without one as
+    Shift_JIS and garbles 千代田区), CRLF line ends. Encode it as UTF-8."""
     buf = io.StringIO()
-    if bom:
-        buf.write(BOM)
+    buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([cell(v) for v in header])
     writer.writerows([cell(v) for v in row] for row in rows)

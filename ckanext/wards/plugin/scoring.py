@@ -8,7 +8,8 @@ from ckanext.wards.config import checks, declarations
 from ckanext.wards.logic import scoring as logic
 from ckanext.wards.plugin import _shared
 from ckanext.wards.schema.migrate import CONTEXT_FLAG
-from ckanext.wards.scoring import index, jobs
+from ckanext.wards.lib.language import page_language
+from ckanext.wards.scoring import facets, index, jobs
 from ckanext.wards.views import scorecard, vocabulary
 
 
@@ -23,6 +24,7 @@ class WardsScoringPlugin(_shared.WardsPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     def update_config(self, config):
         _shared.add_templates(config)
@@ -45,6 +47,20 @@ class WardsScoringPlugin(_shared.WardsPlugin):
 
     def before_dataset_index(self, pkg_dict):
         return index.index_fields(pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        facets.label_items(search_results.get("search_facets") or {}, page_language())
+        return search_results
+
+    # IFacets: the score fields in the search sidebars, titled in the page's language.
+    def dataset_facets(self, facets_dict, package_type):
+        return facets.add_facets(facets_dict, page_language())
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return facets.add_facets(facets_dict, page_language())
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return facets.add_facets(facets_dict, page_language())
 
     # IResourceController: a new or changed resource gets its file and its link checked.
     def after_resource_create(self, context, resource):

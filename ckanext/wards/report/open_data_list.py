@@ -96,7 +96,7 @@ def rows(packages: Iterable[dict[str, Any]], ward: dict[str, str]) -> Iterable[l
 
 def to_csv(packages: Iterable[dict[str, Any]], ward: dict[str, str]) -> str:
     """The national オープンデータ一覧 CSV (UTF-8 with BOM, CRLF, as spreadsheet tools expect)."""
-    return csvout.write(columns(), rows(packages, ward), bom=True)
+    return csvout.write(columns(), rows(packages, ward))
 
 
 def public_packages(org_ids: Iterable[str], batch: int = 500) -> Iterable[dict[str, Any]]:

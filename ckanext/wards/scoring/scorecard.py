@@ -185,8 +185,7 @@ def _csv_value(row: dict[str, Any], column: str) -> Any:
 def to_csv(card: dict[str, Any]) -> bytes:
     """UTF-8 with BOM, so Excel opens the Japanese text correctly."""
     from ckanext.wards.lib import csvout
-    return csvout.write(CSV_COLUMNS, ([_csv_value(row, c) for c in CSV_COLUMNS] for row in card["rows"]),
-                        bom=True).encode("utf-8")
+    return csvout.write(CSV_COLUMNS, ([_csv_value(row, c) for c in CSV_COLUMNS] for row in card["rows"])).encode("utf-8")
 
 
 def to_json(card: dict[str, Any]) -> str:
