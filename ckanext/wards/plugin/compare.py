@@ -8,15 +8,18 @@ from ckanext.wards.logic import compare as logic
 from ckanext.wards.logic import organization
 from ckanext.wards.plugin import _shared
 from ckanext.wards.views import compare as views
+from ckanext.wards.views import standards as standard_views
 
 
 @tk.blanket.config_declarations(declarations.for_plugin("wards_compare"))
 # organization: who may say an organisation is a ward (the ward_code extra)
 @tk.blanket.actions(_shared.merged(logic.get_actions, organization.get_actions))
 @tk.blanket.auth_functions(logic.get_auth_functions)
-@tk.blanket.blueprints(views)
+# the standard datasets' pages: the IRIs dct:conformsTo names (dcat.uris.standard_uri)
+@tk.blanket.blueprints(lambda: [views.compare_blueprint, standard_views.standards_blueprint])
 class WardsComparePlugin(_shared.WardsPlugin):
-    """The standard ward report, the comparison page, collection of peers' reports."""
+    """The standard ward report, the comparison page, collection of peers' reports, and
+    one page per 自治体標準オープンデータセット."""
 
     p.implements(p.IConfigurer)
 
