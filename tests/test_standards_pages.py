@@ -155,3 +155,25 @@ def test_security_headers_on_the_standards_pages(app, path):
     response = app.get(path)
     for name, value in security.headers().items():
         assert response.headers.get(name) == value, (path, name)
+
+
+def test_harvested_conforms_to_from_another_ward_portal_and_older_iris_parse_to_ids():
+    """A harvester reads the standard's id from another ward portal's page IRI, and from
+    the IRIs written before the portals served them (data harvested earlier)."""
+    from ckanext.dcat.processors import RDFParser
+    ttl = """
+    @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+    <https://catalog.city.minato.example/dataset/t> a dcat:Dataset ;
+        dct:title "公衆トイレ"@ja ;
+        dct:conformsTo <https://catalog.city.minato.example/wards/standards/13_public_toilet>,
+                       <https://w3id.org/ckanext-wards/standard/08_aed> ;
+        dcat:distribution <https://catalog.city.minato.example/dataset/t/resource/1> .
+    <https://catalog.city.minato.example/dataset/t/resource/1> a dcat:Distribution ;
+        dcat:accessURL <https://catalog.city.minato.example/t.csv> ;
+        dct:conformsTo <https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#08_aed> .
+    """
+    parser = RDFParser(profiles=["wards_dcat_ap_3"])
+    parser.parse(ttl, _format="turtle")
+    [parsed] = list(parser.datasets())
+    assert sorted(parsed["conforms_to"]) == ["08_aed", TOILET]
+    assert parsed["resources"][0]["conforms_to"] == "08_aed"
