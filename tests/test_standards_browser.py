@@ -42,3 +42,12 @@ def test_standard_page_in_japanese(served, browser, width):
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     assert errors == []
+
+
+def test_index_in_japanese_at_390px(served, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    response = page.goto(f"{served}/ja/wards/standards", wait_until="networkidle")
+    assert response.status == 200
+    assert page.locator("#wards-standards-table tbody tr").count() == 27
+    sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert sizes[0] <= sizes[1], sizes

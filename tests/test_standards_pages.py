@@ -177,3 +177,12 @@ def test_harvested_conforms_to_from_another_ward_portal_and_older_iris_parse_to_
     [parsed] = list(parser.datasets())
     assert sorted(parsed["conforms_to"]) == ["08_aed", TOILET]
     assert parsed["resources"][0]["conforms_to"] == "08_aed"
+
+
+@pytest.mark.parametrize("path, headers", [("/wards/standards.ttl", {}),
+                                           ("/wards/standards", {"Accept": "text/turtle"})])
+def test_index_in_turtle_names_every_standard(app, path, headers):
+    _, g = _turtle(app, path, **headers)
+    assert set(g.subjects(RDF.type, DCTERMS.Standard)) == {
+        URIRef(f"{SITE}/wards/standards/{std_id}") for std_id in standards.standard_ids()}
+    assert app.get("/wards/standards.jsonld").headers["Content-Type"].startswith("application/ld+json")

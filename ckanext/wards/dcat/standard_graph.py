@@ -29,9 +29,34 @@ def standard_graph(standard_id: str) -> Graph:
     std = standard_defs.get_standard(standard_id)
     if std is None:
         raise KeyError(standard_id)
+    g = _graph()
+    ref = _describe(g, std)
+    for name in LAYOUTS:
+        layout = std["layouts"].get(name)
+        if layout:
+            _add_layout(g, ref, name, layout)
+            if layout.get("description"):
+                g.add((ref, DCTERMS.description, Literal(layout["description"], lang="ja")))
+    return g
+
+
+def standards_graph() -> Graph:
+    """Every standard, named and linked to its source, without the columns (those are on
+    each standard's own IRI)."""
+    g = _graph()
+    for std in standard_defs.list_standards():
+        _describe(g, std)
+    return g
+
+
+def _graph() -> Graph:
     g = Graph()
     g.bind("dct", DCTERMS)
     g.bind("csvw", CSVW)
+    return g
+
+
+def _describe(g: Graph, std: dict[str, Any]) -> URIRef:
     ref = URIRef(standard_uri(std["id"]))
     g.add((ref, RDF.type, DCTERMS.Standard))
     g.add((ref, DCTERMS.identifier, Literal(std["id"])))
@@ -40,13 +65,7 @@ def standard_graph(standard_id: str) -> Graph:
     if std.get("source"):
         g.add((ref, DCTERMS.source, URIRef(std["source"])))
         g.add((ref, RDFS.seeAlso, URIRef(std["source"])))
-    for name in LAYOUTS:
-        layout = std["layouts"].get(name)
-        if layout:
-            _add_layout(g, ref, name, layout)
-            if layout.get("description"):
-                g.add((ref, DCTERMS.description, Literal(layout["description"], lang="ja")))
-    return g
+    return ref
 
 
 def _add_layout(g: Graph, ref: URIRef, name: str, layout: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """``/wards/standards`` (every 自治体標準オープンデータセット) and ``/wards/standards/<id>``:
 the page of one standard, which is also its IRI (``dcat.uris.standard_uri``).
 
-``/wards/standards/<id>`` answers HTML, or RDF when the client asks for it (``Accept:
+Both answer HTML, or RDF when the client asks for it (``Accept:
 text/turtle``, ``application/ld+json``, ``application/rdf+xml``); ``.ttl`` and ``.jsonld``
 name one format whatever the Accept header says. Static routes win over ``/wards/<org>``.
 """
@@ -14,7 +14,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from ckanext.wards.conformance import standards as standard_defs
-from ckanext.wards.dcat.standard_graph import LAYOUTS, standard_graph
+from ckanext.wards.dcat.standard_graph import LAYOUTS, standard_graph, standards_graph
 from ckanext.wards.dcat.uris import standard_uri
 from ckanext.wards.lib import download
 from ckanext.wards.lib.language import page_language
@@ -76,23 +76,27 @@ def _column_counts(std_id: str) -> dict[str, int]:
             if standard_defs.columns(std_id, name)}
 
 
-def index():
+def index(fmt: Optional[str] = None):
+    fmt = fmt or _negotiated()
+    if fmt:
+        return _rdf_response(standards_graph(), "standard-datasets", fmt)
     lang = page_language()
     rows = []
     for std in standard_defs.list_standards():
         rows.append({**std, "name": std["name_ja"] if lang == "ja" else std["name_en"],
                      "other_name": std["name_en"] if lang == "ja" else std["name_ja"],
                      "counts": _column_counts(std["id"])})
-    return tk.render("wards/standards/index.html", {
-        "standards": rows, "status_texts": _layout_status_texts(), "layout_titles": _layout_titles()})
+    response = Response(tk.render("wards/standards/index.html", {
+        "standards": rows, "status_texts": _layout_status_texts(), "layout_titles": _layout_titles()}))
+    response.headers["Vary"] = "Accept"
+    return response
 
 
-def _rdf(std_id: str, fmt: str) -> Response:
+def _rdf_response(graph, name: str, fmt: str) -> Response:
     serializer, content_type, extension = RDF_FORMATS[fmt]
-    body = standard_graph(std_id).serialize(format=serializer)
-    return Response(body, headers={
+    return Response(graph.serialize(format=serializer), headers={
         "Access-Control-Allow-Origin": "*", "Vary": "Accept",
-        **download.headers(f"{std_id}.{extension}", content_type, inline=True)})
+        **download.headers(f"{name}.{extension}", content_type, inline=True)})
 
 
 def _notes(col: dict[str, Any]) -> list[tuple[str, str]]:
@@ -119,7 +123,7 @@ def standard_page(standard_id: str, fmt: Optional[str] = None):
         return tk.redirect_to(tk.h.url_for(f"wards_standards.{endpoint}", standard_id=std["id"]))
     fmt = fmt or _negotiated()
     if fmt:
-        return _rdf(std["id"], fmt)
+        return _rdf_response(standard_graph(std["id"]), std["id"], fmt)
     lang = page_language()
     type_labels = _type_labels()
     layouts = []
@@ -148,6 +152,8 @@ def standard_jsonld(standard_id: str):
 
 
 standards_blueprint.add_url_rule("/wards/standards", view_func=index)
+standards_blueprint.add_url_rule("/wards/standards.ttl", view_func=lambda: index("ttl"), endpoint="index_ttl")
+standards_blueprint.add_url_rule("/wards/standards.jsonld", view_func=lambda: index("jsonld"), endpoint="index_jsonld")
 standards_blueprint.add_url_rule("/wards/standards/<standard_id>", view_func=standard_page)
 standards_blueprint.add_url_rule("/wards/standards/<standard_id>.ttl", view_func=standard_ttl)
 standards_blueprint.add_url_rule("/wards/standards/<standard_id>.jsonld", view_func=standard_jsonld)
