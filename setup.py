@@ -81,6 +81,7 @@ setup(
         wards_scoring = ckanext.wards.plugin.scoring:WardsScoringPlugin
         wards_compare = ckanext.wards.plugin.compare:WardsComparePlugin
         wards_dcat = ckanext.wards.plugin.dcat:WardsDcatPlugin
+        wards_harvest = ckanext.wards.plugin.harvest:WardsHarvestPlugin
 
         [ckan.rdf.profiles]
         wards_dcat_ap_3 = ckanext.wards.dcat.profiles.wards_dcat_ap_3:WardsDCATAP3Profile

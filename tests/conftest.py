@@ -29,8 +29,8 @@ SLOW_MODULES = frozenset({"test_faults", "test_install_path", "test_packaging"})
 # not even import them (CKAN's test helpers, factories and Playwright cost seconds). A full
 # run checks the list: a test here that is not marked ``stack`` stops the run.
 STACK_MODULES = BROWSER_MODULES | SLOW_MODULES | frozenset({
-    "test_access_rights", "test_collect", "test_compare", "test_dcat", "test_dcat_migrated", "test_demo",
-    "test_file_checks", "test_licences",
+    "test_access_rights", "test_collect", "test_compare", "test_dcat", "test_dcat_http", "test_dcat_migrated", "test_demo",
+    "test_file_checks", "test_harvest", "test_licences",
     "test_migrate_install", "test_report", "test_schema_form", "test_schema_migrate",
     "test_schema_stack", "test_scoring", "test_scoring_interface", "test_scoring_states_stack",
     "test_security_catalogue",

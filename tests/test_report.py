@@ -137,13 +137,13 @@ def test_report_files_json_csv_and_dqv_turtle(app, sysadmin):
     assert by_metric["csvShare"]["numerator"] == "1" and by_metric["csvShare"]["denominator"] == "4"
     assert by_metric["csvShare"]["value"] == "0.25"
     assert by_metric["datasetCount"]["value"] == "4"
-    assert by_metric["csvShare"]["metric_uri"] == measurements.METRIC_NS + "csvShare"
+    assert by_metric["csvShare"]["metric_uri"] == "http://test.ckan.net/wards/metrics#csvShare"
 
     ttl = app.get(f"/wards/report/{org['name']}.ttl")
     assert ttl.headers["Content-Type"].startswith("text/turtle")
     g = rdflib.Graph().parse(data=ttl.body, format="turtle")
     DQV = rdflib.Namespace(measurements.DQV_NS)
-    WM = rdflib.Namespace(measurements.METRIC_NS)
+    WM = rdflib.Namespace("http://test.ckan.net/wards/metrics#")
     q = """SELECT ?v ?n ?d WHERE { ?m a dqv:QualityMeasurement ; dqv:isMeasurementOf wm:machineReadableBroadShare ;
            dqv:value ?v ; wm:numerator ?n ; wm:denominator ?d }"""
     (value, num, den), = list(g.query(q, initNs={"dqv": DQV, "wm": WM}))

@@ -39,7 +39,8 @@ OURS = ["/wards/compare", "/wards/compare?format=csv", "/wards/compare?format=js
         "/wards/report/chiyoda.json", "/wards/report/chiyoda.csv", "/wards/report/chiyoda.ttl",
         "/wards/report/chiyoda/open-data-list.csv", "/organization/chiyoda/scorecard",
         "/organization/chiyoda/scorecard.csv", "/organization/chiyoda/scorecard.json",
-        "/ja/wards/compare", "/wards/report/no-such-org.csv", "/wards/compare?desc=maybe"]
+        "/ja/wards/compare", "/wards/report/no-such-org.csv", "/wards/compare?desc=maybe",
+        "/wards/methodology", "/ja/wards/methodology"]
 
 
 @pytest.mark.parametrize("url", OURS)
@@ -75,7 +76,8 @@ def test_pages_work_under_the_policy_in_chromium(served, browser):
     for url, charts in ((f"{served}/wards/compare", ["wards-shares-chart"]),
                         (f"{served}/ja/wards/compare", ["wards-shares-chart"]),
                         (f"{served}/wards/{org}", ["wards-stars-chart", "wards-ratings-chart"]),
-                        (f"{served}/organization/{org}/scorecard", [])):
+                        (f"{served}/organization/{org}/scorecard", []),
+                        (f"{served}/ja/wards/methodology", [])):
         response = page.goto(url, wait_until="networkidle")
         assert response.status == 200, url
         assert response.headers["content-security-policy"] == security.content_security_policy()

@@ -297,7 +297,7 @@ def _publishers(app, dataset_id):
 def test_a_rogue_organisation_gets_no_wards_dcat_publisher(app):
     """The DCAT publisher follows the comparison's rule (``organizations.ward_of``): the real ward's
     datasets are published by Chiyoda, a look-alike's (by name or title) are not."""
-    chiyoda_iri = f"https://w3id.org/ckanext-wards/lg/{CHIYODA}"
+    chiyoda_iri = f"http://test.ckan.net/wards/lg/{CHIYODA}"
     sysadmin = factories.Sysadmin()
     real = _create_org(sysadmin, name="chiyoda-city-hall", title="千代田区役所", extras=_code(CHIYODA))
     rogue_user = factories.User()
@@ -314,7 +314,7 @@ def test_a_rogue_organisation_gets_no_wards_dcat_publisher(app):
 @pytest.mark.ckan_config("ckanext.wards.ward_code", CHIYODA)
 @pytest.mark.ckan_config("ckanext.wards.ward_organizations", "somu")
 def test_on_a_one_ward_portal_only_the_wards_organisations_get_its_dcat_publisher(app):
-    chiyoda_iri = f"https://w3id.org/ckanext-wards/lg/{CHIYODA}"
+    chiyoda_iri = f"http://test.ckan.net/wards/lg/{CHIYODA}"
     somu = factories.Organization(name="somu", title="総務部")
     guest = factories.Organization(name="npo-guest", title="協働団体")
     mine = factories.Dataset(owner_org=somu["id"], name="somu-data")
@@ -324,7 +324,7 @@ def test_on_a_one_ward_portal_only_the_wards_organisations_get_its_dcat_publishe
 
 
 def test_a_dataset_of_a_rogue_organisation_cannot_claim_a_wards_publisher_code(app):
-    chiyoda_iri = f"https://w3id.org/ckanext-wards/lg/{CHIYODA}"
+    chiyoda_iri = f"http://test.ckan.net/wards/lg/{CHIYODA}"
     sysadmin = factories.Sysadmin()
     real = _create_org(sysadmin, name="chiyoda-city-hall", extras=_code(CHIYODA))
     rogue = _create_org(factories.User(), name="some-club", title="同好会")

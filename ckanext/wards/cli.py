@@ -332,12 +332,14 @@ def demo_data_cmd(seed, n_wards, scale, user, dcat):
 @click.option("--shapes", "shapes", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="SHACL shapes file, repeatable (default: ckanext-wards' shapes and the "
                    "official DCAT-AP 3.0.0 shapes).")
+@click.option("--full", is_flag=True, help="Also the DCAT-AP 3.0.0 range and recommended shapes "
+                                           "(recommended properties are reported as warnings).")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", help="Language of the report.")
-def validate_dcat_cmd(dataset_id, shapes, lang):
+def validate_dcat_cmd(dataset_id, shapes, full, lang):
     """Validate the wards_dcat_ap_3 output of datasets with SHACL (pyshacl); exit 1 on violations."""
     from ckanext.wards.dcat import shacl
     texts = shacl.result_texts()["_labels"]
-    files = list(shapes) or shacl.shapes_files()
+    files = list(shapes) or shacl.shapes_files(full=full)
     click.echo(f"{texts['shapes'][lang]}: " + ", ".join(files))
     failed = total = 0
     for pkg, results in shacl.validate_datasets(dataset_id, files):

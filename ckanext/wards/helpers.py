@@ -13,11 +13,12 @@ import ckan.plugins.toolkit as tk
 from ckanext.wards import schema
 from ckanext.wards.lib.language import page_language
 from ckanext.wards.schema.dataset import KEEP_PARKED, parked_statement
-from ckanext.wards.scoring import spec
+from ckanext.wards.scoring import methodology, spec
 
 __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields", "wards_parked_statement",
            "wards_keep_parked",
-           "wards_rating_label", "wards_machine_readable_label"]
+           "wards_rating_label", "wards_machine_readable_label",
+           "wards_methodology_anchor", "wards_methodology_link"]
 
 
 # --- the dataset schema (wards_schema) ---
@@ -63,6 +64,26 @@ def wards_machine_readable_label(level: str) -> str:
     """``strict`` / ``broad`` / ``no`` as the scorecard says it."""
     return {"strict": tk._("Yes (strict)"), "broad": tk._("Yes (broad: XLSX/ODS)"),
             "no": tk._("No")}.get(level, level)
+
+
+# --- the methodology page (wards_compare serves it; every plugin's pages link to it) ---
+
+def wards_methodology_anchor(kind: str, id: str = "") -> str:
+    """The fragment id of a definition on ``/wards/methodology`` (``methodology_anchor``)."""
+    return methodology.methodology_anchor(kind, id)
+
+
+def wards_methodology_link(kind: str, id: str = "", title: str = "") -> dict[str, str]:
+    """``href`` (the page, in the page's language, with the anchor) and ``title`` (a short
+    definition from the data, else ``title``) of a definition; {} when the page is not
+    served (wards_compare not loaded), so a column header shows no dead link."""
+    from werkzeug.routing import BuildError
+    try:
+        page = tk.h.url_for("wards_methodology.methodology_page")
+    except BuildError:
+        return {}
+    text = methodology.short_definition(kind, id, page_language()) or title
+    return {"href": f"{page}#{methodology.methodology_anchor(kind, id)}", "title": text}
 
 
 def all_helpers() -> dict[str, Any]:

@@ -35,7 +35,8 @@ def ttl() -> int:
     return tk.asint(tk.config.get("ckanext.wards.dcat.catalog_cache_ttl"))
 
 
-def _newest_score_time() -> Optional[str]:
+def newest_score_time() -> Optional[str]:
+    """The newest ``scored_at`` of any stored score (ISO text), None without scores."""
     import sqlalchemy as sa
     import ckan.model as cm
     try:
@@ -48,16 +49,20 @@ def _newest_score_time() -> Optional[str]:
     return scored.isoformat() if scored else None
 
 
-def cache_key(data_dict: dict[str, Any], newest: dict[str, Any]) -> str:
+_UNREAD = object()
+
+
+def cache_key(data_dict: dict[str, Any], newest: dict[str, Any], scored: Any = _UNREAD) -> str:
     """The key of a catalogue page; ``newest`` is the catalogue search of the same request
-    with one row (its count and newest ``metadata_modified``)."""
+    with one row (its count and newest ``metadata_modified``); ``scored`` the newest score
+    time when the caller has read it already."""
     request_part = [data_dict.get(k) for k in ("format", "page", "q", "fq", "modified_since")]
     try:
         path = tk.request.path
     except (RuntimeError, AttributeError):
         path = None
     state = [newest["count"], newest["results"][0]["metadata_modified"] if newest["results"] else None,
-             _newest_score_time()]
+             newest_score_time() if scored is _UNREAD else scored]
     parts = [request_part, path, profiles_of(data_dict), tk.config.get("ckanext.dcat.datasets_per_page"),
              tk.config.get("ckan.site_url"), state]
     digest = hashlib.sha1(json.dumps(parts, default=str).encode("utf-8")).hexdigest()

@@ -11,7 +11,7 @@ from rdflib.namespace import PROV
 
 from ckanext.dcat.profiles.base import URIRefOrLiteral
 
-from ckanext.wards.dcat.uris import CNT, DQV, imi, spec
+from ckanext.wards.dcat.uris import CNT, DQV, imi
 
 
 def graph_memo(g: Graph) -> set:
@@ -34,8 +34,9 @@ def bind_prefixes(g: Graph) -> None:
     g.bind("ic", imi())
     g.bind("prov", PROV)
     g.bind("cnt", CNT)
-    for prefix, namespace in spec()["metric_prefixes"].items():
-        g.bind(prefix, Namespace(namespace))
+    from ckanext.wards.vocab import metrics
+    g.bind("pv", Namespace(metrics.PIVEAU))
+    g.bind("wm", Namespace(metrics.namespace()))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -76,6 +76,27 @@ def publisher_for(dataset: dict[str, Any]) -> Optional[dict[str, Any]]:
     }
 
 
+def spatial_items(value: Any) -> Optional[list[dict[str, Any]]]:
+    """Spatial coverage as the stock profile writes it (a list of {text, uri, ...}): a
+    place that names a ward ("千代田区", "東京都千代田区", "Chiyoda City") without an IRI of
+    its own gets e-Stat's Standard Area Code IRI of that ward; other places keep their text."""
+    from ckanext.wards.dcat.uris import spatial_uri
+    from ckanext.wards.vocab.wards import ward_for
+    out = []
+    for item in as_list(value):
+        item = dict(item) if isinstance(item, dict) else {"text": str(item)} if not is_blank(item) else None
+        if not item:
+            continue
+        text = str(item.get("text") or "").strip()
+        if text and not item.get("uri"):
+            ward = ward_for(text) or ward_for(text.removeprefix("東京都").strip())
+            uri = spatial_uri(ward["lg_code"]) if ward else None
+            if uri:
+                item["uri"] = uri
+        out.append(item)
+    return out or None
+
+
 def contact_dicts(value: Any) -> Optional[list[dict[str, Any]]]:
     """Contact points as the stock profile iterates them (a list of dicts): a plain-text
     contact ("千代田区 防災課", an address, a web page), JSON text or a list mixing both
@@ -133,6 +154,7 @@ def prepared(dataset: dict[str, Any]) -> dict[str, Any]:
         value = field(dataset, key)
         if isinstance(value, str):
             d[key] = as_list(value)
+    d["spatial_coverage"] = spatial_items(d.get("spatial_coverage"))
     d["contact"] = contact_dicts(field(dataset, "contact"))
     if d.get("contact"):
         for key in LEGACY_CONTACT_FIELDS:
@@ -172,6 +194,7 @@ def _prepared_resource(res: dict[str, Any], dataset_licence: Optional[str],
         links += [(DCAT.mediaType, mimetype, DCT.MediaType)] if mimetype else []
         r["format"] = r["mimetype"] = None
     r["wards_links"] = links
+    r["wards_description"] = distribution_description(res)
     r["license"] = r["conforms_to"] = None
     r["rights"] = _rights(res)
     if res.get("name"):
@@ -183,6 +206,19 @@ def _prepared_resource(res: dict[str, Any], dataset_licence: Optional[str],
         if lang:
             r["description_translated"] = {lang: res["description"]}
     return r
+
+
+def distribution_description(res: dict[str, Any]) -> Optional[str]:
+    """A distribution's description (DCAT-AP recommends one): its own, else its name with
+    its format ("避難所一覧 (CSV)")."""
+    if not is_blank(res.get("description")):
+        return str(res["description"]).strip()
+    name = str(res.get("name") or "").strip()
+    label = str(res.get("format") or "").strip()
+    label = "" if label.startswith("http") or "/" in label else label
+    if name and label and label.lower() not in name.lower():
+        return f"{name} ({label})"
+    return name or None
 
 
 def _rights(res: dict[str, Any]) -> Any:

@@ -16,7 +16,6 @@ annotation's ``dct:subject`` is the metric and its ``dct:type`` the reason code'
 """
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any, Optional
 
@@ -26,7 +25,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD, Namespace
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.wards.dcat.graphs import graph_memo
-from ckanext.wards.dcat.uris import DQV, metric_uri, spec
+from ckanext.wards.dcat.uris import DQV, spec
+from ckanext.wards.vocab import metrics
 
 log = logging.getLogger(__name__)
 
@@ -107,35 +107,77 @@ def stored_scores(package_id: Optional[str]) -> Optional[dict[str, Any]]:
 
 def add_measurements(g: Graph, dataset: dict[str, Any], dataset_ref) -> None:
     """dqv:hasQualityMeasurement for every stored dataset metric, the totals and the
-    per-distribution figures; values are exactly the stored ones. The time of scoring
-    (prov:generatedAtTime) is on the dataset's total measurements; its per-metric and
-    per-distribution measurements come from the same scoring run."""
+    per-distribution figures, each a typed dqv:QualityMeasurement computed on its dataset
+    or distribution at the time of scoring, its value typed as its metric expects
+    (``vocab.metrics``). An MQA metric's value is whether it passed (piveau's booleans),
+    or, for the two status-code metrics, the HTTP status each distribution's URL answered;
+    our points are on our own metrics (the Japan metrics, the totals)."""
     scores = stored_scores(dataset.get("id"))
     if not scores:
         return
     row = scores["dataset"]
     when = _datetime_literal(row.get("scored_at"))
     not_assessed = row.get("not_assessed") or {}
-    if not _summary_only(g):
+    summary = _summary_only(g)
+    if not summary:
+        from ckanext.wards.scoring import spec as metrics_spec
+        by_id = metrics_spec.metric_by_id()
+        status_fields = spec()["status_code_fields"]
         for metric_id, points in sorted((row.get("metrics") or {}).items()):
-            if metric_id in not_assessed:
-                continue  # no value: an annotation below says why
-            _measurement(g, dataset_ref, metric_id, _typed(points, "integer"))
+            if metric_id in not_assessed or metric_id in status_fields:
+                continue  # no value: an annotation below says why; status codes per file
+            if metrics.is_piveau(metric_id):
+                metric = by_id.get(metric_id)
+                if metric is None:
+                    continue
+                value = metrics.typed_value(metric_id, points >= metric["points"])
+            else:
+                value = metrics.typed_value(metric_id, points)
+            _measurement(g, dataset_ref, metric_id, value, when)
         for metric_id, reason in sorted(not_assessed.items()):
             _not_assessed_annotation(g, dataset_ref, metric_id, reason)
     for total in spec()["dataset_totals"]:
         value = row.get(total["column"])
         if value is not None:
-            _measurement(g, dataset_ref, total["metric"], _typed(value, total["datatype"]), when)
+            _measurement(g, dataset_ref, total["metric"], metrics.typed_value(total["metric"], value), when)
+    statuses = {} if summary else _link_statuses(dataset.get("resources") or [])
     for res in dataset.get("resources") or []:
         res_row = scores["resources"].get(res.get("id"))
         if not res_row:
             continue
         res_ref = URIRef(resource_uri(res))
+        res_when = _datetime_literal(res_row.get("scored_at")) or when
         for figure in spec()["distribution_figures"]:
             value = res_row.get(figure["column"])
             if value is not None and _assessed(figure, res, res_row):
-                _measurement(g, res_ref, figure["metric"], _typed(value, figure["datatype"]))
+                _measurement(g, res_ref, figure["metric"], metrics.typed_value(figure["metric"], value), res_when)
+        for metric_id, key in spec()["status_code_fields"].items():
+            status = statuses.get(res.get(key) or "")
+            if status is not None:
+                _measurement(g, res_ref, metric_id, metrics.typed_value(metric_id, status[0]),
+                             _datetime_literal(status[1]))
+
+
+def _link_statuses(resources: list[dict[str, Any]]) -> dict[str, tuple[int, Any]]:
+    """URL → (HTTP status, checked at) from the link checker's rows. Only real HTTP
+    answers: the checker's own codes for a failed connection or a bad URL (1000 and up)
+    are no status a server gave, so they are not published as one."""
+    urls = {u for r in resources for u in (r.get("url"), r.get("download_url")) if u}
+    if not urls:
+        return {}
+    try:
+        import sqlalchemy as sa
+        import ckan.model as cm
+        from ckanext.wards import model
+        t = model.LinkCheck.__table__
+        rows = cm.Session.execute(sa.select(t.c.url, t.c.status, t.c.checked_at).where(t.c.url.in_(urls)))
+        return {url: (status, checked) for url, status, checked in rows
+                if status is not None and 100 <= status < 1000}
+    except Exception:  # the link-check table may not exist (wards_scoring not migrated)
+        log.debug("no link statuses", exc_info=True)
+        import ckan.model as cm
+        cm.Session.rollback()
+        return {}
 
 
 def _assessed(figure: dict[str, Any], res: dict[str, Any], res_row: dict[str, Any]) -> bool:
@@ -159,15 +201,15 @@ def _summary_only(g: Graph) -> bool:
 
 
 def _measurement(g: Graph, subject, metric_id: str, value: Literal, when=None) -> None:
-    """One dqv:QualityMeasurement, a blank node (inlined by Turtle/JSON-LD writers).
-
-    It hangs off its dataset or distribution by dqv:hasQualityMeasurement, the DQV
-    link for DCAT subjects, whose range is dqv:QualityMeasurement: neither the type
-    nor the inverse dqv:computedOn is repeated (on a catalogue page they would be a
-    sixth of all triples and say nothing new)."""
-    metric = metric_uri(metric_id)
+    """One dqv:QualityMeasurement as the W3C note writes it: typed, dqv:computedOn its
+    dataset or distribution (the inverse of dqv:hasQualityMeasurement, stated so a query
+    of either direction finds it), the metric, the typed value and the time of scoring.
+    A blank node: Turtle and JSON-LD writers inline it."""
+    metric = metrics.metric_uri(metric_id)
     node = BNode()
     g.add((subject, DQV.hasQualityMeasurement, node))
+    g.add((node, RDF.type, DQV.QualityMeasurement))
+    g.add((node, DQV.computedOn, subject))
     g.add((node, DQV.isMeasurementOf, metric))
     g.add((node, DQV.value, value))
     if when is not None:
@@ -176,6 +218,7 @@ def _measurement(g: Graph, subject, metric_id: str, value: Literal, when=None) -
     if metric not in seen:
         seen.add(metric)
         g.add((metric, RDF.type, DQV.Metric))
+        g.add((metric, DQV.expectedDataType, value.datatype))
 
 
 def _not_assessed_annotation(g: Graph, subject, metric_id: str, reason: str) -> None:
@@ -187,8 +230,8 @@ def _not_assessed_annotation(g: Graph, subject, metric_id: str, reason: str) -> 
     g.add((node, RDF.type, DQV.QualityAnnotation))
     g.add((node, OA.hasTarget, subject))
     g.add((node, OA.motivatedBy, DQV.qualityAssessment))
-    g.add((node, DCTERMS.subject, metric_uri(metric_id)))
-    g.add((node, DCTERMS.type, metric_uri(f"wq:notAssessed-{reason}")))
+    g.add((node, DCTERMS.subject, metrics.metric_uri(metric_id)))
+    g.add((node, DCTERMS.type, metrics.metric_uri(f"wq:notAssessed-{reason}")))
     g.add((node, OA.hasBody, body))
     g.add((body, RDF.type, OA.TextualBody))
     g.add((body, DCTERMS.format, Literal("text/plain")))
@@ -196,18 +239,6 @@ def _not_assessed_annotation(g: Graph, subject, metric_id: str, reason: str) -> 
         label = metrics_spec.text(metric, "label", lang) or metric_id
         why = states.reason_texts(reason, lang)["reason_label"]
         g.add((body, RDF.value, Literal(f"{label}: {words} ({why})", lang=lang)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _typed(value: Any, datatype: str) -> Literal:
-    """Typed literals are immutable: the few distinct score values are built once."""
-    if datatype == "integer":
-        return Literal(int(value), datatype=XSD.integer)
-    if datatype == "double":
-        return Literal(float(value), datatype=XSD.double)
-    if datatype == "boolean":
-        return Literal(bool(value), datatype=XSD.boolean)
-    return Literal(str(value), datatype=XSD.string)
 
 
 def _datetime_literal(value: Any) -> Optional[Literal]:

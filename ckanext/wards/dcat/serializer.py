@@ -70,6 +70,11 @@ def ours(data_dict: dict[str, Any]) -> bool:
     return WARDS_PROFILE in profiles_of(data_dict)
 
 
+def stock_profiles_in(data_dict: dict[str, Any]) -> bool:
+    """Whether a profile other than ours writes the request's output (alone or beside ours)."""
+    return any(name != WARDS_PROFILE for name in profiles_of(data_dict))
+
+
 def serializer_for(data_dict: dict[str, Any]) -> RDFSerializer:
     """Our serializer when our profile is in effect, ckanext-dcat's otherwise."""
     return (WardsRDFSerializer if ours(data_dict) else RDFSerializer)(profiles=data_dict.get("profiles"))

@@ -19,11 +19,17 @@ from ckanext.wards.dcat.uris import SH
 
 OFFICIAL_SHAPES = "dcat-ap-3.0.0-shacl-shapes.ttl"
 WARDS_SHAPES = "wards-dcat-ap-3-shapes.ttl"
+# The release's class-range shapes and its recommended-property shapes (sh:Warning).
+RANGE_SHAPES = "dcat-ap-3.0.0-shacl-range.ttl"
+RECOMMENDED_SHAPES = "dcat-ap-3.0.0-shacl-recommended.ttl"
 
 
-def shapes_files() -> list[str]:
-    """Default shapes: ours and the official DCAT-AP 3.0.0 ones (schemas/shacl/)."""
-    return [str(paths.schema_file("shacl", WARDS_SHAPES)), str(paths.schema_file("shacl", OFFICIAL_SHAPES))]
+def shapes_files(full: bool = False) -> list[str]:
+    """Default shapes: ours and the official DCAT-AP 3.0.0 ones (schemas/shacl/), which
+    decide the DCAT-AP compliance metric; ``full`` adds the release's range and recommended
+    shapes (``ckan wards validate-dcat --full``, the tests of the whole catalogue)."""
+    names = [WARDS_SHAPES, OFFICIAL_SHAPES] + ([RANGE_SHAPES, RECOMMENDED_SHAPES] if full else [])
+    return [str(paths.schema_file("shacl", name)) for name in names]
 
 
 @functools.lru_cache(maxsize=8)
@@ -45,16 +51,15 @@ def dataset_graph(dataset_dict: dict[str, Any], profiles: Optional[list[str]] = 
 
 
 def validate_graph(data: Graph, files: Optional[list[str]] = None) -> list[dict[str, Any]]:
-    """SHACL results (violations and warnings) of a graph as plain dicts; [] if it conforms.
+    """SHACL results (violations and warnings) of a graph as plain dicts; [] if there are none.
 
     ``messages`` holds the shape's own ja/en sh:message texts (ours have them);
     ``message`` is the English one, or pyshacl's generated text."""
     import pyshacl
     shapes = shapes_graph(tuple(files or shapes_files()))
-    conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                                allow_warnings=True)
-    if conforms:
-        return []
+    # allow_warnings: warnings alone still "conform", but they are in the results graph
+    _conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                                 allow_warnings=True)
     out = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         messages: dict[str, str] = {}  # the shape's own sh:message, by language tag

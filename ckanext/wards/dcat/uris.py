@@ -43,9 +43,25 @@ def imi() -> Namespace:
     return Namespace(spec()["imi_namespace"])
 
 
-def publisher_uri(lg_code: str) -> str:
-    """The ward's IRI, from its 全国地方公共団体コード."""
-    return spec()["publisher_uri"].format(code=lg_code)
+def publisher_uri(lg_code: Any) -> Optional[str]:
+    """The ward's IRI on this portal (``/wards/lg/<code>``), from a valid 全国地方公共団体コード
+    only: anything else (a peer's text, a code with a wrong check digit) gives None."""
+    from ckanext.wards.vocab.wards import lg_code_ok
+    if not lg_code_ok(lg_code):
+        return None
+    from ckan.plugins import toolkit as tk
+    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    return spec()["publisher_uri"].format(site_url=site, code=lg_code)
+
+
+def spatial_uri(lg_code: Any) -> Optional[str]:
+    """e-Stat's Standard Area Code LOD IRI of a municipality's area (``C13101-19700401``),
+    from a valid 全国地方公共団体コード only."""
+    from ckanext.wards.vocab.wards import lg_code_ok
+    if not lg_code_ok(lg_code):
+        return None
+    since = spec()["spatial_since"].get(lg_code[:5]) or spec()["spatial_since_default"]
+    return spec()["spatial_uri"].format(code5=lg_code[:5], since=since)
 
 
 # --- vocabulary entries ---------------------------------------------------------------------
@@ -193,16 +209,10 @@ def iana_uri(media_type: Optional[str]) -> Optional[str]:
     return formats.IANA_MEDIA_TYPE + mt if mt and "/" in mt else None
 
 
-@functools.lru_cache(maxsize=None)
 def metric_uri(metric_id: str) -> URIRef:
-    """pv:, ... metric ids under their namespaces (``metric_prefixes``); our own ids under
-    the ward report's metric namespace."""
-    prefix, _, local = metric_id.partition(":")
-    base = spec()["metric_prefixes"].get(prefix)
-    if base is None:
-        from ckanext.wards.report.measurements import METRIC_NS
-        base, local = METRIC_NS, metric_id
-    return URIRef(base + local)
+    """A metric's IRI (``vocab.metrics``: piveau's for pv:, this portal's for ours)."""
+    from ckanext.wards.vocab import metrics
+    return metrics.metric_uri(metric_id)
 
 
 # --- IRI → id, for parsing ----------------------------------------------------------------------
@@ -227,6 +237,19 @@ class _PrefixStripper(dict):
             return self[key]
         if isinstance(key, str) and key.startswith(self.base):
             return key[len(self.base):]
+        return default
+
+
+class _LicencePages(dict):
+    """IRI → licence id that also reads the page a ward portal serves for a licence without
+    an IRI of its own (``<any portal>/wards/licences/CLOSED``, ``licences_without_iri``)."""
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        head, sep, licence_id = str(key or "").rpartition("/wards/licences/")
+        if sep and head.startswith(("http://", "https://")) and licence_id in spec()["licences_without_iri"]:
+            return licence_id
         return default
 
 
@@ -261,8 +284,8 @@ def reverse_maps() -> dict[str, dict[str, str]]:
     return {
         "theme": {theme_uri(k): k for k in themes()} | _PrefixStripper(spec()["theme_base"]),
         "frequency": {v: k for k, v in frequency_uris().items()},
-        "licence": {_uri_of(e): id_ for id_, e in _vocabulary("licenses") if _uri_of(e)}
-        | {v: k for k, v in licence_uris().items()},
+        "licence": _LicencePages({_uri_of(e): id_ for id_, e in _vocabulary("licenses") if _uri_of(e)}
+                                 | {v: k for k, v in licence_uris().items()}),
         "language": {v: k for k, v in language_uris().items()},
         "standard": _StandardIRIs(list(_standard_labels())),
     }

@@ -11,7 +11,9 @@ no user in it and one entry serves every user.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 
@@ -81,16 +83,32 @@ def _search_page(data_dict: dict[str, Any]) -> dict[str, Any]:
     return catalogue_search(data_dict, rows=rows, start=rows * ((data_dict.get("page") or 1) - 1))
 
 
+def _paging(query: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """ckanext-dcat's paging information, its links with the query string encoded: its own
+    copy ``?q=a b`` or ``?profiles= x ,`` into the IRI as typed, which rdflib refuses to
+    write (a 500). The parameters are the checked ones (profiles as the names in effect)."""
+    from ckanext.dcat.logic import _pagination_info
+    from ckanext.dcat.utils import catalog_uri
+    info = _pagination_info(query, data_dict)
+    params = [(k, ",".join(v) if isinstance(v, list) else v) for k, v in
+              ((k, data_dict.get(k)) for k in ("modified_since", "profiles", "q", "fq")) if v]
+    base = catalog_uri() + tk.request.path
+    for key in ("current", "first", "last", "next", "previous"):
+        found = re.search(r"[?&]page=(\d+)$", info.get(key) or "")
+        if found:
+            info[key] = f"{base}?{urlencode([*params, ('page', found.group(1))])}"
+    return info
+
+
 def _catalog_page(context, data_dict: dict[str, Any]) -> str:
     """A catalogue page (our search, ckanext-dcat's paging links), written by our serializer
     for our profile, by ckanext-dcat's for the others."""
-    from ckanext.dcat.logic import _pagination_info
     query = _search_page(data_dict)
-    datasets = query["results"] if serializer.ours(data_dict) else \
-        [prepare.for_stock_profiles(d) for d in query["results"]]
+    datasets = [prepare.for_stock_profiles(d) for d in query["results"]] \
+        if serializer.stock_profiles_in(data_dict) else query["results"]
     return serializer.serializer_for(data_dict).serialize_catalog(
         {}, datasets, _format=data_dict.get("format"),
-        pagination_info=_pagination_info(query, data_dict))
+        pagination_info=_paging(query, data_dict))
 
 
 @_chain("dcat_catalog_search")
@@ -103,16 +121,20 @@ def dcat_catalog_show(context, data_dict):
     seconds = cache.ttl()
     if seconds <= 0 or not serializer.ours(data_dict):
         return _catalog_page(context, data_dict)
-    return cache.cached_page(lambda: cache.cache_key(data_dict, catalogue_search(data_dict, rows=1)),
+    from ckanext.wards.dcat import http  # its request-scoped state: one search for key and ETag
+    return cache.cached_page(lambda: http.catalogue_state(data_dict)["key"],
                              seconds, lambda: _catalog_page(context, data_dict))
 
 
 @_chain("dcat_dataset_show")
 def dcat_dataset_show(context, data_dict):
     dataset = tk.get_action("package_show")(context, data_dict)
+    if serializer.stock_profiles_in(data_dict):
+        # values the stock profiles can write, also beside ours (?profiles=wards_dcat_ap_3,euro_dcat_ap_3)
+        dataset = prepare.for_stock_profiles(dataset)
     if not serializer.ours(data_dict):  # ckanext-dcat's serializer, on values it can write
         return serializer.serializer_for(data_dict).serialize_dataset(
-            prepare.for_stock_profiles(dataset), _format=data_dict.get("format"))
+            dataset, _format=data_dict.get("format"))
     return serializer.WardsRDFSerializer(profiles=data_dict.get("profiles")).serialize_dataset(
         dataset, _format=data_dict.get("format"))
 

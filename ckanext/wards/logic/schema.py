@@ -60,6 +60,35 @@ def whole_number(low: int, high: int) -> Callable[[Any, Any], int]:
     return validator
 
 
+MAX_PROFILES = 10
+
+
+def installed_profiles() -> list[str]:
+    """The names of the RDF profiles installed (ckanext-dcat's ``ckan.rdf.profiles``)."""
+    from importlib.metadata import entry_points
+    return sorted({ep.name for ep in entry_points(group="ckan.rdf.profiles")})
+
+
+def rdf_profiles(value: Any, context=None) -> Any:
+    """Profile names (a list, or text separated by commas): each an installed profile,
+    repeats dropped; no name at all (``?profiles=,``) is no choice (the default profiles)."""
+    if value is None:
+        return value
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise Invalid(tk._("Must be a list of profile names"))
+    names = list(dict.fromkeys(text(i).strip() for i in items if i.strip()))
+    if len(names) > MAX_PROFILES:
+        raise Invalid(tk._("At most {limit} profiles").format(limit=MAX_PROFILES))
+    known = installed_profiles()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        shown = ", ".join(n[:40] + ("…" if len(n) > 40 else "") for n in unknown[:3])
+        raise Invalid(tk._("Unknown RDF profile: {names}. Use one of: {known}").format(
+            names=shown, known=", ".join(known)))
+    return names or None
+
+
 def _missing():
     return tk.get_validator("ignore_missing")
 
@@ -90,7 +119,8 @@ def standard_check_schema() -> dict[str, list]:
 def catalogue_schema(max_page: int) -> dict[str, list]:
     return {"page": [_missing(), whole_number(1, max_page)], "q": [_missing(), text],
             "fq": [_missing(), text], "modified_since": [_missing(), text],
-            "format": [_missing(), text], "id": [_missing(), text]}
+            "format": [_missing(), text], "id": [_missing(), text],
+            "profiles": [_missing(), rdf_profiles]}
 
 
 def import_schema() -> dict[str, list]:

@@ -21,9 +21,19 @@ class WardsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     p.implements(p.ITranslation, inherit=True)
     p.implements(p.IConfigurable, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     def configure(self, config):
         checks.check_common(config)
+
+    # IMiddleware: the plural rule of the request's language, whatever the plugin order
+    # (lib.language.restore_plural_rule); registered once per app by whichever plugin is first.
+    def make_middleware(self, app, config):
+        if hasattr(app, "before_request") and not getattr(app, "_wards_plural_rule", False):
+            from ckanext.wards.lib.language import restore_plural_rule
+            app.before_request(restore_plural_rule)
+            app._wards_plural_rule = True
+        return app
 
     def i18n_directory(self) -> str:
         return str(paths.i18n_dir())

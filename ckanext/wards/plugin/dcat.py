@@ -30,6 +30,16 @@ class WardsDcatPlugin(_shared.WardsPlugin):
         if not ini.set_explicitly(config, PROFILES_OPTION):
             config[PROFILES_OPTION] = WARDS_PROFILE
 
+    # IMiddleware: conditional GETs (ETag, Last-Modified, 304) on ckanext-dcat's RDF pages;
+    # the hooks act on its dcat.* endpoints only and run after CKAN has identified the user.
+    def make_middleware(self, app, config):
+        app = super().make_middleware(app, config)
+        if hasattr(app, "before_request"):
+            from ckanext.wards.dcat import http
+            app.before_request(http.before_request)
+            app.after_request(http.after_request)
+        return app
+
     # IWardsScoring: the scoring plugin's DCAT-AP compliance metric uses our validator.
     def wards_assess_dataset(self, dataset_dict):
         from ckanext.wards.dcat import shacl

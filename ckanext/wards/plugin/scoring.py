@@ -9,13 +9,13 @@ from ckanext.wards.logic import scoring as logic
 from ckanext.wards.plugin import _shared
 from ckanext.wards.schema.migrate import CONTEXT_FLAG
 from ckanext.wards.scoring import index, jobs
-from ckanext.wards.views import scorecard as views
+from ckanext.wards.views import scorecard, vocabulary
 
 
 @tk.blanket.config_declarations(declarations.for_plugin("wards_scoring"))
 @tk.blanket.actions(logic.get_actions)
 @tk.blanket.auth_functions(logic.get_auth_functions)
-@tk.blanket.blueprints(views)
+@tk.blanket.blueprints(lambda: [scorecard.scorecard_blueprint, vocabulary.vocabulary_blueprint])
 @tk.blanket.helpers(helpers)
 class WardsScoringPlugin(_shared.WardsPlugin):
     """Resource and dataset scores, the scorecard, score fields in the search index."""

@@ -7,7 +7,8 @@ from typing import Any
 
 from ckanext.wards.lib import csvout
 from ckanext.wards.report import measurements as report_measurements
-from ckanext.wards.report.measurements import DQV_NS, METRIC_NS, metric_spec
+from ckanext.wards.report.measurements import DQV_NS
+from ckanext.wards.vocab import metrics
 
 CSV_COLUMNS = ("ward_code", "ward_name_ja", "ward_name_en", "computed_at", "schema_version",
                "metric", "metric_uri", "numerator", "denominator", "value")
@@ -21,38 +22,9 @@ def to_csv(doc: dict[str, Any]) -> str:
     """One row per measurement (long form): every share keeps numerator and denominator."""
     w = doc["ward"]
     return csvout.write(CSV_COLUMNS, ([w["code"], w["name_ja"], w["name_en"], doc["computed_at"],
-                                       doc["schema_version"], m["metric"], METRIC_NS + m["metric"],
+                                       doc["schema_version"], m["metric"], str(metrics.metric_uri(m["metric"])),
                                        m["numerator"], m["denominator"], m["value"]]
                                       for m in report_measurements.measurements(doc)))
-
-
-def metric_graph():
-    """The metric and dimension definitions as DQV (dqv:Metric, dqv:Dimension)."""
-    from rdflib import RDF, SKOS, Graph, Literal, Namespace
-    from rdflib.namespace import XSD
-
-    DQV = Namespace(DQV_NS)
-    WM = Namespace(metric_spec()["namespace"])
-    g = Graph()
-    g.bind("dqv", DQV)
-    g.bind("skos", SKOS)
-    g.bind("wm", WM)
-    for dim in metric_spec()["dimensions"]:
-        node = WM[dim["id"]]
-        g.add((node, RDF.type, DQV.Dimension))
-        for lang, text in dim["label"].items():
-            g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
-    for prop, text in (("numerator", "numerator of a share"), ("denominator", "denominator of a share")):
-        g.add((WM[prop], RDF.type, RDF.Property))
-        g.add((WM[prop], SKOS.definition, Literal(text, lang="en")))
-    for m in metric_spec()["metrics"]:
-        node = WM[m["id"]]
-        g.add((node, RDF.type, DQV.Metric))
-        g.add((node, DQV.inDimension, WM[m["dimension"]]))
-        g.add((node, DQV.expectedDataType, XSD.integer if m["kind"] == "count" else XSD.decimal))
-        for lang, text in m["label"].items():
-            g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
-    return g
 
 
 def to_turtle(doc: dict[str, Any]) -> str:
@@ -61,15 +33,18 @@ def to_turtle(doc: dict[str, Any]) -> str:
     from rdflib import RDF, BNode, Literal, Namespace, URIRef
     from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, XSD
 
+    from ckanext.wards.dcat.uris import publisher_uri
     DQV = Namespace(DQV_NS)
-    WM = Namespace(METRIC_NS)
-    g = metric_graph()
+    WM = Namespace(metrics.namespace())
+    g = metrics.graph(parts=("report",))
     g.bind("dcat", DCAT)
     g.bind("dct", DCTERMS)
     g.bind("prov", PROV)
     g.bind("foaf", FOAF)
     catalog = URIRef(doc["portal_url"] + ("#catalog-" + doc["ward"].get("organization", doc["ward"]["code"])))
-    publisher = URIRef(f"https://w3id.org/ckanext-wards/lg/{doc['ward']['code']}")
+    # the ward's IRI only from a valid 全国地方公共団体コード (a peer's report may carry any text)
+    publisher_iri = publisher_uri(doc["ward"]["code"])
+    publisher = URIRef(publisher_iri) if publisher_iri else BNode()
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, FOAF.homepage, URIRef(doc["portal_url"])))

@@ -1,8 +1,8 @@
 """The metrics of a ward report (``schemas/ward-report-metrics.yaml``) and how to read them
 from a report document: every count, share and mean as a measurement.
 
-Metric URIs are ``METRIC_NS`` (https://w3id.org/ckanext-wards/metric#) + the metric ids;
-the DCAT plugin reuses this namespace for our dataset-level metrics."""
+Metric IRIs are the portal's (``vocab.metrics``: ``{ckan.site_url}/wards/metrics#<id>``),
+the same namespace as the DCAT profile's dataset-level metrics."""
 from __future__ import annotations
 
 import functools
@@ -12,7 +12,6 @@ import yaml
 
 from ckanext.wards import paths
 
-METRIC_NS = "https://w3id.org/ckanext-wards/metric#"
 DQV_NS = "http://www.w3.org/ns/dqv#"
 
 

@@ -17,25 +17,27 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.utils import resource_uri
 
+from ckanext.wards.dcat import catalogue
 from ckanext.wards.dcat.graphs import (bind_prefixes, graph_memo, has_ip_literal, restore_ip_literals,
                                        vocabulary_ref)
 from ckanext.wards.dcat.parse import parse_shared_fields
 from ckanext.wards.dcat.prepare import lang_of, prepared, publisher_for
 from ckanext.wards.dcat.quality import add_measurements
-from ckanext.wards.dcat.uris import (CNT_ENCODING, VCARD, imi, language_uris, spec, standard_uri,
-                                     standards, theme_uri, themes)
+from ckanext.wards.dcat.uris import (CNT_ENCODING, VCARD, dataset_licence_uri, imi, language_uris, spec,
+                                     standard_uri, standards, theme_uri, themes)
 from ckanext.wards.lib.fields import field
 from ckanext.wards.lib.flags import truthy
 from ckanext.wards.lib.lists import as_list
 
 _SCHEMAS: dict[str, Optional[dict[str, Any]]] = {}
+DCATAP = Namespace("http://data.europa.eu/r5r/")
 
 
 def _scheming_schema(dataset_type: str) -> Optional[dict[str, Any]]:
@@ -109,17 +111,18 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
             if title is not None:
                 g.add((catalog_ref, DCT.description, Literal(str(title))))
         if (catalog_ref, DCT.publisher, None) not in g:
-            from ckan.plugins import toolkit as tk
-            from ckanext.wards.vocab import organizations
-            code = organizations.portal_ward_code()
-            publisher = publisher_for({"publisher_code": code}) if code else None
-            if publisher:
-                ref = self._add_ward(publisher)
-            else:
-                ref = URIRef(str(catalog_ref))
-                g.add((ref, RDF.type, FOAF.Agent))
-                g.add((ref, FOAF.name, Literal(tk.config.get("ckan.site_title") or str(catalog_ref))))
-            g.add((catalog_ref, DCT.publisher, ref))
+            g.add((catalog_ref, DCT.publisher, self._catalog_publisher()))
+        catalogue.describe(self, catalog_ref)
+
+    def _catalog_publisher(self):
+        """The portal's operator (``ckanext.wards.dcat.catalog_publisher_*``): a local
+        government by its code, else the named organisation; never the catalogue itself."""
+        from ckanext.wards.vocab import organizations
+        code = catalogue.publisher_code() or organizations.portal_ward_code()
+        publisher = publisher_for({"publisher_code": code}) if code else None
+        if publisher:
+            return self._add_ward(publisher)
+        return catalogue.add_operator(self.g)
 
     def _enrich(self, original: dict[str, Any], ready: dict[str, Any], dataset_ref) -> None:
         g = self.g
@@ -128,7 +131,9 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         scheme = URIRef(spec()["theme_scheme"])
         for theme_id, ref in self._new_terms(original, "theme", theme_uri):
             g.add((ref, RDF.type, SKOS.Concept))
-            g.add((ref, SKOS.inScheme, scheme))
+            if str(ref).startswith(str(scheme)):  # the EU's concept, in the EU's scheme
+                g.add((ref, SKOS.inScheme, scheme))
+                catalogue.add_theme_scheme(g, scheme)
             labels = (themes().get(theme_id) or {}).get("labels") or {"en": theme_id}
             for lang, text in labels.items():
                 g.add((ref, SKOS.prefLabel, Literal(text, lang=lang)))
@@ -142,11 +147,36 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         if ready.get("wards_licence_uri"):
             links = links + [(DCT.license, ready["wards_licence_uri"], DCT.LicenseDocument)]
         self._add_links(dataset_ref, links)
+        unaddressed = self._unaddressed_licence(original)
+        if unaddressed is not None:
+            g.add((dataset_ref, DCT.license, unaddressed))
         self._enrich_publisher(dataset_ref)
         self._enrich_contacts(dataset_ref)
         self._enrich_spatial(dataset_ref)
-        self._enrich_distributions(ready, dataset_ref)
+        self._enrich_distributions(ready, dataset_ref, unaddressed)
         add_measurements(g, original, dataset_ref)
+
+    def _unaddressed_licence(self, dataset: dict[str, Any]):
+        """A licence the schema knows but that has no IRI (CLOSED, OTHER-OPEN) as the page
+        the portal serves for it (``/wards/licences/<id>``), a dct:LicenseDocument with its
+        ja/en label and ADMS type; None for any other licence (an IRI is written as a link)
+        and for "not specified"."""
+        from ckanext.wards.vocab import loader, licences
+        from ckanext.wards.lib.text import fold
+        if not dataset.get("license_id") or dataset_licence_uri(dataset):
+            return None
+        entry = loader.term_lookup("licenses").get(fold(dataset["license_id"]))
+        if not entry or entry["id"] not in spec()["licences_without_iri"]:
+            return None
+        node = URIRef(catalogue.licence_page_uri(entry["id"]))
+        memo = graph_memo(self.g)
+        if ("licence-node", node) not in memo:
+            memo.add(("licence-node", node))
+            self.g.add((node, RDF.type, DCT.LicenseDocument))
+            for lang, text in ((licences.licence(entry["id"]) or entry).get("label") or {}).items():
+                self.g.add((node, RDFS.label, Literal(text, lang=lang)))
+        catalogue.add_licence_types(self.g, node, entry["id"])
+        return node
 
     def _new_terms(self, dataset: dict[str, Any], key: str, to_uri) -> Iterator[tuple[str, URIRef]]:
         """(id, IRI) of the dataset's ``key`` values not yet described in this graph."""
@@ -171,6 +201,8 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
             if isinstance(ref, URIRef) and (ref, cls) not in memo:
                 memo.add((ref, cls))
                 g.add((ref, RDF.type, cls))
+                if cls == DCT.LicenseDocument:
+                    catalogue.add_licence_types(g, ref, None)
 
     def _add_agents(self, dataset_ref, dataset_dict, agent_key, rdf_predicate, first_only=False):
         """The ward as publisher is described once per graph (a catalogue page has a hundred
@@ -183,7 +215,7 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
     def _add_ward(self, publisher: dict[str, Any]):
         """The ward as foaf:Agent + IMI 組織型 (used for the catalogue's publisher)."""
         g = self.g
-        ref = URIRef(publisher["uri"])
+        ref = URIRef(publisher["uri"]) if publisher.get("uri") else BNode()
         if ref in graph_memo(g):
             return ref
         g.add((ref, RDF.type, FOAF.Agent))
@@ -249,14 +281,35 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
                 g.add((ref, ic["Webサイト"], Literal(str(url), datatype=XSD.anyURI)))
 
     def _enrich_spatial(self, dataset_ref) -> None:
-        """Places also typed IMI 場所型."""
-        self._also_imi(dataset_ref, DCT.spatial, "場所型", SKOS.prefLabel)
+        """Places also typed IMI 場所型; a ward's area (e-Stat's Standard Area Code IRI)
+        with its ja/en names and its 全国地方公共団体コード."""
+        from ckanext.wards.dcat.uris import spatial_uri
+        from ckanext.wards.vocab.wards import wards
+        by_uri = {spatial_uri(w["lg_code"]): w for w in wards()}
+        for ref in self._also_imi(dataset_ref, DCT.spatial, "場所型", SKOS.prefLabel):
+            ward = by_uri.get(str(ref)) if isinstance(ref, URIRef) else None
+            if ward:
+                for label in list(self.g.objects(ref, SKOS.prefLabel)):
+                    if isinstance(label, Literal) and not label.language:
+                        self.g.remove((ref, SKOS.prefLabel, label))  # the name, tagged below
+                catalogue.add_area(self.g, ref, ward)
 
-    def _enrich_distributions(self, ready: dict[str, Any], dataset_ref) -> None:
+    def _enrich_distributions(self, ready: dict[str, Any], dataset_ref, unaddressed_licence=None) -> None:
         g = self.g
+        availability = catalogue.planned_availability()
         for res in ready.get("resources") or []:
             ref = URIRef(resource_uri(res))
             self._add_links(ref, res["wards_links"])
+            if unaddressed_licence is not None and (ref, DCT.license, None) not in g:
+                g.add((ref, DCT.license, unaddressed_licence))
+            # DCAT-AP recommends a description: the file's name and format stand in
+            if (ref, DCT.description, None) not in g:
+                text = res.get("wards_description")
+                if text:
+                    g.add((ref, DCT.description, Literal(text, lang=lang_of(text))))
+            if availability is not None:
+                g.add((ref, DCATAP.availability, availability[0]))
+                catalogue.add_concept(g, availability[0], availability[1])
             # DCAT-AP 3: dcat:accessURL is mandatory; an upload has only its download URL.
             if (ref, DCAT.accessURL, None) not in g:
                 url = res.get("access_url") or res.get("download_url") or res.get("url")
@@ -280,6 +333,12 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
                     g.add((service, DCAT.endpointURL, CleanedURIRef(endpoint)))
                     g.add((CleanedURIRef(endpoint), RDF.type, RDFS.Resource))
                 g.add((service, DCAT.servesDataset, dataset_ref))
+                # what a reader of the service alone needs: who runs it, whom to ask, what
+                # it is about (the dataset's own values)
+                for predicate in (DCT.publisher, DCAT.contactPoint, DCAT.theme, DCAT.keyword,
+                                  DCT.license, DCT.accessRights):
+                    for value in list(g.objects(dataset_ref, predicate)):
+                        g.add((service, predicate, value))
 
     # --- parsing
 
