@@ -49,9 +49,8 @@ def publisher_uri(lg_code: Any) -> Optional[str]:
     from ckanext.wards.vocab.wards import lg_code_ok
     if not lg_code_ok(lg_code):
         return None
-    from ckan.plugins import toolkit as tk
-    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
-    return spec()["publisher_uri"].format(site_url=site, code=lg_code)
+    from ckanext.wards.lib.site import site_url
+    return spec()["publisher_uri"].format(site_url=site_url(), code=lg_code)
 
 
 def spatial_uri(lg_code: Any) -> Optional[str]:
