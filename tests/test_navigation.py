@@ -2,13 +2,17 @@
 スコアカード tab on an organisation page, the score box on a dataset page."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.browser import CHROMIUM, browser, served  # noqa: F401,F811 (fixtures)
 from tests.conftest import WARDS_PLUGINS
-from tests.lazy import factories
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS),
@@ -101,3 +105,27 @@ def test_private_dataset_score_only_for_who_sees_the_dataset(app, org, sysadmin)
     assert app.get("/dataset/internal").status_code == 404  # CKAN hides it, box and all
     page = app.get("/dataset/internal", headers={"Authorization": sysadmin["token"]})
     assert _soup(page).select_one("#wards-score-box .wards-score-mqa") is not None
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_dataset_page_screenshot(served, browser, org, sysadmin):  # noqa: F811 (fixtures)
+    from ckanext.wards.scoring import bulk
+    pkg = _create(sysadmin, org, name="budget", resources=[
+        {"url": "https://example.lg.jp/budget.xls", "format": "エクセル"}])
+    bulk.rescore(package_ids=[pkg["id"]])
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        resp = page.goto(f"{served}/ja/dataset/budget", wait_until="networkidle")
+        assert resp.status == 200
+        assert page.is_visible("#wards-score-box .wards-score-mqa")
+        # the menu link is there on a real page (at 390 px behind the menu toggle)
+        assert page.locator("header a[href$='/wards/compare']").count() == 1
+        shot = ARTIFACTS / f"dataset-score-box-{width}.png"
+        # clipped from the full page (an element screenshot at 390 px caught the header)
+        box = page.locator("#wards-score-box").bounding_box()
+        page.screenshot(path=str(ARTIFACTS / f"score-box-{width}.png"), full_page=True, clip=box)
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        page.close()
