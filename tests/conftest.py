@@ -23,7 +23,7 @@ STACK_FIXTURES = frozenset({
 })
 STACK_MARKS = frozenset({"ckan_config", "usefixtures"})
 # Modules that start whole private stacks or Chromium.
-BROWSER_MODULES = frozenset({"test_compare_browser", "test_security_xss"})
+BROWSER_MODULES = frozenset({"test_compare_browser", "test_security_xss", "test_standards_browser"})
 SLOW_MODULES = frozenset({"test_faults", "test_install_path", "test_packaging"})
 # Modules whose every test needs the stack: a run that deselects ``stack`` (dev/unit) does
 # not even import them (CKAN's test helpers, factories and Playwright cost seconds). A full
@@ -36,7 +36,7 @@ STACK_MODULES = BROWSER_MODULES | SLOW_MODULES | frozenset({
     "test_security_catalogue",
     "test_security_exports", "test_security_headers", "test_security_import",
     "test_security_input", "test_security_matrix", "test_security_ssrf", "test_stack",
-    "test_standard_check_action", "test_ward_identity",
+    "test_standard_check_action", "test_standards_pages", "test_ward_identity",
 })
 
 

@@ -164,7 +164,7 @@ def test_vocabulary_values_are_uris_and_literals_carry_languages(app, sysadmin, 
     assert set(g.objects(ds, DCT.language)) == {
         URIRef("http://publications.europa.eu/resource/authority/language/JPN"),
         URIRef("http://publications.europa.eu/resource/authority/language/ENG")}
-    aed = URIRef("https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#08_aed")
+    aed = URIRef("http://test.ckan.net/wards/standards/08_aed")  # the portal's page of the standard
     assert (ds, DCT.conformsTo, aed) in g and (csv, DCT.conformsTo, aed) in g
     # licences come from a vocabulary: not the stock profile's "UnknownIPR" placeholder type
     assert (None, DCT.type, URIRef("http://purl.org/adms/licencetype/UnknownIPR")) not in g

@@ -66,17 +66,22 @@ def level(result, n):
 
 # --- standards loader ----------------------------------------------------------------
 
-def test_every_reference_entry_is_listed_with_status_and_uri():
+def test_every_reference_entry_is_listed_with_status_and_source():
     listed = standards.list_standards()
     assert len(listed) == 27
     assert {s["status"] for s in listed} == {"verified", "partial", "unverified"}
     for std in listed:
         assert std["id"].startswith(std["number"] + "_")
-        assert std["uri"].startswith("https://www.digital.go.jp/") and std["uri"].endswith("#" + std["id"])
+        assert std["source"] == "https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test"
         assert std["name_ja"] and std["name_en"]
     assert standards.get_standard("A-13")["id"] == TOILET
     assert standards.get_standard("public_toilet")["id"] == TOILET
-    assert standards.get_standard(standards.get_standard("08")["uri"])["id"] == "08_aed"
+    # IRIs: a portal's page of the standard and the older forms name the id (never a number)
+    for iri in ("http://portal.example/wards/standards/08_aed", "https://x.jp/wards/standards/08_aed.ttl",
+                "https://w3id.org/ckanext-wards/standard/08_aed",
+                "https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#08_aed"):
+        assert standards.get_standard(iri)["id"] == "08_aed", iri
+    assert standards.get_standard("https://example.org/list/08") is None
     assert standards.get_standard("99") is None
 
 
@@ -112,6 +117,7 @@ def test_unverified_standards_carry_no_exact_columns():
     ({"conforms_to": ""}, {"extras": [{"key": "conforms_to", "value": '["08_aed"]'}]}, "08_aed"),  # an extra
     ({"conforms_to": "https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#08_aed"},
      {}, "08_aed"),                                                         # a URI is one value
+    ({"conforms_to": "http://test.ckan.net/wards/standards/08_aed"}, {}, "08_aed"),  # the portal's IRI
     ({}, {"conforms_to": "no_such_standard"}, "no_such_standard"),         # unknown: as given
     ({}, {}, None),
 ])

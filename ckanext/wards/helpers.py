@@ -17,7 +17,8 @@ from ckanext.wards.scoring import facets, methodology
 
 __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields", "wards_parked_statement",
            "wards_keep_parked",
-           "wards_rating_label", "wards_machine_readable_label",
+           "wards_rating_label", "wards_machine_readable_label", "wards_dataset_score",
+           "wards_plugin_loaded",
            "wards_methodology_anchor", "wards_methodology_link"]
 
 
@@ -59,6 +60,25 @@ def wards_rating_label(band: str) -> str:
 def wards_machine_readable_label(level: str) -> str:
     """``strict`` / ``broad`` / ``no`` as the scorecard and the search facet say it."""
     return facets.value_label("wards_machine_readable", level, page_language())
+
+
+def wards_dataset_score(package_id: str) -> dict[str, Any] | None:
+    """The dataset page's score box (``scorecard.dataset_box``) from its stored score, or
+    None when it was never scored. The page that calls it has already checked that the
+    user may see the dataset, so a private dataset's score shows only to them."""
+    from ckanext.wards.scoring import scorecard, store
+    stored = store.dataset_score_row(package_id) if package_id else None
+    return scorecard.dataset_box(stored, page_language()) if stored else None
+
+
+# --- navigation (header.html, organization/read_base.html, package/read_base.html) ---
+
+def wards_plugin_loaded(name: str) -> bool:
+    """Whether a plugin is loaded: every wards plugin shares one template directory, so
+    the overrides show a link only where its page is served. Templates ask
+    ``'wards_plugin_loaded' in h`` first (wards_dcat alone registers no helper)."""
+    import ckan.plugins as p
+    return p.plugin_loaded(name)
 
 
 # --- the methodology page (wards_compare serves it; every plugin's pages link to it) ---

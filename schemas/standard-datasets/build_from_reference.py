@@ -112,7 +112,8 @@ def current_layout(ref: dict, number: str, status: str) -> dict | None:
     key = OFFICIAL_KEYS.get(number)
     if key == "A-13_公衆トイレ一覧":
         cols = [column(c["no"], c["name"], c["required"], c["format"],
-                       english_name=c.get("english_name"), format_ja=c.get("format"))
+                       english_name=c.get("english_name"), format_ja=c.get("format"),
+                       example=c.get("example"))
                 for c in official[key]["columns"]]
         # A-13 marks 有無 columns as 統制語彙; their values are 有/無 (common_rules.有無).
         for c in cols:
@@ -167,11 +168,13 @@ def legacy_layout(ref: dict, legacy_no: str | None) -> dict | None:
         return None
     for name, entry in ref["legacy_recommended_datasets"].items():
         if str(entry["legacy_no"]).zfill(2) == legacy_no:
-            cols = [column(i, c["name"], bool(c["required"]), c["type"], c.get("enum"))
+            cols = [column(i, c["name"], bool(c["required"]), c["type"], c.get("enum"),
+                           description=c.get("description"))
                     for i, c in enumerate(entry["columns"], 1)]
             return {
                 "status": "verified",
                 "name_ja": name,
+                "description": entry.get("description"),
                 "note": "推奨データセット 基本編 No." + legacy_no + " as modelled by NEC-FIWARE/smart-data-models "
                         "(column order = published CSV template; required = 必須 in the item definition).",
                 "columns": cols,
@@ -212,7 +215,9 @@ def build(ref_path: Path) -> list[Path]:
             "file_slug": slug,
             "file_slug_observed": bool(entry.get("file_slug")),
             "status": entry["column_confidence"],
-            "uri": f"{LANDING_PAGE}#{std_id}",
+            # the Digital Agency's page of the definitions (it gives no IRI per standard;
+            # the portal serves one: dcat.uris.standard_uri)
+            "source": LANDING_PAGE,
             "legacy_no": legacy_no,
             "layouts": layouts,
         }

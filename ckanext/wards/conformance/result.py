@@ -87,7 +87,9 @@ def conforms(result: dict, errors: int) -> bool | None:
 def _standard_summary(std: dict | None) -> dict | None:
     if not std:
         return None
-    return {key: std[key] for key in ("id", "number", "name_ja", "name_en", "status", "uri")}
+    from ckanext.wards.dcat.uris import standard_uri  # the portal's page of the standard
+    return {**{key: std[key] for key in ("id", "number", "name_ja", "name_en", "status", "source")},
+            "uri": standard_uri(std["id"])}
 
 
 def _column_report(report: Report, std, layout_name, matched, headers, via_alias) -> dict:

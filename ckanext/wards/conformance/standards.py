@@ -21,8 +21,9 @@ Each standard has up to two column layouts:
 Only ``verified`` layouts are enforced as exact (missing/unknown columns); of the others,
 only the types of the columns we know are checked.
 
-``uri`` is what goes into ``dct:conformsTo``: the Digital Agency's landing page for the
-standard with the id as fragment (the standard publishes no per-dataset URIs).
+``source`` is the Digital Agency's page of the definitions; it publishes no IRI per
+standard, so ``dct:conformsTo`` names the portal's own page of each
+(``dcat.uris.standard_uri``: ``<site>/wards/standards/<id>``, served by ``views/standards.py``).
 """
 from __future__ import annotations
 
@@ -77,21 +78,31 @@ def choices(lang: str = "ja") -> list[dict]:
 
 
 def get_standard(standard_id: str) -> dict | None:
-    """A standard by id, number (``13``, ``A-13``), slug or URI; ``None`` when unknown."""
+    """A standard by id, number (``13``, ``A-13``), slug or IRI (a portal's
+    ``.../wards/standards/<id>``, or the older ``...#<id>`` and ``.../standard/<id>``);
+    ``None`` when unknown."""
     if not standard_id:
         return None
     key = nfkc(standard_id)
     standards = _load_all()
     if key in standards:
         return standards[key]
-    bare = key.split("#")[-1] if key.startswith("http") else key
-    if bare in standards:
-        return standards[bare]
+    if key.startswith("http"):  # an IRI names the id itself, never a number or a slug
+        return standards.get(_iri_tail(key))
+    bare = key
     number = bare.split("-")[-1].zfill(2) if bare[:1].isalpha() and "-" in bare else bare.zfill(2)
     for std in standards.values():
         if number == std["number"] or bare in (std["file_slug"], std["name_ja"]):
             return std
     return None
+
+
+def _iri_tail(iri: str) -> str:
+    """The fragment of an IRI, else its last path segment (no ``.ttl``/``.jsonld`` suffix)."""
+    if "#" in iri:
+        return iri.rsplit("#", 1)[1]
+    last = iri.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[0] if last.endswith((".ttl", ".jsonld")) else last
 
 
 def declared_standard(resource: dict, dataset: dict) -> str | None:

@@ -178,6 +178,5 @@ def planned_availability() -> Optional[tuple[URIRef, dict[str, str]]]:
 
 def licence_page_uri(licence_id: str) -> str:
     """The IRI the portal serves for a licence that has none of its own (CLOSED, ...)."""
-    from ckan.plugins import toolkit as tk
-    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
-    return spec()["licence_page"].format(site_url=site, id=licence_id)
+    from ckanext.wards.lib.site import site_url
+    return spec()["licence_page"].format(site_url=site_url(), id=licence_id)

@@ -4,12 +4,15 @@ ward as publisher.
 
 Every table is data: ``schemas/dcat/profile.yaml`` (bases, fixed tables, the publisher's
 IRI pattern) and the schema's vocabularies (``ckanext.wards.vocab.loader.vocabulary``), read
-once per process.
+once per process; the standard datasets' IRIs are the portal's own pages, so their table is
+kept per ``ckan.site_url``.
 """
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Callable, Optional
+from urllib.parse import quote
 
 import yaml
 from rdflib import Namespace, URIRef
@@ -17,6 +20,7 @@ from rdflib import Namespace, URIRef
 from ckanext.wards import paths
 from ckanext.wards.formats import classify as formats
 from ckanext.wards.vocab import loader
+from ckanext.wards.lib.site import site_url
 from ckanext.wards.lib.text import fold
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
@@ -45,9 +49,8 @@ def publisher_uri(lg_code: Any) -> Optional[str]:
     from ckanext.wards.vocab.wards import lg_code_ok
     if not lg_code_ok(lg_code):
         return None
-    from ckan.plugins import toolkit as tk
-    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
-    return spec()["publisher_uri"].format(site_url=site, code=lg_code)
+    from ckanext.wards.lib.site import site_url
+    return spec()["publisher_uri"].format(site_url=site_url(), code=lg_code)
 
 
 def spatial_uri(lg_code: Any) -> Optional[str]:
@@ -112,20 +115,35 @@ def theme_uri(theme_id: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def standards() -> dict[str, dict[str, Any]]:
-    """Standard dataset id → {uri, labels} (ckanext.wards.conformance.standards: the ``uri`` is what
-    goes into dct:conformsTo)."""
+def _standard_labels() -> dict[str, dict[str, str]]:
     from ckanext.wards.conformance import standards as standard_defs
-    out: dict[str, dict[str, Any]] = {}
-    for e in standard_defs.list_standards():
-        labels = {k: v for k, v in (("ja", e.get("name_ja")), ("en", e.get("name_en"))) if v}
-        out[str(e["id"])] = {"uri": _uri_of(e) or spec()["standard_base"] + str(e["id"]),
-                             "labels": labels}
-    return out
+    return {str(e["id"]): {k: v for k, v in (("ja", e.get("name_ja")), ("en", e.get("name_en"))) if v}
+            for e in standard_defs.list_standards()}
+
+
+@functools.lru_cache(maxsize=8)
+def _standard_table(site: str) -> dict[str, dict[str, Any]]:
+    base = site + spec()["standard_path"]
+    return {id_: {"uri": base + id_, "labels": labels} for id_, labels in _standard_labels().items()}
+
+
+def standards() -> dict[str, dict[str, Any]]:
+    """Standard dataset id → {uri, labels}: the ``uri`` (what goes into dct:conformsTo) is
+    the portal's page of the standard, so the table is keyed on the current site_url."""
+    return _standard_table(site_url())
 
 
 def standard_uri(standard_id: str) -> str:
-    return _term_uri(standards, "standard_base", standard_id)
+    """``<site_url>/wards/standards/<id>``: the page this portal serves for the standard.
+    A number, slug or older IRI of a known standard gives its id's IRI; an IRI we do not
+    know is kept; any other text is escaped into the path (its page answers 404)."""
+    from ckanext.wards.conformance import standards as standard_defs
+    std = standard_defs.get_standard(standard_id)
+    if std:
+        return standards()[std["id"]]["uri"]
+    if standard_id.startswith("http"):
+        return standard_id
+    return site_url() + spec()["standard_path"] + quote(standard_id, safe="")
 
 
 @functools.lru_cache(maxsize=None)
@@ -245,6 +263,31 @@ class _LicencePages(dict):
         return default
 
 
+class _StandardIRIs(dict):
+    """IRI → standard id: the older IRIs of every standard, and any portal's
+    ``<site>/wards/standards/<id>`` of a known id (this portal's whatever its site_url, and
+    another ward portal's when harvesting), so the map needs no site_url."""
+
+    def __init__(self, ids: list[str]):
+        super().__init__((pattern.format(id=id_), id_)
+                         for pattern in spec()["legacy_standard_iris"] for id_ in ids)
+        self.ids = frozenset(ids)
+        self.served = re.compile(r"https?://[^/?#]+(?:/[^?#]*)?" + re.escape(spec()["standard_path"])
+                                 + r"(?P<id>[^/?#]+)/?")
+
+    def __missing__(self, key):
+        match = self.served.fullmatch(key) if isinstance(key, str) else None
+        if match and match["id"] in self.ids:
+            return match["id"]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
 @functools.lru_cache(maxsize=None)
 def reverse_maps() -> dict[str, dict[str, str]]:
     """URI → id for every vocabulary, for parse_dataset (both IANA URI schemes)."""
@@ -254,5 +297,5 @@ def reverse_maps() -> dict[str, dict[str, str]]:
         "licence": _LicencePages({_uri_of(e): id_ for id_, e in _vocabulary("licenses") if _uri_of(e)}
                                  | {v: k for k, v in licence_uris().items()}),
         "language": {v: k for k, v in language_uris().items()},
-        "standard": {v["uri"]: k for k, v in standards().items()},
+        "standard": _StandardIRIs(list(_standard_labels())),
     }

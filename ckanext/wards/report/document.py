@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from ckanext.wards import paths
 from ckanext.wards.lib import dates
+from ckanext.wards.lib.site import site_url
 from ckanext.wards.report import figures as report_figures
 from ckanext.wards.scoring import extensions, spec
 from ckanext.wards.report.figures import DATASET_SHARES, FILE_LEVEL_SHARES, RATING_BANDS, RESOURCE_SHARES
@@ -105,11 +106,6 @@ def _methodology() -> str:
         return str(spec.spec().get("methodology") or "")
     except Exception:  # the report is readable without the scoring plugin's data
         return ""
-
-
-def site_url() -> str:
-    from ckan.plugins import toolkit as tk
-    return (tk.config.get("ckan.site_url") or "http://localhost").rstrip("/")
 
 
 def report_url_for(org_name: str) -> str:

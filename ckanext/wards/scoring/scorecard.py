@@ -93,12 +93,34 @@ def _texts_of(lang: str, plugins: tuple) -> tuple[dict[str, str], dict[str, str]
             {b["id"]: spec.text(b, "label", lang) for b in spec.spec()["bands"]})
 
 
+def failed_fixes(stored: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, int]]:
+    """(metric id, points to gain) of a stored score's failed checks, most points first;
+    a check not assessed is never a fix (rows stored before the assessment states listed
+    every shortfall)."""
+    skipped = stored.get("not_assessed") or {}
+    return [(mid, gained) for mid, gained in (stored.get("fixes") or [])
+            if mid in labels and mid not in skipped]
+
+
+def dataset_box(stored: dict[str, Any], lang: str, top: int = 3) -> dict[str, Any]:
+    """What a dataset page's score box shows of its stored score: the band, the MQA and
+    Japan points, the 5-star level and the ``top`` fixes (label, fix text, points)."""
+    labels, fix_texts, bands = _texts(lang)
+    return {
+        "rating": stored["rating"], "rating_label": bands.get(stored["rating"], stored["rating"]),
+        "mqa_points": stored["mqa_points"], "mqa_max": spec.max_points("mqa"),
+        "japan_points": stored["japan_points"], "japan_max": spec.max_points("japan"),
+        "stars": stored["stars"],
+        "fixes": [{"id": mid, "label": labels[mid], "fix": fix_texts[mid], "points": gained}
+                  for mid, gained in failed_fixes(stored, labels)[:top]],
+        "scored_at": stored["scored_at"].isoformat() if stored.get("scored_at") else None,
+    }
+
+
 def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
     labels, fix_texts, bands = _texts(lang)
     skipped = stored.get("not_assessed") or {}
-    # failed checks only (rows stored before the assessment states listed every shortfall)
-    fixes = [(mid, gained) for mid, gained in (stored.get("fixes") or [])
-             if mid in labels and mid not in skipped]
+    fixes = failed_fixes(stored, labels)
     failing = [labels[mid] for mid, _ in fixes]
     top = fixes[0] if fixes else None
     return {

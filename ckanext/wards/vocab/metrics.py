@@ -31,8 +31,8 @@ _DATATYPES = {"integer": XSD.integer, "double": XSD.double, "decimal": XSD.decim
 
 
 def site_url() -> str:
-    from ckan.plugins import toolkit as tk
-    return (tk.config.get("ckan.site_url") or "").rstrip("/")
+    from ckanext.wards.lib.site import site_url as portal
+    return portal()
 
 
 def namespace(base: Optional[str] = None) -> str:
