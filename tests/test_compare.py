@@ -147,6 +147,8 @@ def check_ward_detail_page_and_japanese_labels(app, demo_wards):
     assert len(soup.select("#wards-trend-table tbody tr")) == 13
     ja = BeautifulSoup(app.get("/ja/wards/setagaya").body, "html.parser")
     assert "世田谷区" in ja.select_one("h1").get_text()
+    for link in ja.select("#wards-report-table tbody th a.wards-definition"):  # the "?" to the methodology page
+        link.decompose()
     labels = [th.get_text(strip=True) for th in ja.select("#wards-report-table tbody th")]
     assert "CSV率" in labels and "データセット数" in labels
 
