@@ -1,11 +1,11 @@
-"""The stored scores as W3C DQV: ``dqv:hasQualityMeasurement`` on datasets and
-distributions, with values exactly as stored (``wards_dataset_score``,
-``wards_resource_score``), and the prefetch that loads a catalogue page's scores in two
-queries instead of two per dataset.
+"""The stored scores as W3C DQV: typed ``dqv:QualityMeasurement``s on datasets and
+distributions (``dqv:computedOn``, ``prov:generatedAtTime``), from the stored rows
+(``wards_dataset_score``, ``wards_resource_score``, the link checker's statuses), and the
+prefetch that loads a catalogue page's scores in two queries instead of two per dataset.
 
-Which columns become which metric is data: ``dataset_totals`` and
-``distribution_figures`` in ``schemas/dcat/profile.yaml``; per-metric points are named by
-their ids in ``schemas/metrics.yaml`` (``uris.metric_uri``).
+Which columns become which metric is data: ``dataset_totals``, ``distribution_figures``,
+``piveau_datatypes`` and ``status_code_fields`` in ``schemas/dcat/profile.yaml``; metric
+IRIs and datatypes come from the metric vocabulary (``vocab.metrics``).
 
 A metric that was not assessed (``not_assessed`` of the stored score) is never published
 as a ``dqv:value``: a harvester would read 0 as failed. As W3C DQV does for what is no
