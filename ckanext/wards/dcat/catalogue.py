@@ -148,10 +148,9 @@ def add_licence_types(g: Graph, ref: URIRef, licence_id: Optional[str]) -> None:
 
 
 def licence_types(licence_id: Optional[str], iri: str) -> list[str]:
-    from ckanext.wards.lib.text import fold
     from ckanext.wards.vocab import loader
     table = spec()["licence_types"]
-    entry = loader.term_lookup("licenses").get(fold(licence_id)) if licence_id else None
+    entry = loader.find_term("licenses", licence_id)
     if entry and entry["id"] in table:
         return table[entry["id"]]
     if licence_id in table:

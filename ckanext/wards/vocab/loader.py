@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -65,6 +65,12 @@ def term_lookup(name: str) -> dict[str, dict]:
     return table
 
 
+def find_term(name: str, value: Any) -> Optional[dict]:
+    """The entry of vocabulary ``name`` that ``value`` names (its id, a label or an alias,
+    folded), or None."""
+    return term_lookup(name).get(fold(value))
+
+
 def choices(name: str) -> list[dict]:
     """``[{"value", "label": {ja, en}}]`` for scheming's select/checkbox snippets."""
     return [{"value": str(e["id"]), "label": dict(e.get("label") or {"en": e["id"]})}
@@ -91,7 +97,7 @@ def normalise_term(name: str, value: Any) -> str:
         if found:
             return found["id"]
     else:
-        found = term_lookup(name).get(fold(value))
+        found = find_term(name, value)
         if found:
             return str(found["id"])
     raise SchemaValueError(_UNKNOWN_TERM[name], value=value)

@@ -161,11 +161,10 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         the portal serves for it (``/wards/licences/<id>``), a dct:LicenseDocument with its
         ja/en label and ADMS type; None for any other licence (an IRI is written as a link)
         and for "not specified"."""
-        from ckanext.wards.vocab import loader, licences
-        from ckanext.wards.lib.text import fold
+        from ckanext.wards.vocab import loader
         if not dataset.get("license_id") or dataset_licence_uri(dataset):
             return None
-        entry = loader.term_lookup("licenses").get(fold(dataset["license_id"]))
+        entry = loader.find_term("licenses", dataset["license_id"])
         if not entry or entry["id"] not in spec()["licences_without_iri"]:
             return None
         node = URIRef(catalogue.licence_page_uri(entry["id"]))
@@ -173,7 +172,7 @@ class WardsDCATAP3Profile(EuropeanDCATAP3Profile):
         if ("licence-node", node) not in memo:
             memo.add(("licence-node", node))
             self.g.add((node, RDF.type, DCT.LicenseDocument))
-            for lang, text in ((licences.licence(entry["id"]) or entry).get("label") or {}).items():
+            for lang, text in (entry.get("label") or {}).items():
                 self.g.add((node, RDFS.label, Literal(text, lang=lang)))
         catalogue.add_licence_types(self.g, node, entry["id"])
         return node
