@@ -45,9 +45,27 @@ def wards_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
 @tk.side_effect_free
 def wards_compare(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The latest report of every ward known to this portal, local and collected, as
-    comparison rows, with the average of the wards shown and the national figures."""
+    comparison rows, with the average of the wards shown and the national figures.
+
+    Without parameters: the 23 special wards and this portal's own wards, all on one page.
+
+    :param prefecture: a 2-digit prefecture code (``13``): only its local governments
+    :param kind: kinds of local government (``special_ward``, ``designated_city``,
+        ``city_ward``, ``city``, ``town``, ``village``, ``prefecture``) or ``all``
+    :param page: page of ``per_page`` rows (default 1)
+    :param per_page: rows per page (default 50, at most 500)
+    :param similar_to: a local government code: it and the ones most like it
+    """
+    from ckanext.wards.compare import selection
+    params = schema.validated(schema.compare_schema(), data_dict)
     tk.check_access("wards_compare", context, data_dict)
-    return comparison.comparison()
+    data = comparison.comparison()
+    chosen = selection.select(
+        data["rows"], prefecture=params.get("prefecture"), kinds=params.get("kind"),
+        page=params.get("page", 1), per_page=params.get("per_page", selection.DEFAULT_PER_PAGE),
+        similar_to=params.get("similar_to"))
+    return {**data, "rows": chosen.pop("rows"), "averages": comparison.averages(chosen.pop("selected")),
+            "selection": chosen}
 
 
 @tk.auth_allow_anonymous_access

@@ -123,6 +123,36 @@ def catalogue_schema(max_page: int) -> dict[str, list]:
             "profiles": [_missing(), rdf_profiles]}
 
 
+def one_of(allowed: Callable[[], list[str]]) -> Callable[[Any, Any], str]:
+    """One of a list of words (read when validating, so data files decide)."""
+    def validator(value: Any, context=None) -> str:
+        value = text(value)
+        words = allowed()
+        if value not in words:
+            raise Invalid(tk._("Must be one of: {words}").format(words=", ".join(words)))
+        return value
+    return validator
+
+
+def list_of(item: Callable[[Any, Any], Any], limit: int = 20) -> Callable[[Any, Any], list]:
+    """A list (or text separated by commas) of values each valid for ``item``."""
+    def validator(value: Any, context=None) -> list:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list) or len(items) > limit:
+            raise Invalid(tk._("Must be a list of at most {limit} values").format(limit=limit))
+        return list(dict.fromkeys(item(i, context) for i in items if not isinstance(i, str) or i.strip()))
+    return validator
+
+
+def compare_schema() -> dict[str, list]:
+    from ckanext.wards.compare import selection
+    return {"prefecture": [_missing(), one_of(selection.prefecture_codes)],
+            "kind": [_missing(), list_of(one_of(lambda: selection.kind_ids() + [selection.ALL_KINDS]))],
+            "page": [_missing(), whole_number(1, 100000)],
+            "per_page": [_missing(), whole_number(1, selection.MAX_PER_PAGE)],
+            "similar_to": [_missing(), text]}
+
+
 def import_schema() -> dict[str, list]:
     return {"update": [_missing(), strict_bool], "dry_run": [_missing(), strict_bool]}
 

@@ -18,7 +18,8 @@ from ckanext.wards.lib.text import fold, nfkc
 from ckanext.wards.paths import schema_file
 
 # vocabulary name -> file under schemas/vocab/ (top-level key = the name)
-VOCABULARIES = ("themes", "frequencies", "licenses", "languages", "encodings", "access_rights")
+VOCABULARIES = ("themes", "frequencies", "licenses", "languages", "encodings", "access_rights",
+                "local_government_kinds")
 STANDARDS = "standards"  # served by ckanext.wards.conformance.standards, not by a vocab file
 
 
