@@ -52,3 +52,18 @@ def test_states_follow_declarations_and_stored_checks(sysadmin):
     # a private dataset is not published
     assert by_code["131024"]["08_aed"] == {"state": "not_published", "datasets": []}
     assert {c["state"] for c in by_code["131032"].values()} == {"not_published"}
+
+
+def test_json_and_csv(app, sysadmin):
+    org = _ward("131016", "chiyoda-c")
+    create_dataset(sysadmin, org, "aed", [{"url": "https://x.lg.jp/a.csv", "format": "CSV"}], conforms_to=["08_aed"])
+    bulk.rescore(org_id=org["id"])
+    doc = app.get("/wards/coverage.json").json
+    assert doc["wards"][0]["cells"]["08_aed"]["state"] == "declared"
+    res = app.get("/wards/coverage.csv")
+    text = res.get_data().decode("utf-8")
+    assert text.startswith("\ufefflg_code,name_ja,organization,")
+    lines = text.split("\r\n")
+    header, row = lines[0].lstrip("\ufeff").split(","), lines[1].split(",")
+    assert row[0] == "131016" and row[header.index("08_aed")] == "declared"
+    assert row[header.index("13_public_toilet")] == "not_published"
