@@ -101,7 +101,7 @@ def test_the_actions_and_auth_functions_keep_their_names():
 def test_blueprints_and_the_command_group():
     assert [bp.name for bp in WardsScoringPlugin().get_blueprint()] == ["wards_scorecard", "wards_vocabulary"]
     assert [bp.name for bp in WardsComparePlugin().get_blueprint()] == ["wards_compare", "wards_methodology",
-                                                                       "wards_standards"]
+                                                                       "wards_standards", "wards_coverage"]
     for cls in PLUGINS.values():
         (group,) = cls().get_commands()
         assert group.name == "wards"

@@ -9,6 +9,7 @@ from ckanext.wards.logic import compare as logic
 from ckanext.wards.logic import organization
 from ckanext.wards.plugin import _shared
 from ckanext.wards.views import compare as views
+from ckanext.wards.views import coverage as coverage_views
 from ckanext.wards.views import methodology
 from ckanext.wards.views import standards as standard_views
 
@@ -20,7 +21,7 @@ from ckanext.wards.views import standards as standard_views
 # the methodology page defines the report's figures, so it is served with them; the
 # standard datasets' pages are the IRIs dct:conformsTo names (dcat.uris.standard_uri)
 @tk.blanket.blueprints(lambda: [views.compare_blueprint, methodology.methodology_blueprint,
-                                standard_views.standards_blueprint])
+                                standard_views.standards_blueprint, coverage_views.coverage_blueprint])
 # the column headers link to the methodology page through h.wards_methodology_link
 @tk.blanket.helpers(helpers)
 class WardsComparePlugin(_shared.WardsPlugin):
