@@ -282,3 +282,28 @@ def test_standard_conformance_is_one_rule_for_the_report_and_the_stored_rows(sys
     assert rows == {"undeclared": False, "unchecked": True, "passed": True, "failed": False}
     doc = helpers.call_action("wards_report", organization=org["name"])
     assert share(doc, "standard_conformance") == (sum(rows.values()), 4) == (2, 4)
+
+
+def test_an_edit_recomputes_only_its_own_organisations_figures(sysadmin):
+    """Issue 12 item 10: the cache is per organisation, so editing a dataset of ward A
+    leaves ward B's cached figures in use (counted by ``report_figures.COMPUTED``)."""
+    a = crafted_ward(sysadmin)
+    b = factories.Organization(name="sumida-test", extras=[{"key": "ward_code", "value": "131075"}])
+    create_dataset(sysadmin, b, "parks", [{"url": "https://x.lg.jp/parks.csv", "format": "CSV"}])
+    assert bulk.rescore(org_id=b["id"]) == 1
+    ids = [a["id"], b["id"]]
+    report_figures._CACHE.clear()
+    before = dict(report_figures.COMPUTED)
+    figures, _ = report_figures.cached_org_figures(ids)
+    assert figures[a["id"]]["datasets"] == 4 and figures[b["id"]]["datasets"] == 1
+    report_figures.cached_org_figures(ids)  # warm: nothing recomputed
+    counted = {i: report_figures.COMPUTED.get(i, 0) - before.get(i, 0) for i in ids}
+    assert counted == {a["id"]: 1, b["id"]: 1}
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id="minutes", private=True)
+    figures, _ = report_figures.cached_org_figures(ids)
+    counted = {i: report_figures.COMPUTED.get(i, 0) - before.get(i, 0) for i in ids}
+    assert counted == {a["id"]: 2, b["id"]: 1}
+    assert figures[a["id"]] == report_figures.org_figures([a["id"]])[a["id"]]  # A's are correct
+    assert figures[a["id"]]["datasets"] == 3 and figures[b["id"]]["datasets"] == 1
+    doc = helpers.call_action("wards_report", organization=a["name"])
+    assert doc["counts"]["datasets"] == 3
