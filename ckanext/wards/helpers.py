@@ -19,7 +19,9 @@ __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields", 
            "wards_keep_parked",
            "wards_rating_label", "wards_machine_readable_label", "wards_dataset_score",
            "wards_plugin_loaded",
-           "wards_methodology_anchor", "wards_methodology_link"]
+           "wards_methodology_anchor", "wards_methodology_link",
+           "wards_display_title", "wards_display_notes", "get_translated",
+           "dataset_display_name"]
 
 
 # --- the dataset schema (wards_schema) ---
@@ -99,6 +101,50 @@ def wards_methodology_link(kind: str, id: str = "", title: str = "") -> dict[str
         return {}
     text = methodology.short_definition(kind, id, page_language()) or title
     return {"href": f"{page}#{methodology.methodology_anchor(kind, id)}", "title": text}
+
+
+# --- the page's language: English title and description on /en/ ---
+
+def _english_or_own(pkg: Any, field: str) -> str:
+    """``field + '_en'`` on an English page where it is filled, else the field itself (the
+    Japanese text is the record's own and the fallback)."""
+    if not isinstance(pkg, dict):
+        return getattr(pkg, field, "") or ""
+    english = pkg.get(f"{field}_en")
+    if english and page_language() == "en":
+        return english
+    return pkg.get(field) or ""
+
+
+def wards_display_title(pkg: Any) -> str:
+    """The dataset's title for this page: ``title_en`` on /en/ where given, else ``title``,
+    else the URL name."""
+    name = pkg.get("name", "") if isinstance(pkg, dict) else getattr(pkg, "name", "")
+    return _english_or_own(pkg, "title") or name or ""
+
+
+def wards_display_notes(pkg: Any) -> str:
+    """The dataset's description for this page: ``notes_en`` on /en/ where given."""
+    return _english_or_own(pkg, "notes")
+
+
+@tk.chained_helper
+def get_translated(next_helper, data_dict: dict, field: str) -> Any:
+    """CKAN's ``get_translated`` (dataset page, breadcrumb, ``dataset_display_name``), with our
+    ``title_en``/``notes_en`` fields read on /en/ before CKAN's own fallback."""
+    if field in ("title", "notes") and isinstance(data_dict, dict) \
+            and data_dict.get(f"{field}_en") and page_language() == "en":
+        return data_dict[f"{field}_en"]
+    return next_helper(data_dict, field)
+
+
+@tk.chained_helper
+def dataset_display_name(next_helper, package: Any) -> str:
+    """CKAN's dataset heading and breadcrumb name: ``title_en`` on /en/ where given (CKAN's
+    own calls its module ``get_translated`` directly, so that chain alone does not reach it)."""
+    if isinstance(package, dict) and package.get("title_en") and page_language() == "en":
+        return package["title_en"]
+    return next_helper(package)
 
 
 def all_helpers() -> dict[str, Any]:
