@@ -140,3 +140,33 @@ class TestScorecardAuth:
         assert _names(second) == {"public-one", "private-one"}
         helpers.call_action("package_delete", context=ctx, id="public-one")
         assert _names(helpers.call_action("wards_scorecard", organization="chiyoda")) == {"private-one"}
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+@pytest.mark.ckan_config("ckan.plugins", WARDS_PLUGINS)
+def test_fixes_grouped_match_stored_scores(ward, app):
+    """Each group's count and points equal the stored scores' fixes (SQL), not-assessed excluded."""
+    import sqlalchemy as sa
+    import ckan.model as ckan_model
+    from ckanext.wards.model import DatasetScore
+    card = helpers.call_action("wards_scorecard", context={"user": ward["sysadmin"]["name"]},
+                               organization="chiyoda", include_private=True)
+    t = DatasetScore.__table__
+    expected: dict = {}
+    for fixes, skipped in ckan_model.Session.execute(sa.select(t.c.fixes, t.c.not_assessed)):
+        for mid, pts in fixes or []:
+            if mid in (skipped or {}):
+                continue
+            e = expected.setdefault(mid, [0, 0])
+            e[0] += 1
+            e[1] += pts
+    got = {g["id"]: [g["datasets"], g["points_total"]] for g in card["fixes"]}
+    assert got and got == expected
+    totals = [g["points_total"] for g in card["fixes"]]
+    assert totals == sorted(totals, reverse=True)
+    # the page (anonymous: public datasets only) shows the public card's groups
+    public = helpers.call_action("wards_scorecard", context={"user": ward["sysadmin"]["name"]},
+                                 organization="chiyoda", include_private=False)
+    body = app.get("/organization/chiyoda/scorecard").body
+    first = public["fixes"][0]
+    assert f'data-fix="{first["id"]}"' in body and f'+{first["points_total"]}' in body

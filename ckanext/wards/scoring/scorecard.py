@@ -30,17 +30,18 @@ def build(org: str, include_private: bool = False, lang: str = "en",
         q = query.strip().lower()
         shown = [r for r in shown if q in (r["name"] or "").lower() or q in (r["title"] or "").lower()]
     shown = sort_rows(shown, sort, descending)
+    grouped = group_fixes(rows)
     # the text and the command of every reason of the vocabulary and of every one counted:
     # a stored row may give a code metrics.yaml does not list (another plugin's check, a
     # renamed code), which reason_texts shows as the code itself
     codes = [*states.reasons(), *(c for c in totals["not_assessed_reasons"] if c not in states.reasons())]
     return {"organization": org, "include_private": include_private, "totals": totals,
-            "rows": shown, "methodology": spec.spec()["methodology"],
+            "rows": shown, "fixes": grouped, "methodology": spec.spec()["methodology"],
             "reasons": {code: states.reason_texts(code, lang) for code in codes}}
 
 
 CACHE_SECONDS = 24 * 3600
-ROW_SHAPE = 2  # part of the cache key: raised whenever row_for's keys change (2: states)
+ROW_SHAPE = 3  # part of the cache key: raised whenever row_for's keys change (2: states, 3: fixes)
 
 
 def cached_rows(org: str, include_private: bool, lang: str) -> list[dict[str, Any]]:
@@ -134,6 +135,8 @@ def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
         "has_csv": stored["has_csv"], "has_api": stored["has_api"],
         "open_licence": stored["open_licence"], "conforms_to": stored["conforms_to"],
         "failing": failing,
+        # the failed checks with their points: the per-dataset work list and the grouping
+        "fixes": [{"id": mid, "label": labels[mid], "points": gained} for mid, gained in fixes],
         "top_fix": fix_texts[top[0]] if top else "",
         "top_fix_points": top[1] if top else 0,
         "scored_at": stored["scored_at"].isoformat() if stored.get("scored_at") else None,
@@ -147,6 +150,20 @@ def row_for(stored: dict[str, Any], lang: str) -> dict[str, Any]:
              **states.reason_texts(reason, lang, stored["name"])}
             for mid, reason in sorted(skipped.items()) if mid in labels],
     }
+
+
+def group_fixes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failed checks across the datasets: one entry per check with its label, the number of
+    datasets failing it, the points each and the total to gain, most points to gain first.
+    Not-assessed checks are never here (``failed_fixes`` drops them)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        for f in r.get("fixes") or ():
+            g = groups.setdefault(f["id"], {"id": f["id"], "label": f["label"], "datasets": 0,
+                                            "points": f["points"], "points_total": 0})
+            g["datasets"] += 1
+            g["points_total"] += f["points"]
+    return sorted(groups.values(), key=lambda g: (-g["points_total"], g["id"]))
 
 
 def totals_for(rows: list[dict[str, Any]]) -> dict[str, Any]:
