@@ -110,6 +110,37 @@ def test_comparison_page_renders_the_23_demo_wards(app, cli, demo_wards):
     check_downloads_csv_and_json_match_the_action(app, demo_wards)
     check_ward_detail_page_and_japanese_labels(app, demo_wards)
     check_report_command_prints_json_csv_and_turtle(cli, demo_wards)
+    check_reference_row_tiles_and_change(app, demo_wards)
+    check_ward_page_links(app)
+
+
+def check_reference_row_tiles_and_change(app, demo_wards):
+    soup = BeautifulSoup(app.get("/wards/compare?measure=api").body, "html.parser")
+    national = soup.select_one("tr.wards-national").get_text(" ", strip=True)
+    assert "48.7%" in national and "286" in national
+    assert "38.2" not in national and "32.6" not in national  # not comparable: not in the row
+    context = soup.select_one(".wards-national-context").get_text(" ", strip=True)
+    assert "38.2%" in context and "API coverage of ward systems" in context and "90%" in context
+    tiles = soup.select(".wards-tile-map .wards-tile")
+    assert len(tiles) == 23
+    # the change column is the difference of the two newest stored snapshots of each ward
+    trend = snapshots.trends()
+    for tr in soup.select("#wards-tile-table tbody tr"):
+        points = trend.get(tr["data-code"], [])
+        cell = tr.select_one(".wards-change")
+        if len(points) < 2:
+            assert cell.get_text(strip=True) == "—"
+        else:
+            assert float(cell["data-change"]) == round(points[-1]["api"] - points[-2]["api"], 1)
+    assert app.get("/wards/compare?measure=nope", status=400)
+
+
+def check_ward_page_links(app):
+    soup = BeautifulSoup(app.get("/wards/chiyoda").body, "html.parser")
+    hrefs = [a["href"] for a in soup.select(".wards-ward-links a")]
+    assert hrefs[0].endswith("/dataset/?organization=chiyoda")
+    assert "/organization/chiyoda/scorecard?rating=bad" in hrefs[1]
+    assert hrefs[2].endswith("/organization/chiyoda/scorecard")
 
 
 def check_sorting_by_csv_share(app, demo_wards):

@@ -70,7 +70,62 @@ def comparison() -> dict[str, Any]:
             rows.append(comparison_row(doc, "collected", now))
             local_codes.add(doc["ward"]["code"])
     rows.sort(key=lambda r: r["code"])
-    return {"rows": rows, "averages": averages(rows), "national": reference_figures()["national"]}
+    ref = reference_figures()
+    return {"rows": rows, "averages": averages(rows), "national": national_row(ref),
+            "national_context": national_context(ref), "targets": ref.get("targets") or {},
+            "national_source": ref.get("source") or {}}
+
+
+def national_row(ref: dict[str, Any]) -> dict[str, Any]:
+    """key → value of the reference figures comparable with our columns (the row)."""
+    return {f["key"]: f["value"] for f in ref.get("figures", []) if f.get("comparable")}
+
+
+def national_context(ref: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reference figures that measure something else: shown apart, with their label."""
+    return [f for f in ref.get("figures", []) if not f.get("comparable")]
+
+
+@functools.lru_cache(maxsize=None)
+def tile_positions() -> dict[str, dict[str, int]]:
+    """ward code → {col, row} of the tile map (``schemas/ward-tiles.yaml``)."""
+    with open(paths.schema_file("ward-tiles.yaml"), encoding="utf-8") as f:
+        return {str(k): v for k, v in yaml.safe_load(f)["tiles"].items()}
+
+
+def changes(trend: dict[str, list[dict[str, Any]]], key: str) -> dict[str, Optional[float]]:
+    """ward code → newest minus previous snapshot value of ``key`` (None without two)."""
+    out: dict[str, Optional[float]] = {}
+    for code, points in trend.items():
+        values = [p.get(key) for p in points]
+        if len(values) < 2 or values[-1] is None or values[-2] is None:
+            out[code] = None
+        else:
+            out[code] = round(values[-1] - values[-2], 1)
+    return out
+
+
+TILE_CLASSES = 5
+
+
+def tiles(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The tile map of ``key``: one tile per ward with a position, its value and a colour
+    class 0..4 on an equal-interval scale between the lowest and highest value shown."""
+    positions = tile_positions()
+    values = [r[key] for r in rows if r.get(key) is not None]
+    low, high = (min(values), max(values)) if values else (0, 0)
+    step = (high - low) / TILE_CLASSES or 1
+    out = []
+    for r in rows:
+        pos = positions.get(r["code"])
+        if not pos:
+            continue
+        v = r.get(key)
+        cls = None if v is None else min(int((v - low) / step), TILE_CLASSES - 1)
+        out.append({**pos, "code": r["code"], "row_data": r, "value": v, "cls": cls})
+    legend = [{"cls": i, "low": round(low + i * step, 1), "high": round(low + (i + 1) * step, 1)}
+              for i in range(TILE_CLASSES)] if values else []
+    return {"tiles": out, "legend": legend}
 
 
 def averages(rows: list[dict[str, Any]]) -> dict[str, Optional[float]]:

@@ -84,6 +84,9 @@ def compare_page():
     sort = tk.request.args.get("sort") or "code"
     rows = sort_rows(data["rows"], sort, desc, lang)
     trend = snapshots.trends()
+    measure = tk.request.args.get("measure") or "machine_readable_strict"
+    if measure not in dict(comparison.SHARE_COLUMNS):
+        return tk.abort(400, tk._("Unknown measure: %(m)s") % {"m": measure})
     names = {r["code"]: (r["name_ja"] if lang == "ja" else r["name_en"]) for r in rows}
     chart = {
         "texts": _chart_texts(),
@@ -95,7 +98,9 @@ def compare_page():
     return tk.render("wards/compare/index.html", {
         "data": data, "rows": rows, "sort": sort, "desc": desc, "lang": lang,
         "chart_json": _script_json(chart), "share_keys": [k for k, _ in comparison.SHARE_COLUMNS],
-        "band_labels": _band_labels(lang), "texts": _chart_texts(), "trend_table": _trend_table(trend, names)})
+        "band_labels": _band_labels(lang), "texts": _chart_texts(), "trend_table": _trend_table(trend, names),
+        "measure": measure, "tile_map": comparison.tiles(rows, measure),
+        "changes": comparison.changes(trend, measure)})
 
 
 def _trend_table(trend: dict[str, list[dict[str, Any]]], names: dict[str, str]) -> dict[str, Any]:
