@@ -129,3 +129,27 @@ def test_dataset_page_screenshot(served, browser, org, sysadmin):  # noqa: F811 
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
         page.close()
+
+
+def test_home_page_introduces_the_portal_and_leads_to_the_comparison(app, org, sysadmin):
+    from ckan.tests import helpers
+    from ckanext.wards.scoring import bulk
+    pkg = _create(sysadmin, org, name="population-csv",
+                  resources=[{"url": "https://example.lg.jp/p.csv", "format": "CSV"}])
+    bulk.rescore(package_ids=[pkg["id"]])
+    action = helpers.call_action("wards_compare")
+    for prefix, heading, button in (("", "Open data of Tokyo's special wards, on one scale", "Comparison of wards"),
+                                    ("/ja", "東京23区のオープンデータを一つの尺度で", "区の比較")):
+        soup = _soup(app.get(f"{prefix}/"))
+        box = soup.select_one(".wards-home")
+        assert box is not None and box.select_one("h1").get_text(strip=True) == heading
+        # the stock placeholder image is gone
+        assert "placeholder-420x220" not in str(soup)
+        figures = [dd.get_text(strip=True) for dd in box.select("dd")]
+        assert figures[:2] == [str(action["selection"]["total"]), str(sum(r["datasets"] for r in action["rows"]))]
+        assert figures[2] == f"{action['averages']['machine_readable_strict']} %"
+        links = {a.get_text(strip=True): urlsplit(a["href"]).path for a in box.select("a")}
+        assert links[button] == f"{prefix}/wards/compare"
+        for path in links.values():
+            assert app.get(path).status_code == 200, path
+    assert set(links.values()) == {"/ja/wards/compare", "/ja/dataset/", "/ja/wards/methodology", "/ja/wards/standards"}

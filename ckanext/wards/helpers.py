@@ -21,7 +21,7 @@ __all__ = ["wards_choices", "wards_ward_name", "wards_carried_resource_fields", 
            "wards_plugin_loaded",
            "wards_methodology_anchor", "wards_methodology_link",
            "wards_display_title", "wards_display_notes", "get_translated",
-           "dataset_display_name"]
+           "dataset_display_name", "wards_portal_headline"]
 
 
 # --- the dataset schema (wards_schema) ---
@@ -145,6 +145,21 @@ def dataset_display_name(next_helper, package: Any) -> str:
     if isinstance(package, dict) and package.get("title_en") and page_language() == "en":
         return package["title_en"]
     return next_helper(package)
+
+
+# --- the portal's home page (wards_compare) ---
+
+def wards_portal_headline() -> dict[str, Any] | None:
+    """The home page's figures, as the comparison page states them (its default view):
+    how many wards, their public datasets, and the mean of their strict machine-readable
+    shares. None when no ward is known yet."""
+    data = tk.get_action("wards_compare")({}, {})
+    rows = data["rows"]
+    if not rows:
+        return None
+    return {"wards": data["selection"]["total"],
+            "datasets": sum(r["datasets"] for r in data["rows"]),
+            "machine_readable_strict": data["averages"].get("machine_readable_strict")}
 
 
 def all_helpers() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ckanext.wards.lib.language import page_language
 from ckanext.wards.report import export, measurements
 from ckanext.wards.report import open_data_list as a06  # the view below is open_data_list
 from ckanext.wards.views import query, security
+from ckanext.wards.vocab import local_governments as lgs
 
 compare_blueprint = Blueprint("wards_compare", __name__)
 security.protect(compare_blueprint)
@@ -70,10 +71,26 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c")
 
 
+SELECTION_PARAMS = ("prefecture", "kind", "page", "per_page", "similar_to")
+
+
+def _selection_args() -> dict[str, str]:
+    """The selection parameters given (``wards_compare``'s), to pass on in the page's links."""
+    return {k: tk.request.args[k] for k in SELECTION_PARAMS if tk.request.args.get(k)}
+
+
 def compare_page():
     desc = query.flag("desc")
-    data = tk.get_action("wards_compare")({}, {})
     fmt = tk.request.args.get("format")
+    selection_args = _selection_args()
+    params = dict(selection_args)
+    if fmt in ("csv", "json") and "per_page" not in params and "page" not in params:
+        from ckanext.wards.compare import selection
+        params["per_page"] = selection.MAX_PER_PAGE  # a download is the whole selection
+    try:
+        data = tk.get_action("wards_compare")({}, params)
+    except tk.ValidationError as err:
+        return tk.abort(400, "; ".join(f"{k}: {', '.join(v)}" for k, v in err.error_dict.items()))
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
                         headers=download.headers("wards-compare.json", "application/json", inline=True))
@@ -100,6 +117,8 @@ def compare_page():
         "chart_json": _script_json(chart), "share_keys": [k for k, _ in comparison.SHARE_COLUMNS],
         "band_labels": _band_labels(lang), "texts": _chart_texts(), "trend_table": _trend_table(trend, names),
         "measure": measure, "tile_map": comparison.tiles(rows, measure),
+        "selection": data["selection"], "selection_args": selection_args,
+        "prefectures": lgs.prefectures(), "kinds": lgs.kinds(),
         "changes": comparison.changes(trend, measure)})
 
 
