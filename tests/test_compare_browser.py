@@ -74,4 +74,27 @@ def test_comparison_page_in_chromium(served, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "compare-ja.png"), full_page=True)
     assert (ARTIFACTS / "compare-ja.png").stat().st_size > 10_000
+
+    # the tile map: 23 squares, each at its own place, and the measure selector recolours it
+    tiles = page.eval_on_selector_all(".wards-tile-map .wards-tile", "ts => ts.map(t => [t.dataset.code, t.dataset.value, t.getBoundingClientRect().left, t.getBoundingClientRect().top])")
+    assert len(tiles) == 23 and len({(round(x), round(y)) for _, _, x, y in tiles}) == 23
+    page.select_option("#wards-measure", "api")
+    page.click(".wards-measure-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    api_tiles = page.eval_on_selector_all(".wards-tile-map .wards-tile", "ts => ts.map(t => [t.dataset.code, t.dataset.value])")
+    assert len(api_tiles) == 23 and [v for _, v in api_tiles] != [v for _, v, _, _ in tiles]
+    page.locator(".wards-tile-section").screenshot(path=str(ARTIFACTS / "compare-tile-map-ja.png"))
+
+    # a phone: no horizontal scroll
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    for path, shot in (("/ja/wards/compare", "compare-ja-390.png"), ("/ja/", "home-ja-390.png")):
+        phone.goto(f"{served}{path}", wait_until="networkidle")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        phone.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    # the home page leads to the comparison
+    page.goto(f"{served}/ja/", wait_until="networkidle")
+    page.screenshot(path=str(ARTIFACTS / "home-ja.png"), full_page=True)
+    page.click(".wards-home a.btn-primary")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/ja/wards/compare") and len(codes(page)) == 23
     assert errors == []
