@@ -140,9 +140,11 @@ def test_our_pages_escape_stored_payloads(hostile, served, browser):
         # the scorecard lists every dataset title (sysadmin: private rows included too)
         f"{served}/organization/evil-ward/scorecard": dataset_payloads + [PAYLOADS[0] + " 区"],
         f"{served}/ja/organization/evil-ward/scorecard": dataset_payloads,
-        # the comparison shows the local ward's name (its org title) and the peer's name
-        f"{served}/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[2], PAYLOADS[4]],
-        f"{served}/ja/wards/compare": [PAYLOADS[0] + " 区", PAYLOADS[1], PAYLOADS[5]],
+        # the comparison shows the local ward's name (its org title) and the peers' names
+        # (two cities: shown with every kind of local government, not in the 23 wards' view)
+        f"{served}/wards/compare?kind=all": [PAYLOADS[0] + " 区", PAYLOADS[2], PAYLOADS[4]],
+        f"{served}/ja/wards/compare?kind=all": [PAYLOADS[0] + " 区", PAYLOADS[1], PAYLOADS[5]],
+        f"{served}/wards/compare": [PAYLOADS[0] + " 区"],
         f"{served}/wards/evil-ward": [PAYLOADS[0] + " 区"],
         f"{served}/wards/{PEER_CODE}": [PAYLOADS[2]],
         f"{served}/ja/wards/{PEER_CODE}": [PAYLOADS[1]],
