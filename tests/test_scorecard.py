@@ -92,6 +92,20 @@ class TestScorecardAuth:
             assert "非公開" in page.body, who
         assert app.get("/organization/nowhere/scorecard").status_code == 404
 
+    def test_private_badge_is_visible_and_totals_name_their_denominator(self, app, ward):
+        from bs4 import BeautifulSoup
+        token = factories.APIToken(user=ward["sysadmin"]["name"])["token"]
+        soup = BeautifulSoup(app.get("/organization/chiyoda/scorecard?include_private=true",
+                                     headers={"Authorization": token}).body, "html.parser")
+        badges = soup.select("span.wards-private")
+        # a Bootstrap 5 badge without a background class is white on white
+        assert badges and all("bg-secondary" in b["class"] for b in badges)
+        card = helpers.call_action("wards_scorecard", organization="chiyoda", include_private=True)
+        total = card["totals"]["datasets"]
+        for key in ("machine_readable_strict", "machine_readable_broad", "has_csv", "has_api", "open_licence"):
+            dd = soup.select_one(f'dd[data-total="{key}"]').get_text(strip=True)
+            assert dd == f"{card['totals'][key]} of {total} datasets", (key, dd)
+
     def test_json_download_respects_private_rules(self, app, ward):
         data = json.loads(app.get("/organization/chiyoda/scorecard.json").body)
         assert _names(data) == {"public-one"}
